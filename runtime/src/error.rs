@@ -1,0 +1,37 @@
+//! The one error type of the runtime. At the wasm boundary each variant becomes a JS `Error`
+//! whose `name` is [`Error::kind`].
+
+use thiserror::Error;
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[derive(Debug, Error)]
+pub enum Error {
+    /// No GPU adapter: WebGPU missing in this browser, or no Vulkan/Metal/DX12 driver natively.
+    #[error("no WebGPU adapter available ({0}). In a browser use a recent Chrome/Edge (WebGPU on by default), Firefox 141+ or Safari 26+; natively install a Vulkan driver (e.g. Mesa's lavapipe).")]
+    NoAdapter(String),
+
+    /// The adapter exists but refused to open a device with the requested features/limits.
+    #[error("the GPU refused to open a device: {0}")]
+    DeviceRequest(String),
+
+    /// The device went away (driver reset, tab backgrounded too long, `device.destroy()`).
+    #[error("the GPU device was lost: {0}. Load the model again.")]
+    DeviceLost(String),
+
+    /// A GPU operation (buffer map, submission) failed.
+    #[error("GPU error: {0}")]
+    Gpu(String),
+}
+
+impl Error {
+    /// Stable name of the error kind, used as the JS `Error.name`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Error::NoAdapter(_) => "NoAdapter",
+            Error::DeviceRequest(_) => "DeviceRequest",
+            Error::DeviceLost(_) => "DeviceLost",
+            Error::Gpu(_) => "GpuError",
+        }
+    }
+}

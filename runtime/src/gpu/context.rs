@@ -1,0 +1,106 @@
+//! Adapter and device, natively (Vulkan/Metal/DX12) and in the browser (WebGPU).
+
+use crate::error::{Error, Result};
+use wgpu::util::DeviceExt;
+
+/// Optional features we use when the adapter has them; everything has a plain fallback.
+const OPTIONAL_FEATURES: wgpu::Features = wgpu::Features::SHADER_F16.union(wgpu::Features::SUBGROUP);
+
+/// What the adapter is and what it allows: recorded once, read by kernels to pick variants.
+#[derive(Clone, Debug)]
+pub struct GpuInfo {
+    pub adapter: wgpu::AdapterInfo,
+    /// Limits the device was opened with: the adapter's own (not WebGPU's conservative defaults).
+    pub limits: wgpu::Limits,
+    /// Optional features that were enabled on the device.
+    pub features: wgpu::Features,
+}
+
+impl GpuInfo {
+    pub fn has_f16(&self) -> bool {
+        self.features.contains(wgpu::Features::SHADER_F16)
+    }
+    pub fn has_subgroups(&self) -> bool {
+        self.features.contains(wgpu::Features::SUBGROUP)
+    }
+    /// Human-readable adapter name; WebGPU may hide the name, so fall back to vendor/backend.
+    pub fn adapter_name(&self) -> String {
+        let a = &self.adapter;
+        let name = if a.name.is_empty() { format!("vendor {:#06x}", a.vendor) } else { a.name.clone() };
+        format!("{name} ({:?}, {:?})", a.backend, a.device_type)
+    }
+    /// One line for logs and the demo: adapter, features, key limits.
+    pub fn summary(&self) -> String {
+        format!(
+            "{}; f16: {}, subgroups: {}; max storage binding {} MiB, max buffer {} MiB, {} invocations/workgroup",
+            self.adapter_name(),
+            self.has_f16(),
+            self.has_subgroups(),
+            self.limits.max_storage_buffer_binding_size >> 20,
+            self.limits.max_buffer_size >> 20,
+            self.limits.max_compute_invocations_per_workgroup,
+        )
+    }
+}
+
+/// A device and its queue plus what we learned about the adapter.
+pub struct GpuContext {
+    pub device: wgpu::Device,
+    pub queue: wgpu::Queue,
+    pub info: GpuInfo,
+}
+
+impl GpuContext {
+    /// Opens the best available adapter (high performance) with its real limits.
+    pub async fn new() -> Result<Self> {
+        let instance = wgpu::Instance::new(wgpu::InstanceDescriptor::new_without_display_handle_from_env());
+        let adapter = instance
+            .request_adapter(&wgpu::RequestAdapterOptions {
+                power_preference: wgpu::PowerPreference::HighPerformance,
+                ..Default::default()
+            })
+            .await
+            .map_err(|e| Error::NoAdapter(e.to_string()))?;
+        let features = adapter.features() & OPTIONAL_FEATURES;
+        let limits = adapter.limits();
+        let (device, queue) = adapter
+            .request_device(&wgpu::DeviceDescriptor {
+                label: Some("webslm"),
+                required_features: features,
+                required_limits: limits.clone(),
+                ..Default::default()
+            })
+            .await
+            .map_err(|e| Error::DeviceRequest(e.to_string()))?;
+        let info = GpuInfo { adapter: adapter.get_info(), limits, features };
+        Ok(Self { device, queue, info })
+    }
+
+    /// A storage buffer initialised from `data`, readable by kernels and copyable for readback.
+    pub fn storage_buffer<T: bytemuck::Pod>(&self, label: &str, data: &[T]) -> wgpu::Buffer {
+        self.device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
+            label: Some(label),
+            contents: bytemuck::cast_slice(data),
+            usage: wgpu::BufferUsages::STORAGE | wgpu::BufferUsages::COPY_SRC | wgpu::BufferUsages::COPY_DST,
+        })
+    }
+
+    /// An uninitialised (zeroed) storage buffer of `size` bytes for kernel outputs.
+    pub fn output_buffer(&self, label: &str, size: u64) -> wgpu::Buffer {
+        self.device.create_buffer(&wgpu::BufferDescriptor {
+            label: Some(label),
+            size,
+            usage: wgpu::BufferUsages::STORAGE | wgpu::BufferUsages::COPY_SRC | wgpu::BufferUsages::COPY_DST,
+            mapped_at_creation: false,
+        })
+    }
+
+    /// A uniform buffer holding one parameter struct.
+    pub fn uniform_buffer<T: bytemuck::Pod>(&self, label: &str, params: &T) -> wgpu::Buffer {
+        self.device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
+            label: Some(label),
+            contents: bytemuck::bytes_of(params),
+            usage: wgpu::BufferUsages::UNIFORM | wgpu::BufferUsages::COPY_DST,
+        })
+    }
+}

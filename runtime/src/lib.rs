@@ -1,0 +1,14 @@
+//! webslm: run small language models on WebGPU, in the browser and natively.
+//!
+//! Data flows one way: bytes → GGUF reader → GPU buffers → forward pass → sampler → text.
+//! See `DESIGN.md` at the repository root.
+
+pub mod check;
+pub mod cpu;
+pub mod error;
+pub mod gpu;
+pub mod kernels;
+pub mod rng;
+
+pub use error::{Error, Result};
+pub use gpu::{GpuContext, GpuInfo};
