@@ -72,7 +72,13 @@ impl GpuContext {
             })
             .await
             .map_err(|e| Error::DeviceRequest(e.to_string()))?;
-        let info = GpuInfo { adapter: adapter.get_info(), limits, features };
+        #[allow(unused_mut)]
+        let mut adapter_info = adapter.get_info();
+        #[cfg(target_arch = "wasm32")]
+        if adapter_info.name.is_empty() {
+            adapter_info.name = browser_adapter_name().await.unwrap_or_default();
+        }
+        let info = GpuInfo { adapter: adapter_info, limits, features };
         Ok(Self { device, queue, info })
     }
 
@@ -103,4 +109,24 @@ impl GpuContext {
             usage: wgpu::BufferUsages::UNIFORM | wgpu::BufferUsages::COPY_DST,
         })
     }
+}
+
+/// WebGPU's `GPUAdapterInfo.description` is often empty (browsers mask it) and wgpu does not pass on
+/// `vendor`/`architecture`, so ask `navigator.gpu` directly for a name a person can recognise.
+#[cfg(target_arch = "wasm32")]
+async fn browser_adapter_name() -> Option<String> {
+    use js_sys::{Function, Promise, Reflect};
+    use wasm_bindgen::{JsCast, JsValue};
+    let get = |obj: &JsValue, key: &str| Reflect::get(obj, &JsValue::from_str(key)).ok().filter(|v| !v.is_undefined());
+    let gpu = get(&get(&js_sys::global(), "navigator")?, "gpu")?;
+    let request: Function = get(&gpu, "requestAdapter")?.dyn_into().ok()?;
+    let promise: Promise = request.call0(&gpu).ok()?.dyn_into().ok()?;
+    let adapter = wasm_bindgen_futures::JsFuture::from(promise).await.ok()?;
+    let info = get(&adapter, "info")?;
+    let parts: Vec<String> = ["vendor", "architecture", "description"]
+        .iter()
+        .filter_map(|k| get(&info, k)?.as_string())
+        .filter(|s| !s.is_empty())
+        .collect();
+    (!parts.is_empty()).then(|| parts.join(" "))
 }
