@@ -4,8 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/versions.sh
-export PATH="$HOME/.cargo/bin:$PATH"
-step() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+step() { printf "[setup] %s\n" "$*"; }
 
 # 1. Debian packages: Chromium + ChromeDriver (WebGPU tests), Mesa lavapipe (native Vulkan tests).
 apt_pkgs=(chromium chromium-driver mesa-vulkan-drivers libvulkan1)

@@ -1,0 +1,66 @@
+// Shared pieces of the end-to-end tests: a static server on 127.0.0.1 and the system Chromium
+// with WebGPU enabled (never a downloaded browser).
+import http from "node:http";
+import fs from "node:fs";
+import path from "node:path";
+import { chromium } from "playwright-core";
+
+const TYPES = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript",
+  ".mjs": "text/javascript",
+  ".wasm": "application/wasm",
+  ".css": "text/css",
+  ".json": "application/json",
+  ".png": "image/png",
+  ".svg": "image/svg+xml",
+  ".gguf": "application/octet-stream",
+};
+
+/** Serves `root` on 127.0.0.1 at a free port; resolves to { url, close, requests }. */
+export function serveStatic(root) {
+  const requests = [];
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url, "http://x");
+    requests.push(url.pathname);
+    let file = path.join(root, decodeURIComponent(url.pathname));
+    if (!file.startsWith(path.resolve(root))) return res.writeHead(403).end();
+    if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, "index.html");
+    if (!fs.existsSync(file)) return res.writeHead(404).end("not found");
+    res.writeHead(200, { "content-type": TYPES[path.extname(file)] ?? "application/octet-stream" });
+    fs.createReadStream(file).pipe(res);
+  });
+  return new Promise((resolve) =>
+    server.listen(0, "127.0.0.1", () =>
+      resolve({
+        url: `http://127.0.0.1:${server.address().port}/`,
+        requests,
+        close: () => new Promise((r) => server.close(r)),
+      }),
+    ),
+  );
+}
+
+/** Headless system Chromium with WebGPU (SwiftShader on machines without a GPU). */
+export function launchChromium() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    headless: true,
+    args: [
+      "--enable-unsafe-webgpu",
+      "--no-sandbox",
+      "--disable-dev-shm-usage",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
+  });
+}
+
+/** Folder for screenshots and other test artefacts (git-ignored). */
+export function outputDir() {
+  const dir = path.resolve(import.meta.dirname, "../../test-output");
+  fs.mkdirSync(dir, { recursive: true });
+  return dir;
+}
