@@ -19,6 +19,26 @@ pub enum Error {
     #[error("the GPU device was lost: {0}. Load the model again.")]
     DeviceLost(String),
 
+    /// The model file is malformed.
+    #[error("invalid GGUF file: {0}")]
+    Gguf(#[from] crate::gguf::GgufError),
+
+    /// The file is valid but uses an architecture, tensor type or feature we do not run.
+    #[error("unsupported model: {0}")]
+    UnsupportedModel(String),
+
+    /// The model needs more than this GPU allows (buffer/binding limits, memory).
+    #[error("the model does not fit this GPU: {0}")]
+    TooBigForGpu(String),
+
+    /// Tokenizer or chat template could not be built from the file's metadata or failed to run.
+    #[error("tokenizer: {0}")]
+    Tokenizer(String),
+
+    /// The caller asked for something invalid (empty prompt, context overflow, bad option).
+    #[error("invalid request: {0}")]
+    InvalidRequest(String),
+
     /// A GPU operation (buffer map, submission) failed.
     #[error("GPU error: {0}")]
     Gpu(String),
@@ -32,6 +52,11 @@ impl Error {
             Error::DeviceRequest(_) => "DeviceRequest",
             Error::DeviceLost(_) => "DeviceLost",
             Error::Gpu(_) => "GpuError",
+            Error::Gguf(_) => "GgufError",
+            Error::UnsupportedModel(_) => "UnsupportedModel",
+            Error::TooBigForGpu(_) => "OutOfGpuMemory",
+            Error::Tokenizer(_) => "TokenizerError",
+            Error::InvalidRequest(_) => "InvalidRequest",
         }
     }
 }

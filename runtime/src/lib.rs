@@ -6,8 +6,10 @@
 pub mod check;
 pub mod cpu;
 pub mod error;
+pub mod gguf;
 pub mod gpu;
 pub mod kernels;
+pub mod quant;
 pub mod rng;
 
 pub use error::{Error, Result};

@@ -1,0 +1,109 @@
+//! GGML tensor types: the one place that lists them, their block geometry and which we run.
+
+mod dequant;
+
+pub use dequant::dequantize;
+
+/// Every tensor type GGUF files use (ggml's `ggml_type` ids). Only some are supported
+/// ([`GgmlType::is_supported`]); the rest are listed so errors can name them.
+#[allow(non_camel_case_types)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum GgmlType {
+    F32, F16, Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, Q8_1, Q2_K, Q3_K, Q4_K, Q5_K, Q6_K, Q8_K,
+    IQ2_XXS, IQ2_XS, IQ3_XXS, IQ1_S, IQ4_NL, IQ3_S, IQ2_S, IQ4_XS, I8, I16, I32, I64, F64, IQ1_M,
+    BF16, TQ1_0, TQ2_0, MXFP4,
+}
+
+use GgmlType::*;
+
+/// (type, ggml id, values per block, bytes per block, supported by our CPU + GPU paths).
+const TABLE: &[(GgmlType, u32, u32, u32, bool)] = &[
+    (F32, 0, 1, 4, true),
+    (F16, 1, 1, 2, true),
+    (Q4_0, 2, 32, 18, true),
+    (Q4_1, 3, 32, 20, true),
+    (Q5_0, 6, 32, 22, false),
+    (Q5_1, 7, 32, 24, false),
+    (Q8_0, 8, 32, 34, true),
+    (Q8_1, 9, 32, 36, false),
+    (Q2_K, 10, 256, 84, false),
+    (Q3_K, 11, 256, 110, false),
+    (Q4_K, 12, 256, 144, false),
+    (Q5_K, 13, 256, 176, false),
+    (Q6_K, 14, 256, 210, false),
+    (Q8_K, 15, 256, 292, false),
+    (IQ2_XXS, 16, 256, 66, false),
+    (IQ2_XS, 17, 256, 74, false),
+    (IQ3_XXS, 18, 256, 98, false),
+    (IQ1_S, 19, 256, 50, false),
+    (IQ4_NL, 20, 32, 18, false),
+    (IQ3_S, 21, 256, 110, false),
+    (IQ2_S, 22, 256, 82, false),
+    (IQ4_XS, 23, 256, 136, false),
+    (I8, 24, 1, 1, false),
+    (I16, 25, 1, 2, false),
+    (I32, 26, 1, 4, false),
+    (I64, 27, 1, 8, false),
+    (F64, 28, 1, 8, false),
+    (IQ1_M, 29, 256, 56, false),
+    (BF16, 30, 1, 2, false),
+    (TQ1_0, 34, 256, 54, false),
+    (TQ2_0, 35, 256, 66, false),
+    (MXFP4, 39, 32, 17, false),
+];
+
+impl GgmlType {
+    fn row(self) -> &'static (GgmlType, u32, u32, u32, bool) {
+        TABLE.iter().find(|r| r.0 == self).expect("every GgmlType is in TABLE")
+    }
+    pub fn from_id(id: u32) -> Option<Self> {
+        TABLE.iter().find(|r| r.1 == id).map(|r| r.0)
+    }
+    pub fn id(self) -> u32 {
+        self.row().1
+    }
+    /// Values per block.
+    pub fn block_size(self) -> u64 {
+        self.row().2 as u64
+    }
+    /// Bytes per block.
+    pub fn block_bytes(self) -> u64 {
+        self.row().3 as u64
+    }
+    /// Whether we can dequantize (CPU) and run (GPU) this type.
+    pub fn is_supported(self) -> bool {
+        self.row().4
+    }
+    /// Bytes of `n` values, or `None` when `n` is not a whole number of blocks (or overflows).
+    pub fn bytes_for(self, n: u64) -> Option<u64> {
+        if n % self.block_size() != 0 {
+            return None;
+        }
+        (n / self.block_size()).checked_mul(self.block_bytes())
+    }
+    pub fn name(self) -> String {
+        format!("{self:?}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_round_trip_and_are_unique() {
+        for r in TABLE {
+            assert_eq!(GgmlType::from_id(r.1), Some(r.0));
+        }
+        assert_eq!(GgmlType::from_id(4), None); // removed Q4_2
+        assert_eq!(GgmlType::from_id(1000), None);
+    }
+
+    #[test]
+    fn bytes_for_needs_whole_blocks() {
+        assert_eq!(Q8_0.bytes_for(64), Some(68));
+        assert_eq!(Q8_0.bytes_for(65), None);
+        assert_eq!(F16.bytes_for(3), Some(6));
+        assert_eq!(Q4_K.bytes_for(u64::MAX - 255), None);
+    }
+}
