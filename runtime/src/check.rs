@@ -1,18 +1,23 @@
-//! Kernel self-checks: run a GPU kernel on random inputs and compare with the CPU reference.
-//! The same checks run in native tests, in Chromium (wasm-bindgen-test) and on the demo page.
+//! Kernel self-checks: run each GPU kernel on random inputs and compare with the CPU reference
+//! (`cpu.rs`). The same checks run in native tests, in Chromium (wasm-bindgen-test) and on the
+//! demo page, so a kernel is verified on every adapter it runs on.
 
 use crate::error::Result;
-use crate::gpu::GpuContext;
+use crate::gpu::{whole, GpuContext, GpuTensor};
+use crate::kernels::{AttentionShape, Kernels, Rope, RopeStyle};
+use crate::quant::{dequantize, GgmlType};
 use crate::rng::SplitMix64;
-use crate::{cpu, kernels};
+use crate::cpu;
+use half::f16;
 
 /// Outcome of comparing one kernel with its reference over several random cases.
 #[derive(Clone, Debug)]
 pub struct KernelCheck {
-    pub kernel: &'static str,
+    pub kernel: String,
     pub cases: usize,
     pub values: usize,
-    /// Largest `|gpu - cpu| / (1 + |cpu|)` seen.
+    /// Largest `|gpu - cpu| / (1 + scale)` seen, where scale is the value's magnitude
+    /// (for dot products: the sum of the magnitudes of the terms).
     pub max_error: f32,
     pub tolerance: f32,
 }
@@ -34,45 +39,223 @@ impl std::fmt::Display for KernelCheck {
     }
 }
 
-/// Largest relative-to-magnitude difference; NaN anywhere makes it NaN.
-pub fn max_error(gpu: &[f32], cpu: &[f32]) -> f32 {
-    assert_eq!(gpu.len(), cpu.len());
-    gpu.iter().zip(cpu).fold(0.0f32, |m, (g, c)| {
-        let e = (g - c).abs() / (1.0 + c.abs());
-        if e.is_nan() || m.is_nan() { f32::NAN } else { m.max(e) }
-    })
+/// Accumulates errors over cases; NaN anywhere sticks.
+struct Tally {
+    max_error: f32,
+    values: usize,
+    cases: usize,
 }
 
-/// RMSNorm on shapes that cover a single thread's share, ragged tails and long rows.
-pub async fn check_rms_norm(ctx: &GpuContext, seed: u64) -> Result<KernelCheck> {
-    // f32 sums of up to 4096 squares in a different order: ~1e-6 relative; 1e-5 leaves margin.
-    let tolerance = 1e-5;
-    let shapes = [(1u32, 64u32), (3, 576), (7, 1000), (2, 4096)];
-    let norm = kernels::RmsNorm::new(ctx);
-    let mut rng = SplitMix64::new(seed);
-    let (mut max_err, mut values) = (0.0f32, 0);
-    for &(n_rows, n_cols) in &shapes {
-        let eps = 1e-5;
-        let x = rng.vec((n_rows * n_cols) as usize, -3.0, 3.0);
-        let w = rng.vec(n_cols as usize, 0.5, 1.5);
-        let expected: Vec<f32> = x.chunks(n_cols as usize).flat_map(|row| cpu::rms_norm(row, &w, eps)).collect();
-
-        let x_buf = ctx.storage_buffer("x", &x);
-        let w_buf = ctx.storage_buffer("w", &w);
-        let y_buf = ctx.output_buffer("y", (x.len() * 4) as u64);
-        let mut encoder = ctx.device.create_command_encoder(&Default::default());
-        norm.encode(ctx, &mut encoder, (&x_buf, &w_buf, &y_buf), n_rows, n_cols, eps);
-        ctx.queue.submit([encoder.finish()]);
-        let got = ctx.read_f32(&y_buf, x.len()).await?;
-
-        let e = max_error(&got, &expected);
-        max_err = if e.is_nan() { f32::NAN } else { max_err.max(e) };
-        values += x.len();
+impl Tally {
+    fn new() -> Self {
+        Self { max_error: 0.0, values: 0, cases: 0 }
     }
-    Ok(KernelCheck { kernel: "rms_norm", cases: shapes.len(), values, max_error: max_err, tolerance })
+    fn add(&mut self, gpu: &[f32], cpu: &[f32], scale: impl Fn(usize) -> f32) {
+        assert_eq!(gpu.len(), cpu.len());
+        for (i, (g, c)) in gpu.iter().zip(cpu).enumerate() {
+            let e = (g - c).abs() / (1.0 + scale(i));
+            self.max_error = if e.is_nan() || self.max_error.is_nan() { f32::NAN } else { self.max_error.max(e) };
+        }
+        self.values += gpu.len();
+        self.cases += 1;
+    }
+    fn done(self, kernel: impl Into<String>, tolerance: f32) -> KernelCheck {
+        KernelCheck { kernel: kernel.into(), cases: self.cases, values: self.values, max_error: self.max_error, tolerance }
+    }
+}
+
+/// Random tensor bytes of type `ty` for `n` values: random quants with sane f16 scales.
+pub fn random_tensor_bytes(ty: GgmlType, n: usize, rng: &mut SplitMix64) -> Vec<u8> {
+    let put_f16 = |b: &mut [u8], at: usize, v: f32| b[at..at + 2].copy_from_slice(&f16::from_f32(v).to_le_bytes());
+    match ty {
+        GgmlType::F32 => rng.vec(n, -1.0, 1.0).iter().flat_map(|v| v.to_le_bytes()).collect(),
+        GgmlType::F16 => rng.vec(n, -1.0, 1.0).iter().flat_map(|&v| f16::from_f32(v).to_le_bytes()).collect(),
+        _ => {
+            let n_blocks = n / ty.block_size() as usize;
+            let mut bytes: Vec<u8> = (0..n_blocks * ty.block_bytes() as usize).map(|_| rng.next_u64() as u8).collect();
+            for block in bytes.chunks_mut(ty.block_bytes() as usize) {
+                put_f16(block, 0, rng.uniform(0.001, 0.05)); // d
+                if ty == GgmlType::Q4_1 {
+                    put_f16(block, 2, rng.uniform(-0.3, 0.3)); // m
+                }
+            }
+            bytes
+        }
+    }
+}
+
+/// Uploads raw tensor bytes (padded to 4) as a standalone GPU tensor.
+pub fn upload_tensor(ctx: &GpuContext, ty: GgmlType, dims: &[u64], bytes: &[u8]) -> GpuTensor {
+    let mut padded = bytes.to_vec();
+    padded.resize(bytes.len().div_ceil(4) * 4, 0);
+    let buffer = ctx.storage_buffer("tensor", &padded);
+    GpuTensor { size: padded.len() as u64, buffer, offset: 0, ty, dims: dims.to_vec() }
+}
+
+async fn run(ctx: &GpuContext, record: impl FnOnce(&mut wgpu::CommandEncoder), out: &wgpu::Buffer, len: usize) -> Result<Vec<f32>> {
+    let mut encoder = ctx.device.create_command_encoder(&Default::default());
+    record(&mut encoder);
+    ctx.queue.submit([encoder.finish()]);
+    ctx.read_f32(out, len).await
+}
+
+pub async fn check_rms_norm(ctx: &GpuContext, k: &Kernels, seed: u64) -> Result<KernelCheck> {
+    let mut rng = SplitMix64::new(seed);
+    let mut tally = Tally::new();
+    for (n_rows, n_cols) in [(1usize, 64usize), (3, 576), (7, 1000), (2, 4096)] {
+        let x = rng.vec(n_rows * n_cols, -3.0, 3.0);
+        let w = rng.vec(n_cols, 0.5, 1.5);
+        let want: Vec<f32> = x.chunks(n_cols).flat_map(|r| cpu::rms_norm(r, &w, 1e-5)).collect();
+        let (xb, wb, yb) = (ctx.storage_buffer("x", &x), ctx.storage_buffer("w", &w), ctx.output_buffer("y", (x.len() * 4) as u64));
+        let got = run(ctx, |e| k.rms_norm(ctx, e, whole(&xb), whole(&wb), whole(&yb), n_rows as u32, n_cols as u32, 1e-5), &yb, x.len()).await?;
+        tally.add(&got, &want, |i| want[i].abs());
+    }
+    // f32 sums of up to 4096 squares in a different order: ~1e-6 relative.
+    Ok(tally.done("rms_norm", 1e-5))
+}
+
+/// Quantized matmul for one type: decode (1 token) and prefill (ragged token counts).
+pub async fn check_matmul(ctx: &GpuContext, k: &Kernels, ty: GgmlType, seed: u64) -> Result<KernelCheck> {
+    let mut rng = SplitMix64::new(seed);
+    let mut tally = Tally::new();
+    let ragged = ty.block_size() == 1; // plain float rows need not be multiples of 32
+    let shapes: &[(usize, usize, usize)] = if ragged {
+        &[(64, 40, 1), (172, 64, 3), (576, 77, 9)]
+    } else {
+        &[(64, 40, 1), (256, 64, 3), (576, 77, 9), (1536, 33, 17)]
+    };
+    for &(n_in, n_out, n_tok) in shapes {
+        let bytes = random_tensor_bytes(ty, n_in * n_out, &mut rng);
+        let w = dequantize(ty, &bytes);
+        let x = rng.vec(n_in * n_tok, -1.0, 1.0);
+        let base = rng.vec(n_out * n_tok, -1.0, 1.0); // y starts non-zero: tests accumulate
+        let accumulate = n_tok % 2 == 1;
+        let mut want = cpu::matmul(&w, &x, n_in);
+        if accumulate {
+            want.iter_mut().zip(&base).for_each(|(w, b)| *w += b);
+        }
+        let magnitude: Vec<f32> = (0..n_tok)
+            .flat_map(|t| {
+                let (x, w) = (&x, &w);
+                (0..n_out).map(move |r| (0..n_in).map(|i| (w[r * n_in + i] * x[t * n_in + i]).abs()).sum::<f32>())
+            })
+            .collect();
+        let tensor = upload_tensor(ctx, ty, &[n_in as u64, n_out as u64], &bytes);
+        let (xb, yb) = (ctx.storage_buffer("x", &x), ctx.storage_buffer("y", &base));
+        let got = run(ctx, |e| k.matmul(ctx, e, &tensor, whole(&xb), whole(&yb), n_tok as u32, accumulate), &yb, want.len()).await?;
+        tally.add(&got, &want, |i| magnitude[i] + if accumulate { base[i].abs() } else { 0.0 });
+    }
+    Ok(tally.done(format!("matmul {ty:?}"), 1e-5))
+}
+
+/// Embedding rows of one type, scaled.
+pub async fn check_embed(ctx: &GpuContext, k: &Kernels, ty: GgmlType, seed: u64) -> Result<KernelCheck> {
+    let mut rng = SplitMix64::new(seed);
+    let (n_embd, n_vocab) = (if ty.block_size() == 1 { 72 } else { 96 }, 50);
+    let bytes = random_tensor_bytes(ty, n_embd * n_vocab, &mut rng);
+    let table = dequantize(ty, &bytes);
+    let ids: Vec<u32> = (0..11).map(|_| (rng.next_u64() % n_vocab as u64) as u32).collect();
+    let scale = 1.5;
+    let want: Vec<f32> = ids.iter().flat_map(|&id| table[id as usize * n_embd..][..n_embd].iter().map(|v| v * scale)).collect();
+    let tensor = upload_tensor(ctx, ty, &[n_embd as u64, n_vocab as u64], &bytes);
+    let (ib, yb) = (ctx.storage_buffer("ids", &ids), ctx.output_buffer("y", (want.len() * 4) as u64));
+    let got = run(ctx, |e| k.embed(ctx, e, &tensor, whole(&ib), whole(&yb), ids.len() as u32, scale), &yb, want.len()).await?;
+    let mut tally = Tally::new();
+    tally.add(&got, &want, |i| want[i].abs());
+    Ok(tally.done(format!("embed {ty:?}"), 1e-6))
+}
+
+pub async fn check_rope(ctx: &GpuContext, k: &Kernels, seed: u64) -> Result<KernelCheck> {
+    let mut rng = SplitMix64::new(seed);
+    let mut tally = Tally::new();
+    let cases = [
+        (RopeStyle::Adjacent, 64u32, 64u32, 10000.0f32, 0u32),
+        (RopeStyle::Halves, 128, 128, 1e6, 37),
+        (RopeStyle::Halves, 64, 48, 10000.0, 200), // partial rotary
+    ];
+    for (style, head_dim, n_rot, freq_base, pos0) in cases {
+        let (n_tok, n_heads) = (5usize, 3usize);
+        let r = Rope { style, n_rot, freq_base };
+        let x = rng.vec(n_tok * n_heads * head_dim as usize, -2.0, 2.0);
+        let mut want = x.clone();
+        cpu::rope(&mut want, n_heads, head_dim as usize, pos0 as usize, &r);
+        let xb = ctx.storage_buffer("x", &x);
+        let got = run(ctx, |e| k.rope(ctx, e, whole(&xb), n_tok as u32, n_heads as u32, head_dim, pos0, &r), &xb, x.len()).await?;
+        tally.add(&got, &want, |i| want[i].abs());
+    }
+    // Angles up to ~240 rad: f32 sin/cos argument reduction differs between CPU and GPU by ~1e-5.
+    Ok(tally.done("rope", 1e-4))
+}
+
+pub async fn check_attention(ctx: &GpuContext, k: &Kernels, seed: u64) -> Result<KernelCheck> {
+    let mut rng = SplitMix64::new(seed);
+    let mut tally = Tally::new();
+    // (n_head, n_kv_head, head_dim, pos0, n_tok, window): decode, prefill, long context, window.
+    let cases = [(4u32, 2u32, 64u32, 0u32, 1u32, 0u32), (8, 4, 8, 0, 40, 0), (3, 1, 128, 150, 3, 0), (4, 2, 32, 20, 12, 8)];
+    for (n_head, n_kv_head, head_dim, pos0, n_tok, window) in cases {
+        let shape = AttentionShape { n_head, n_kv_head, head_dim, scale: 1.0 / (head_dim as f32).sqrt(), window };
+        let n_pos = (pos0 + n_tok) as usize;
+        let q = rng.vec((n_tok * n_head * head_dim) as usize, -2.0, 2.0);
+        let kc = rng.vec(n_pos * (n_kv_head * head_dim) as usize, -2.0, 2.0);
+        let vc = rng.vec(n_pos * (n_kv_head * head_dim) as usize, -2.0, 2.0);
+        let want = cpu::attention(&q, &kc, &vc, pos0 as usize, &shape);
+        let (qb, kb, vb) = (ctx.storage_buffer("q", &q), ctx.storage_buffer("k", &kc), ctx.storage_buffer("v", &vc));
+        let ob = ctx.output_buffer("out", (q.len() * 4) as u64);
+        let got = run(ctx, |e| k.attention(ctx, e, whole(&qb), whole(&kb), whole(&vb), whole(&ob), n_tok, pos0, &shape), &ob, q.len()).await?;
+        tally.add(&got, &want, |i| want[i].abs());
+    }
+    Ok(tally.done("attention", 1e-5))
+}
+
+pub async fn check_silu_mul(ctx: &GpuContext, k: &Kernels, seed: u64) -> Result<KernelCheck> {
+    let mut rng = SplitMix64::new(seed);
+    let n = 70_000; // more than one row of workgroups
+    let (g, u) = (rng.vec(n, -8.0, 8.0), rng.vec(n, -2.0, 2.0));
+    let want = cpu::silu_mul(&g, &u);
+    let (gb, ub) = (ctx.storage_buffer("g", &g), ctx.storage_buffer("u", &u));
+    let got = run(ctx, |e| k.silu_mul(ctx, e, whole(&gb), whole(&ub), n as u32), &gb, n).await?;
+    let mut tally = Tally::new();
+    tally.add(&got, &want, |i| want[i].abs());
+    Ok(tally.done("silu_mul", 1e-5))
+}
+
+pub async fn check_argmax(ctx: &GpuContext, k: &Kernels, seed: u64) -> Result<KernelCheck> {
+    let mut rng = SplitMix64::new(seed);
+    let mut tally = Tally::new();
+    for n in [1usize, 255, 49_152, 262_144] {
+        let mut x = rng.vec(n, -10.0, 10.0);
+        if n > 300 {
+            x[n - 7] = 11.0; // a tie: the lower index must win
+            x[123] = 11.0;
+        }
+        let want = cpu::argmax(&x) as f32;
+        let (xb, rb) = (ctx.storage_buffer("x", &x), ctx.output_buffer("r", 4));
+        let got_bytes = {
+            let mut e = ctx.device.create_command_encoder(&Default::default());
+            k.argmax(ctx, &mut e, whole(&xb), whole(&rb), n as u32);
+            ctx.queue.submit([e.finish()]);
+            ctx.read_bytes(&rb, 4).await?
+        };
+        let got = u32::from_le_bytes(got_bytes[..4].try_into().unwrap()) as f32;
+        tally.add(&[got], &[want], |_| 0.0);
+    }
+    Ok(tally.done("argmax", 0.0))
 }
 
 /// Every kernel check, in a fixed order.
 pub async fn check_all(ctx: &GpuContext) -> Result<Vec<KernelCheck>> {
-    Ok(vec![check_rms_norm(ctx, 0x5eed).await?])
+    let kernels = Kernels::new(ctx, GgmlType::supported())?;
+    let k = &kernels;
+    let mut out = vec![
+        check_rms_norm(ctx, k, 1).await?,
+        check_rope(ctx, k, 2).await?,
+        check_attention(ctx, k, 3).await?,
+        check_silu_mul(ctx, k, 4).await?,
+        check_argmax(ctx, k, 5).await?,
+    ];
+    for (i, ty) in GgmlType::supported().enumerate() {
+        out.push(check_matmul(ctx, k, ty, 100 + i as u64).await?);
+        out.push(check_embed(ctx, k, ty, 200 + i as u64).await?);
+    }
+    Ok(out)
 }

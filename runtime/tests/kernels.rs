@@ -2,18 +2,15 @@
 
 use webslm::{check, GpuContext};
 
-fn gpu() -> GpuContext {
+#[test]
+fn every_kernel_matches_its_cpu_reference() {
     let ctx = pollster::block_on(GpuContext::new()).unwrap_or_else(|e| panic!("{e}"));
     eprintln!("adapter: {}", ctx.info.summary());
-    ctx
-}
-
-#[test]
-fn rms_norm_matches_cpu_reference() {
-    let ctx = gpu();
-    for seed in [1, 2, 3] {
-        let result = pollster::block_on(check::check_rms_norm(&ctx, seed)).unwrap();
-        eprintln!("{result}");
-        assert!(result.passed(), "{result}");
+    let results = pollster::block_on(check::check_all(&ctx)).unwrap();
+    for r in &results {
+        eprintln!("{r}");
     }
+    let failed: Vec<String> = results.iter().filter(|r| !r.passed()).map(|r| r.to_string()).collect();
+    assert!(failed.is_empty(), "failed:\n{}", failed.join("\n"));
+    assert!(results.len() >= 15);
 }

@@ -42,7 +42,7 @@ pub fn App() -> impl IntoView {
                             <ul id="kernel-checks" data-status=if all_pass { "pass" } else { "fail" }>
                                 {checks.into_iter().map(|c| {
                                     let class = if c.passed() { "pass" } else { "fail" };
-                                    view! { <li class=class data-kernel=c.kernel>{c.to_string()}</li> }
+                                    view! { <li class=class data-kernel=c.kernel.clone()>{c.to_string()}</li> }
                                 }).collect_view()}
                             </ul>
                         }.into_any()

@@ -2,5 +2,12 @@
 
 mod context;
 mod readback;
+mod tensor;
 
 pub use context::{GpuContext, GpuInfo};
+pub use tensor::GpuTensor;
+
+/// The whole of `buffer` as a binding.
+pub fn whole(buffer: &wgpu::Buffer) -> wgpu::BufferBinding<'_> {
+    buffer.as_entire_buffer_binding()
+}

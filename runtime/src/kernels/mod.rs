@@ -1,39 +1,79 @@
-//! GPU kernels: each module owns one WGSL op family from `shaders/`, its pipeline and dispatch.
+//! GPU kernels. Each op's WGSL lives in `shaders/`; [`Kernel`] compiles and dispatches one,
+//! and [`Kernels`] holds every pipeline a model needs, compiled once.
 
-mod rms_norm;
+mod ops;
 
-pub use rms_norm::RmsNorm;
+pub use ops::{AttentionShape, Kernels, Rope, RopeStyle};
 
-/// Compiles a compute pipeline from WGSL source with entry point `main` and an inferred layout.
-pub(crate) fn compute_pipeline(device: &wgpu::Device, label: &str, wgsl: &str) -> wgpu::ComputePipeline {
-    let module = device.create_shader_module(wgpu::ShaderModuleDescriptor {
-        label: Some(label),
-        source: wgpu::ShaderSource::Wgsl(wgsl.into()),
-    });
-    device.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
-        label: Some(label),
-        layout: None,
-        module: &module,
-        entry_point: Some("main"),
-        compilation_options: Default::default(),
-        cache: None,
-    })
+use crate::error::{Error, Result};
+use crate::gpu::GpuContext;
+use crate::quant::GgmlType;
+
+/// One compute pipeline (entry point `main`, bind group 0 = params uniform + buffers).
+pub struct Kernel {
+    pipeline: wgpu::ComputePipeline,
+    label: String,
 }
 
-/// Binds `buffers` to bindings 0, 1, 2, ... of group 0 of `pipeline`.
-pub(crate) fn bind_buffers(
-    device: &wgpu::Device,
-    pipeline: &wgpu::ComputePipeline,
-    buffers: &[&wgpu::Buffer],
-) -> wgpu::BindGroup {
-    let entries: Vec<wgpu::BindGroupEntry> = buffers
-        .iter()
-        .enumerate()
-        .map(|(i, b)| wgpu::BindGroupEntry { binding: i as u32, resource: b.as_entire_binding() })
-        .collect();
-    device.create_bind_group(&wgpu::BindGroupDescriptor {
-        label: None,
-        layout: &pipeline.get_bind_group_layout(0),
-        entries: &entries,
-    })
+impl Kernel {
+    pub fn new(device: &wgpu::Device, label: &str, wgsl: &str) -> Self {
+        let module = device.create_shader_module(wgpu::ShaderModuleDescriptor {
+            label: Some(label),
+            source: wgpu::ShaderSource::Wgsl(wgsl.into()),
+        });
+        let pipeline = device.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
+            label: Some(label),
+            layout: None,
+            module: &module,
+            entry_point: Some("main"),
+            compilation_options: Default::default(),
+            cache: None,
+        });
+        Self { pipeline, label: label.to_string() }
+    }
+
+    /// An op that reads a quantized tensor: its WGSL is composed as bytes helpers + the type's
+    /// `dequant32` + the op.
+    pub fn with_dequant(device: &wgpu::Device, label: &str, op_wgsl: &str, ty: GgmlType) -> Result<Self> {
+        let dequant = ty
+            .wgsl_dequant()
+            .ok_or_else(|| Error::UnsupportedModel(format!("tensor type {ty:?} has no GPU kernel yet")))?;
+        let source = [include_str!("../../../shaders/dequant/bytes.wgsl"), dequant, op_wgsl].join("\n");
+        Ok(Self::new(device, &format!("{label}.{ty:?}"), &source))
+    }
+
+    /// Records one dispatch: binding 0 = `params`, then `buffers` at 1, 2, ...
+    pub fn dispatch<P: bytemuck::Pod>(
+        &self,
+        ctx: &GpuContext,
+        encoder: &mut wgpu::CommandEncoder,
+        params: &P,
+        buffers: &[wgpu::BufferBinding<'_>],
+        workgroups: [u32; 3],
+    ) {
+        let params = ctx.uniform_buffer(&self.label, params);
+        let mut entries = vec![wgpu::BindGroupEntry { binding: 0, resource: params.as_entire_binding() }];
+        for (i, b) in buffers.iter().enumerate() {
+            entries.push(wgpu::BindGroupEntry { binding: i as u32 + 1, resource: wgpu::BindingResource::Buffer(b.clone()) });
+        }
+        let bind_group = ctx.device.create_bind_group(&wgpu::BindGroupDescriptor {
+            label: Some(&self.label),
+            layout: &self.pipeline.get_bind_group_layout(0),
+            entries: &entries,
+        });
+        let mut pass = encoder.begin_compute_pass(&wgpu::ComputePassDescriptor { label: Some(&self.label), timestamp_writes: None });
+        pass.set_pipeline(&self.pipeline);
+        pass.set_bind_group(0, &bind_group, &[]);
+        pass.dispatch_workgroups(workgroups[0], workgroups[1], workgroups[2]);
+    }
+}
+
+/// Workgroup grid for `n_groups` groups along x, folding into y past the 65535 limit.
+/// Shaders recover the flat index as `gid.x + gid.y * 65535 * WG`.
+pub(crate) fn grid_1d(n_groups: u32) -> [u32; 3] {
+    if n_groups <= 65535 {
+        [n_groups.max(1), 1, 1]
+    } else {
+        [65535, n_groups.div_ceil(65535), 1]
+    }
 }

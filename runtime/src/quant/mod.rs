@@ -16,44 +16,51 @@ pub enum GgmlType {
 
 use GgmlType::*;
 
-/// (type, ggml id, values per block, bytes per block, supported by our CPU + GPU paths).
-const TABLE: &[(GgmlType, u32, u32, u32, bool)] = &[
-    (F32, 0, 1, 4, true),
-    (F16, 1, 1, 2, true),
-    (Q4_0, 2, 32, 18, true),
-    (Q4_1, 3, 32, 20, true),
-    (Q5_0, 6, 32, 22, false),
-    (Q5_1, 7, 32, 24, false),
-    (Q8_0, 8, 32, 34, true),
-    (Q8_1, 9, 32, 36, false),
-    (Q2_K, 10, 256, 84, false),
-    (Q3_K, 11, 256, 110, false),
-    (Q4_K, 12, 256, 144, false),
-    (Q5_K, 13, 256, 176, false),
-    (Q6_K, 14, 256, 210, false),
-    (Q8_K, 15, 256, 292, false),
-    (IQ2_XXS, 16, 256, 66, false),
-    (IQ2_XS, 17, 256, 74, false),
-    (IQ3_XXS, 18, 256, 98, false),
-    (IQ1_S, 19, 256, 50, false),
-    (IQ4_NL, 20, 32, 18, false),
-    (IQ3_S, 21, 256, 110, false),
-    (IQ2_S, 22, 256, 82, false),
-    (IQ4_XS, 23, 256, 136, false),
-    (I8, 24, 1, 1, false),
-    (I16, 25, 1, 2, false),
-    (I32, 26, 1, 4, false),
-    (I64, 27, 1, 8, false),
-    (F64, 28, 1, 8, false),
-    (IQ1_M, 29, 256, 56, false),
-    (BF16, 30, 1, 2, false),
-    (TQ1_0, 34, 256, 54, false),
-    (TQ2_0, 35, 256, 66, false),
-    (MXFP4, 39, 32, 17, false),
+macro_rules! wgsl {
+    ($file:literal) => {
+        Some(include_str!(concat!("../../../shaders/dequant/", $file)))
+    };
+}
+
+/// (type, ggml id, values per block, bytes per block, WGSL `dequant32` when we run it).
+/// A type with WGSL also has a CPU dequant in `dequant.rs` (checked by a test).
+const TABLE: &[(GgmlType, u32, u32, u32, Option<&str>)] = &[
+    (F32, 0, 1, 4, wgsl!("f32.wgsl")),
+    (F16, 1, 1, 2, wgsl!("f16.wgsl")),
+    (Q4_0, 2, 32, 18, wgsl!("q4_0.wgsl")),
+    (Q4_1, 3, 32, 20, wgsl!("q4_1.wgsl")),
+    (Q5_0, 6, 32, 22, None),
+    (Q5_1, 7, 32, 24, None),
+    (Q8_0, 8, 32, 34, wgsl!("q8_0.wgsl")),
+    (Q8_1, 9, 32, 36, None),
+    (Q2_K, 10, 256, 84, None),
+    (Q3_K, 11, 256, 110, None),
+    (Q4_K, 12, 256, 144, None),
+    (Q5_K, 13, 256, 176, None),
+    (Q6_K, 14, 256, 210, None),
+    (Q8_K, 15, 256, 292, None),
+    (IQ2_XXS, 16, 256, 66, None),
+    (IQ2_XS, 17, 256, 74, None),
+    (IQ3_XXS, 18, 256, 98, None),
+    (IQ1_S, 19, 256, 50, None),
+    (IQ4_NL, 20, 32, 18, None),
+    (IQ3_S, 21, 256, 110, None),
+    (IQ2_S, 22, 256, 82, None),
+    (IQ4_XS, 23, 256, 136, None),
+    (I8, 24, 1, 1, None),
+    (I16, 25, 1, 2, None),
+    (I32, 26, 1, 4, None),
+    (I64, 27, 1, 8, None),
+    (F64, 28, 1, 8, None),
+    (IQ1_M, 29, 256, 56, None),
+    (BF16, 30, 1, 2, None),
+    (TQ1_0, 34, 256, 54, None),
+    (TQ2_0, 35, 256, 66, None),
+    (MXFP4, 39, 32, 17, None),
 ];
 
 impl GgmlType {
-    fn row(self) -> &'static (GgmlType, u32, u32, u32, bool) {
+    fn row(self) -> &'static (GgmlType, u32, u32, u32, Option<&'static str>) {
         TABLE.iter().find(|r| r.0 == self).expect("every GgmlType is in TABLE")
     }
     pub fn from_id(id: u32) -> Option<Self> {
@@ -72,7 +79,14 @@ impl GgmlType {
     }
     /// Whether we can dequantize (CPU) and run (GPU) this type.
     pub fn is_supported(self) -> bool {
+        self.row().4.is_some()
+    }
+    /// WGSL defining `dequant32(row_byte, group, n_valid)` for this type (needs `dequant/bytes.wgsl`).
+    pub fn wgsl_dequant(self) -> Option<&'static str> {
         self.row().4
+    }
+    pub fn supported() -> impl Iterator<Item = GgmlType> {
+        TABLE.iter().filter(|r| r.4.is_some()).map(|r| r.0)
     }
     /// Bytes of `n` values, or `None` when `n` is not a whole number of blocks (or overflows).
     pub fn bytes_for(self, n: u64) -> Option<u64> {
@@ -97,6 +111,14 @@ mod tests {
         }
         assert_eq!(GgmlType::from_id(4), None); // removed Q4_2
         assert_eq!(GgmlType::from_id(1000), None);
+    }
+
+    #[test]
+    fn every_supported_type_dequantizes_on_the_cpu() {
+        for ty in GgmlType::supported() {
+            let block = vec![0u8; ty.block_bytes() as usize];
+            assert_eq!(dequantize(ty, &block).len(), ty.block_size() as usize);
+        }
     }
 
     #[test]

@@ -6,18 +6,14 @@ use webslm::{check, GpuContext};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-async fn gpu() -> GpuContext {
+#[wasm_bindgen_test]
+async fn every_kernel_matches_its_cpu_reference() {
     let ctx = GpuContext::new().await.unwrap_or_else(|e| panic!("{e}"));
     console_log!("WebGPU adapter: {}", ctx.info.summary());
-    ctx
-}
-
-#[wasm_bindgen_test]
-async fn rms_norm_matches_cpu_reference() {
-    let ctx = gpu().await;
-    for seed in [1, 2, 3] {
-        let result = check::check_rms_norm(&ctx, seed).await.unwrap();
-        console_log!("{result}");
-        assert!(result.passed(), "{result}");
+    let results = check::check_all(&ctx).await.unwrap();
+    for r in &results {
+        console_log!("{r}");
     }
+    let failed: Vec<String> = results.iter().filter(|r| !r.passed()).map(|r| r.to_string()).collect();
+    assert!(failed.is_empty(), "failed:\n{}", failed.join("\n"));
 }

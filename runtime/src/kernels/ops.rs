@@ -1,0 +1,159 @@
+//! The ops of a transformer forward pass, each a thin typed wrapper over one [`Kernel`].
+
+use super::{grid_1d, Kernel};
+use crate::error::Result;
+use crate::gpu::{GpuContext, GpuTensor};
+use crate::quant::GgmlType;
+use bytemuck::{Pod, Zeroable};
+use std::collections::HashMap;
+use wgpu::{BufferBinding as B, CommandEncoder as Enc};
+
+macro_rules! shader {
+    ($name:literal) => {
+        include_str!(concat!("../../../shaders/", $name, ".wgsl"))
+    };
+}
+
+#[repr(C)]
+#[derive(Clone, Copy, Pod, Zeroable)]
+struct NormParams { n_cols: u32, n_rows: u32, eps: f32, _pad: u32 }
+
+#[repr(C)]
+#[derive(Clone, Copy, Pod, Zeroable)]
+struct MatmulParams { n_in: u32, n_out: u32, n_tok: u32, row_bytes: u32, accumulate: u32, _pad: [u32; 3] }
+
+#[repr(C)]
+#[derive(Clone, Copy, Pod, Zeroable)]
+struct EmbedParams { n_embd: u32, row_bytes: u32, scale: f32, _pad: u32 }
+
+#[repr(C)]
+#[derive(Clone, Copy, Pod, Zeroable)]
+struct RopeParams { n_tok: u32, n_heads: u32, head_dim: u32, n_rot: u32, pos0: u32, mode: u32, freq_base: f32, _pad: u32 }
+
+#[repr(C)]
+#[derive(Clone, Copy, Pod, Zeroable)]
+struct AttentionParams { n_tok: u32, n_head: u32, n_kv_head: u32, head_dim: u32, pos0: u32, window: u32, scale: f32, _pad: u32 }
+
+#[repr(C)]
+#[derive(Clone, Copy, Pod, Zeroable)]
+struct CountParams { n: u32, _pad: [u32; 3] }
+
+/// How RoPE pairs dimensions: GGUF `llama` rotates adjacent pairs, NeoX-style models the halves.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RopeStyle {
+    Adjacent = 0,
+    Halves = 1,
+}
+
+/// Rotary embedding settings of a model.
+#[derive(Clone, Copy, Debug)]
+pub struct Rope {
+    pub style: RopeStyle,
+    pub n_rot: u32,
+    pub freq_base: f32,
+}
+
+/// Attention shape of a model.
+#[derive(Clone, Copy, Debug)]
+pub struct AttentionShape {
+    pub n_head: u32,
+    pub n_kv_head: u32,
+    pub head_dim: u32,
+    pub scale: f32,
+    /// Sliding window in positions; 0 = full causal.
+    pub window: u32,
+}
+
+pub struct Kernels {
+    rms_norm: Kernel,
+    rope: Kernel,
+    attention: Kernel,
+    silu_mul: Kernel,
+    argmax: Kernel,
+    matmul: HashMap<GgmlType, Kernel>,
+    embed: HashMap<GgmlType, Kernel>,
+}
+
+impl Kernels {
+    /// Compiles the fixed ops plus matmul/embedding variants for each tensor type in `types`.
+    pub fn new(ctx: &GpuContext, types: impl IntoIterator<Item = GgmlType>) -> Result<Self> {
+        let d = &ctx.device;
+        let mut matmul = HashMap::new();
+        let mut embed = HashMap::new();
+        for ty in types {
+            if !matmul.contains_key(&ty) {
+                matmul.insert(ty, Kernel::with_dequant(d, "matmul", shader!("matmul"), ty)?);
+                embed.insert(ty, Kernel::with_dequant(d, "embed", shader!("embed"), ty)?);
+            }
+        }
+        Ok(Self {
+            rms_norm: Kernel::new(d, "rms_norm", shader!("rms_norm")),
+            rope: Kernel::new(d, "rope", shader!("rope")),
+            attention: Kernel::new(d, "attention", shader!("attention")),
+            silu_mul: Kernel::new(d, "silu_mul", shader!("silu_mul")),
+            argmax: Kernel::new(d, "argmax", shader!("argmax")),
+            matmul,
+            embed,
+        })
+    }
+
+    /// `y[r] = x[r] / rms(x[r]) * weight` for `n_rows` rows of `n_cols`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn rms_norm(&self, ctx: &GpuContext, enc: &mut Enc, x: B, weight: B, y: B, n_rows: u32, n_cols: u32, eps: f32) {
+        let p = NormParams { n_cols, n_rows, eps, _pad: 0 };
+        self.rms_norm.dispatch(ctx, enc, &p, &[x, weight, y], [n_rows, 1, 1]);
+    }
+
+    /// `y[t] (+)= W · x[t]` for `n_tok` tokens; `accumulate` adds into `y` (residual).
+    pub fn matmul(&self, ctx: &GpuContext, enc: &mut Enc, w: &GpuTensor, x: B, y: B, n_tok: u32, accumulate: bool) {
+        let p = MatmulParams {
+            n_in: w.row_len(),
+            n_out: w.n_rows(),
+            n_tok,
+            row_bytes: w.row_bytes(),
+            accumulate: accumulate as u32,
+            _pad: [0; 3],
+        };
+        self.matmul[&w.ty].dispatch(ctx, enc, &p, &[w.binding(), x, y], [w.n_rows().div_ceil(8), n_tok.div_ceil(8), 1]);
+    }
+
+    /// `y[t] = table[ids[t]] * scale`.
+    pub fn embed(&self, ctx: &GpuContext, enc: &mut Enc, table: &GpuTensor, ids: B, y: B, n_tok: u32, scale: f32) {
+        let p = EmbedParams { n_embd: table.row_len(), row_bytes: table.row_bytes(), scale, _pad: 0 };
+        self.embed[&table.ty].dispatch(ctx, enc, &p, &[table.binding(), ids, y], [n_tok, 1, 1]);
+    }
+
+    /// Rotates `x` [n_tok][n_heads][head_dim] in place for positions `pos0..pos0 + n_tok`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn rope(&self, ctx: &GpuContext, enc: &mut Enc, x: B, n_tok: u32, n_heads: u32, head_dim: u32, pos0: u32, rope: &Rope) {
+        let p = RopeParams { n_tok, n_heads, head_dim, n_rot: rope.n_rot, pos0, mode: rope.style as u32, freq_base: rope.freq_base, _pad: 0 };
+        let n_pairs = n_tok * n_heads * rope.n_rot / 2;
+        self.rope.dispatch(ctx, enc, &p, &[x], grid_1d(n_pairs.div_ceil(64)));
+    }
+
+    /// Causal attention of `n_tok` queries at `pos0..` over the cache's keys/values `0..pos0 + n_tok`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn attention(&self, ctx: &GpuContext, enc: &mut Enc, q: B, k_cache: B, v_cache: B, out: B, n_tok: u32, pos0: u32, shape: &AttentionShape) {
+        let p = AttentionParams {
+            n_tok,
+            n_head: shape.n_head,
+            n_kv_head: shape.n_kv_head,
+            head_dim: shape.head_dim,
+            pos0,
+            window: shape.window,
+            scale: shape.scale,
+            _pad: 0,
+        };
+        self.attention.dispatch(ctx, enc, &p, &[q, k_cache, v_cache, out], [shape.n_head, n_tok, 1]);
+    }
+
+    /// `gate = silu(gate) * up` over `n` values.
+    pub fn silu_mul(&self, ctx: &GpuContext, enc: &mut Enc, gate: B, up: B, n: u32) {
+        self.silu_mul.dispatch(ctx, enc, &CountParams { n, _pad: [0; 3] }, &[gate, up], grid_1d(n.div_ceil(256)));
+    }
+
+    /// `result[0] = argmax(logits[..n])`.
+    pub fn argmax(&self, ctx: &GpuContext, enc: &mut Enc, logits: B, result: B, n: u32) {
+        self.argmax.dispatch(ctx, enc, &CountParams { n, _pad: [0; 3] }, &[logits, result], [1, 1, 1]);
+    }
+}

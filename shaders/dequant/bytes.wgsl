@@ -1,0 +1,27 @@
+// Reading GGUF blocks, whose fields are not always 4-byte aligned, from a u32 storage array `w`.
+
+// The 4 bytes starting at any byte offset.
+fn load_u32_at(byte: u32) -> u32 {
+    let i = byte >> 2u;
+    let shift = (byte & 3u) * 8u;
+    if (shift == 0u) {
+        return w[i];
+    }
+    return (w[i] >> shift) | (w[i + 1u] << (32u - shift));
+}
+
+// An f16 at an even byte offset, widened to f32.
+fn load_f16_at(byte: u32) -> f32 {
+    let word = w[byte >> 2u] >> ((byte & 2u) * 8u);
+    return unpack2x16float(word & 0xffffu).x;
+}
+
+// Signed byte k (0..3) of a word.
+fn i8_of(word: u32, k: u32) -> f32 {
+    return f32(bitcast<i32>(word << (24u - 8u * k)) >> 24u);
+}
+
+// Unsigned byte k (0..3) of a word.
+fn u8_of(word: u32, k: u32) -> u32 {
+    return (word >> (8u * k)) & 0xffu;
+}

@@ -1,0 +1,30 @@
+// Embedding lookup: y[t] = dequant(table row ids[t]) * scale. One workgroup per token.
+// `dequant32` comes from shaders/dequant/<type>.wgsl.
+
+struct Params {
+    n_embd: u32,
+    row_bytes: u32,
+    scale: f32,
+    _pad: u32,
+}
+
+@group(0) @binding(0) var<uniform> params: Params;
+@group(0) @binding(1) var<storage, read> w: array<u32>;
+@group(0) @binding(2) var<storage, read> ids: array<u32>;
+@group(0) @binding(3) var<storage, read_write> y: array<f32>;
+
+var<private> wv: array<f32, 32>;
+
+@compute @workgroup_size(64)
+fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+    let t = wg.x;
+    let row_byte = ids[t] * params.row_bytes;
+    let n_groups = (params.n_embd + 31u) / 32u;
+    for (var g = lid; g < n_groups; g += 64u) {
+        let n_valid = min(32u, params.n_embd - g * 32u);
+        dequant32(row_byte, g, n_valid);
+        for (var i = 0u; i < n_valid; i++) {
+            y[t * params.n_embd + g * 32u + i] = wv[i] * params.scale;
+        }
+    }
+}
