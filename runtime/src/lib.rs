@@ -3,12 +3,14 @@
 //! Data flows one way: bytes → GGUF reader → GPU buffers → forward pass → sampler → text.
 //! See `DESIGN.md` at the repository root.
 
+pub mod agreement;
 pub mod check;
 pub mod cpu;
 pub mod error;
 pub mod gguf;
 pub mod gpu;
 pub mod kernels;
+pub mod model;
 pub mod quant;
 pub mod rng;
 

@@ -1,6 +1,8 @@
 //! Helpers shared by the native integration tests.
 #![allow(dead_code)]
 
+pub mod refs;
+
 use std::path::PathBuf;
 
 /// `../shared/fixtures` beside the repository, or `$WEBSLM_FIXTURES`.

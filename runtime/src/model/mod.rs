@@ -1,0 +1,13 @@
+//! A transformer model on the GPU: configuration, weights, KV cache and the forward pass.
+
+mod config;
+mod forward;
+mod loader;
+mod weights;
+
+pub use config::{Arch, ModelConfig};
+pub use forward::{Logits, Model};
+pub use loader::{ModelLoader, ModelOptions};
+#[cfg(not(target_arch = "wasm32"))]
+pub use loader::load_file;
+pub use weights::{Uploader, Weights};
