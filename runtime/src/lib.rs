@@ -7,12 +7,14 @@ pub mod agreement;
 pub mod check;
 pub mod cpu;
 pub mod error;
+pub mod generate;
 pub mod gguf;
 pub mod gpu;
 pub mod kernels;
 pub mod model;
 pub mod quant;
 pub mod rng;
+pub mod tokenizer;
 
 pub use error::{Error, Result};
 pub use gpu::{GpuContext, GpuInfo};

@@ -1,0 +1,105 @@
+//! HF `tokenizers` models from GGUF vocabularies: byte-level BPE for `gpt2`-style vocabularies,
+//! and SentencePiece-style BPE (▁ for spaces, byte fallback) for `llama`.
+
+use crate::error::{Error, Result};
+use crate::gguf::Metadata;
+use tokenizers::decoders::{byte_fallback::ByteFallback, byte_level::ByteLevel as ByteLevelDecoder, fuse::Fuse, sequence::Sequence as DecoderSequence, strip::Strip};
+use tokenizers::models::bpe::{Vocab, BPE};
+use tokenizers::normalizers::{Prepend, Replace, Sequence as NormalizerSequence};
+use tokenizers::pre_tokenizers::{byte_level::ByteLevel, digits::Digits, sequence::Sequence as PreSequence};
+use tokenizers::{AddedToken, DecoderWrapper, NormalizerWrapper, PreTokenizerWrapper};
+
+/// GGUF `tokenizer.ggml.token_type` values.
+const TOKEN_NORMAL: i64 = 1;
+const TOKEN_CONTROL: i64 = 3;
+const TOKEN_USER_DEFINED: i64 = 4;
+
+pub struct Built {
+    pub tokenizer: tokenizers::Tokenizer,
+    pub n_vocab: usize,
+    pub is_sentencepiece: bool,
+}
+
+fn err(e: impl std::fmt::Display) -> Error {
+    Error::Tokenizer(e.to_string())
+}
+
+pub fn from_metadata(md: &Metadata) -> Result<Built> {
+    let model = md.str("tokenizer.ggml.model")?.ok_or_else(|| Error::Tokenizer("tokenizer.ggml.model is missing".into()))?;
+    let tokens = md.str_array("tokenizer.ggml.tokens")?.ok_or_else(|| Error::Tokenizer("tokenizer.ggml.tokens is missing".into()))?;
+    let types = md.i64_array("tokenizer.ggml.token_type")?.unwrap_or_else(|| vec![TOKEN_NORMAL; tokens.len()]);
+    if types.len() != tokens.len() {
+        return Err(Error::Tokenizer(format!("{} token types for {} tokens", types.len(), tokens.len())));
+    }
+    let vocab: Vocab = tokens.iter().enumerate().map(|(i, t)| (t.to_string(), i as u32)).collect();
+    let (mut tokenizer, is_sentencepiece) = match model {
+        "gpt2" => (byte_level_bpe(md, vocab)?, false),
+        "llama" => (sentencepiece_bpe(md, &tokens, &types, vocab)?, true),
+        other => return Err(Error::UnsupportedModel(format!("tokenizer model {other:?} is not supported yet (gpt2, llama)"))),
+    };
+    // Control and user-defined tokens are matched whole in the input and skipped when decoding.
+    let specials: Vec<AddedToken> = tokens
+        .iter()
+        .zip(&types)
+        .filter(|(_, &ty)| ty == TOKEN_CONTROL || ty == TOKEN_USER_DEFINED)
+        .map(|(t, _)| AddedToken::from(t.to_string(), true))
+        .collect();
+    tokenizer.add_special_tokens(specials).map_err(err)?;
+    Ok(Built { tokenizer, n_vocab: tokens.len(), is_sentencepiece })
+}
+
+fn byte_level_bpe(md: &Metadata, vocab: Vocab) -> Result<tokenizers::Tokenizer> {
+    let merges = md.str_array("tokenizer.ggml.merges")?.ok_or_else(|| Error::Tokenizer("tokenizer.ggml.merges is missing".into()))?;
+    let merges = merges
+        .iter()
+        .map(|m| m.split_once(' ').map(|(a, b)| (a.to_string(), b.to_string())).ok_or_else(|| err(format!("bad merge {m:?}"))))
+        .collect::<Result<Vec<_>>>()?;
+    let bpe = BPE::builder().vocab_and_merges(vocab, merges).build().map_err(err)?;
+    let mut tokenizer = tokenizers::Tokenizer::new(bpe);
+    let byte_level: PreTokenizerWrapper = ByteLevel::new(false, false, true).into();
+    let pre = md.str("tokenizer.ggml.pre")?.unwrap_or("default");
+    let pre_tokenizer: PreTokenizerWrapper = match pre {
+        // SmolLM: digits one by one, then GPT-2's byte-level split.
+        "smollm" => PreSequence::new(vec![Digits::new(true).into(), byte_level]).into(),
+        "gpt2" | "default" => byte_level,
+        other => return Err(Error::UnsupportedModel(format!("pre-tokenizer {other:?} is not supported yet"))),
+    };
+    tokenizer.with_pre_tokenizer(Some(pre_tokenizer));
+    tokenizer.with_decoder(Some(DecoderWrapper::from(ByteLevelDecoder::default())));
+    Ok(tokenizer)
+}
+
+/// SentencePiece vocabularies carry scores, not merges: derive merges the way HF's converter
+/// does — every split of a piece into two known pieces, ordered by the merged piece's score.
+fn sentencepiece_bpe(md: &Metadata, tokens: &[&str], types: &[i64], vocab: Vocab) -> Result<tokenizers::Tokenizer> {
+    let scores = md.f64_array("tokenizer.ggml.scores")?.unwrap_or_else(|| (0..tokens.len()).map(|i| -(i as f64)).collect());
+    let mut merges: Vec<(f64, u32, u32, String, String)> = Vec::new();
+    for (i, piece) in tokens.iter().enumerate() {
+        if types[i] != TOKEN_NORMAL {
+            continue;
+        }
+        for (split, _) in piece.char_indices().skip(1) {
+            let (left, right) = piece.split_at(split);
+            if let (Some(&l), Some(&r)) = (vocab.get(left), vocab.get(right)) {
+                merges.push((scores.get(i).copied().unwrap_or(0.0), l, r, left.to_string(), right.to_string()));
+            }
+        }
+    }
+    merges.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+    let merges = merges.into_iter().map(|m| (m.3, m.4)).collect();
+    let unk = md.u64("tokenizer.ggml.unknown_token_id")?.and_then(|i| tokens.get(i as usize)).unwrap_or(&"<unk>").to_string();
+    let bpe = BPE::builder().vocab_and_merges(vocab, merges).unk_token(unk).byte_fallback(true).fuse_unk(true).build().map_err(err)?;
+    let mut tokenizer = tokenizers::Tokenizer::new(bpe);
+    let normalizer: NormalizerWrapper =
+        NormalizerSequence::new(vec![Prepend::new("▁".into()).into(), Replace::new(" ", "▁").map_err(err)?.into()]).into();
+    tokenizer.with_normalizer(Some(normalizer)).map_err(err)?;
+    let decoder: DecoderWrapper = DecoderSequence::new(vec![
+        tokenizers::decoders::DecoderWrapper::Replace(tokenizers::normalizers::Replace::new("▁", " ").map_err(err)?),
+        ByteFallback::new().into(),
+        Fuse::new().into(),
+        Strip::new(' ', 1, 0).into(),
+    ])
+    .into();
+    tokenizer.with_decoder(Some(decoder));
+    Ok(tokenizer)
+}
