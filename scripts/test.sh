@@ -5,12 +5,19 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 . scripts/env.sh
+[ -n "${WEBSLM_FIXTURES:-}" ] || { echo "test fixtures not found: set WEBSLM_FIXTURES" >&2; exit 1; }
 
+# Release builds: the model tests run real models on CPU-emulated GPUs and would crawl in debug.
 step "native: cargo test (wgpu on the machine's Vulkan adapter; lavapipe without a GPU)"
-cargo test -p webslm -- --nocapture
+cargo test --release -p webslm -p webslm-cli -- --nocapture
 
 step "wasm: wasm-pack test in headless Chromium (WebGPU)"
-(cd tests/wasm && wasm-pack test --headless --chrome --mode no-install -- -- --nocapture)
+port=${WEBSLM_ASSETS_PORT:-8765}
+node tests/e2e/serve-assets.mjs "$port" "$WEBSLM_FIXTURES" &
+assets_pid=$!
+trap 'kill $assets_pid 2>/dev/null' EXIT
+export WEBSLM_TEST_ASSETS="http://127.0.0.1:$port/" WASM_BINDGEN_TEST_TIMEOUT=1800
+(cd tests/wasm && wasm-pack test --release --headless --chrome --mode no-install -- -- --nocapture)
 
 step "end-to-end: build the demo with trunk, open it in headless Chromium"
 trunk build --offline --release

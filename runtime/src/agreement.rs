@@ -108,3 +108,80 @@ pub fn judge(ours: &[f32], n_vocab: usize, numpy: &[RefTop], numpy_range: &[f32]
     }
     r
 }
+
+/// One sequence of a `refs/<model>.ref.json` file.
+pub struct RefSequence {
+    pub name: String,
+    pub ids: Vec<u32>,
+    pub n_prompt: usize,
+    pub text: Option<String>,
+    pub numpy: Vec<RefTop>,
+    pub numpy_range: Vec<f32>,
+    pub llama: Vec<RefTop>,
+}
+
+/// A parsed reference file (format "gguf-logit-ref/1").
+pub struct RefFile {
+    pub sequences: Vec<RefSequence>,
+}
+
+impl RefFile {
+    pub fn parse(json: &str) -> Result<Self, String> {
+        use serde_json::Value;
+        let v: Value = serde_json::from_str(json).map_err(|e| e.to_string())?;
+        let bad = |what: &str| format!("reference file: bad {what}");
+        let tops = |v: &Value| -> Result<Vec<RefTop>, String> {
+            v["top"]
+                .as_array()
+                .ok_or_else(|| bad("top"))?
+                .iter()
+                .map(|pos| {
+                    let top = pos.as_array().ok_or_else(|| bad("top entry"))?.iter().map(|p| {
+                        Some((p[0].as_u64()? as u32, p[1].as_f64()? as f32))
+                    });
+                    top.collect::<Option<Vec<_>>>().map(|top| RefTop { top }).ok_or_else(|| bad("top pair"))
+                })
+                .collect()
+        };
+        let nums = |v: &Value| -> Result<Vec<f64>, String> {
+            v.as_array().ok_or_else(|| bad("number list"))?.iter().map(|x| x.as_f64().ok_or_else(|| bad("number"))).collect()
+        };
+        let sequences = v["sequences"]
+            .as_array()
+            .ok_or_else(|| bad("sequences"))?
+            .iter()
+            .map(|s| {
+                Ok(RefSequence {
+                    name: s["name"].as_str().ok_or_else(|| bad("name"))?.into(),
+                    ids: nums(&s["ids"])?.into_iter().map(|x| x as u32).collect(),
+                    n_prompt: s["n_prompt"].as_u64().ok_or_else(|| bad("n_prompt"))? as usize,
+                    text: s["text"].as_str().map(String::from),
+                    numpy: tops(&s["numpy"])?,
+                    numpy_range: nums(&s["numpy_logit_range"])?.into_iter().map(|x| x as f32).collect(),
+                    llama: tops(&s["llama_cpp"])?,
+                })
+            })
+            .collect::<Result<_, String>>()?;
+        Ok(Self { sequences })
+    }
+}
+
+/// Runs every sequence of `reference` through `model` (teacher-forced, one batch per sequence)
+/// and judges each with the fixture rule. Returns one report per sequence.
+pub async fn check_model(
+    ctx: &crate::GpuContext,
+    model: &crate::model::Model,
+    reference: &RefFile,
+    is_smollm2: bool,
+) -> crate::Result<Vec<(String, Report)>> {
+    use crate::quant::GgmlType;
+    let is_float = model.header.tensors.iter().all(|t| matches!(t.ty, GgmlType::F32 | GgmlType::F16));
+    let tol = Tolerances::for_file(is_float, is_smollm2);
+    let mut reports = Vec::new();
+    for seq in &reference.sequences {
+        let logits = model.forward(ctx, &seq.ids, 0, crate::model::Logits::All).await?;
+        let report = judge(&logits, model.config.n_vocab as usize, &seq.numpy, &seq.numpy_range, &seq.llama, tol);
+        reports.push((seq.name.clone(), report));
+    }
+    Ok(reports)
+}

@@ -35,6 +35,10 @@ pub enum Error {
     #[error("tokenizer: {0}")]
     Tokenizer(String),
 
+    /// A download failed (HTTP error, connection lost).
+    #[error("network error: {0}")]
+    Network(String),
+
     /// The caller asked for something invalid (empty prompt, context overflow, bad option).
     #[error("invalid request: {0}")]
     InvalidRequest(String),
@@ -57,6 +61,7 @@ impl Error {
             Error::TooBigForGpu(_) => "OutOfGpuMemory",
             Error::Tokenizer(_) => "TokenizerError",
             Error::InvalidRequest(_) => "InvalidRequest",
+            Error::Network(_) => "NetworkError",
         }
     }
 }

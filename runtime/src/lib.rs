@@ -14,6 +14,8 @@ pub mod kernels;
 pub mod model;
 pub mod quant;
 pub mod rng;
+#[cfg(target_arch = "wasm32")]
+pub mod source;
 pub mod tokenizer;
 
 pub use error::{Error, Result};

@@ -2,26 +2,21 @@
 //! every sequence is run as one prompt and each position's logits are judged by the fixture rule.
 
 mod common;
-use common::refs;
 use std::path::PathBuf;
-use webslm::agreement::{judge, Tolerances};
-use webslm::model::{load_file, Logits, ModelOptions};
+use webslm::agreement::check_model;
+use webslm::model::{load_file, ModelOptions};
 use webslm::GpuContext;
 
-fn check_model(ctx: &GpuContext, ref_name: &str, model_path: PathBuf) {
-    let fixtures = common::fixtures();
-    let reference = refs::parse(&std::fs::read_to_string(fixtures.join("refs").join(ref_name)).unwrap());
+fn check(ctx: &GpuContext, ref_name: &str, model_path: PathBuf) {
+    let reference = common::reference(ref_name);
     let model = pollster::block_on(load_file(ctx, &model_path, &ModelOptions { max_context: 512 }))
         .unwrap_or_else(|e| panic!("{}: {e}", model_path.display()));
-    let is_float = model.header.tensors.iter().all(|t| matches!(t.ty, webslm::quant::GgmlType::F32 | webslm::quant::GgmlType::F16));
-    let tol = Tolerances::for_file(is_float, ref_name.starts_with("SmolLM2"));
+    let reports = pollster::block_on(check_model(ctx, &model, &reference, ref_name.starts_with("SmolLM2"))).unwrap();
     let mut failed = Vec::new();
-    for seq in &reference.sequences {
-        let logits = pollster::block_on(model.forward(ctx, &seq.ids, 0, Logits::All)).unwrap();
-        let report = judge(&logits, model.config.n_vocab as usize, &seq.numpy, &seq.numpy_range, &seq.llama, tol);
-        eprintln!("{ref_name} {}: {report}", seq.name);
+    for (name, report) in reports {
+        eprintln!("{ref_name} {name}: {report}");
         if !report.passed() {
-            failed.push(format!("{} {}: {report}", ref_name, seq.name));
+            failed.push(format!("{ref_name} {name}: {report}"));
         }
     }
     assert!(failed.is_empty(), "{}", failed.join("\n"));
@@ -39,7 +34,7 @@ fn stories260k_matches_references() {
         ("stories260K.Q8_0.ref.json", "stories260K.Q8_0.gguf"),
         ("stories260K.Q4_0.ref.json", "stories260K.Q4_0.gguf"),
     ] {
-        check_model(&ctx, reference, common::fixtures().join("models").join(file));
+        check(&ctx, reference, common::fixtures().join("models").join(file));
     }
 }
 
@@ -47,5 +42,5 @@ fn stories260k_matches_references() {
 fn smollm2_matches_references() {
     let path = common::default_model();
     assert!(path.exists(), "{} is missing: run scripts/setup.sh", path.display());
-    check_model(&gpu(), "SmolLM2-135M-Instruct.Q4_1.ref.json", path);
+    check(&gpu(), "SmolLM2-135M-Instruct.Q4_1.ref.json", path);
 }

@@ -1,6 +1,7 @@
 //! Tokenizers built from GGUF metadata reproduce llama.cpp's token ids; chat templates render.
 
 mod common;
+use common::reference;
 use webslm::gguf::parse_all;
 use webslm::tokenizer::{ChatMessage, TextStream, Tokenizer};
 
@@ -9,10 +10,6 @@ fn tokenizer_of(path: &std::path::Path) -> Tokenizer {
     let bytes = std::fs::read(path).unwrap();
     let (header, _) = parse_all(&bytes).unwrap();
     Tokenizer::from_metadata(&header.metadata).unwrap()
-}
-
-fn reference(name: &str) -> common::refs::RefFile {
-    common::refs::parse(&std::fs::read_to_string(common::fixtures().join("refs").join(name)).unwrap())
 }
 
 #[test]

@@ -1,8 +1,6 @@
 //! Helpers shared by the native integration tests.
 #![allow(dead_code)]
 
-pub mod refs;
-
 use std::path::PathBuf;
 
 /// `../shared/fixtures` beside the repository, or `$WEBSLM_FIXTURES`.
@@ -22,4 +20,9 @@ pub fn fixtures() -> PathBuf {
 /// The default model fetched by scripts/setup.sh.
 pub fn default_model() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../models/SmolLM2-135M-Instruct.Q4_1.gguf")
+}
+
+/// A reference file from `refs/`.
+pub fn reference(name: &str) -> webslm::agreement::RefFile {
+    webslm::agreement::RefFile::parse(&std::fs::read_to_string(fixtures().join("refs").join(name)).unwrap()).unwrap()
 }

@@ -1,0 +1,66 @@
+//! Real models in headless Chromium on WebGPU: the fixtures' reference logits and a greedy chat.
+//! Models and references are fetched from the asset server that scripts/test.sh starts
+//! (tests/e2e/serve-assets.mjs), whose URL is fixed at build time in WEBSLM_TEST_ASSETS.
+
+use wasm_bindgen_test::*;
+use webslm::agreement::{check_model, RefFile};
+use webslm::generate::generate_greedy;
+use webslm::model::{Model, ModelOptions};
+use webslm::source::{fetch_model, fetch_text};
+use webslm::tokenizer::{ChatMessage, Tokenizer};
+use webslm::GpuContext;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn assets() -> &'static str {
+    option_env!("WEBSLM_TEST_ASSETS").expect("build with WEBSLM_TEST_ASSETS=http://127.0.0.1:PORT/ (scripts/test.sh does)")
+}
+
+async fn load(ctx: &GpuContext, model_path: &str) -> Model {
+    let url = format!("{}{model_path}", assets());
+    let start = js_sys::Date::now();
+    let model = fetch_model(ctx, &url, &ModelOptions { max_context: 512 }, |_, _| {}).await.unwrap_or_else(|e| panic!("{url}: {e}"));
+    console_log!("loaded {model_path} in {:.1} s", (js_sys::Date::now() - start) / 1000.0);
+    model
+}
+
+async fn check(ctx: &GpuContext, model: &Model, ref_name: &str) {
+    let json = fetch_text(&format!("{}fixtures/refs/{ref_name}", assets())).await.unwrap();
+    let reference = RefFile::parse(&json).unwrap();
+    let reports = check_model(ctx, model, &reference, ref_name.starts_with("SmolLM2")).await.unwrap();
+    for (name, report) in &reports {
+        console_log!("{ref_name} {name}: {report}");
+    }
+    assert!(reports.iter().all(|(_, r)| r.passed()), "{ref_name}: see the reports above");
+}
+
+#[wasm_bindgen_test]
+async fn stories260k_matches_references_in_the_browser() {
+    let ctx = GpuContext::new().await.unwrap();
+    console_log!("WebGPU adapter: {}", ctx.info.summary());
+    for (file, reference) in [
+        ("stories260K.gguf", "stories260K.ref.json"),
+        ("stories260K.Q8_0.gguf", "stories260K.Q8_0.ref.json"),
+        ("stories260K.Q4_0.gguf", "stories260K.Q4_0.ref.json"),
+    ] {
+        let model = load(&ctx, &format!("fixtures/models/{file}")).await;
+        check(&ctx, &model, reference).await;
+    }
+}
+
+#[wasm_bindgen_test]
+async fn smollm2_matches_references_and_answers_in_the_browser() {
+    let ctx = GpuContext::new().await.unwrap();
+    let model = load(&ctx, "models/SmolLM2-135M-Instruct.Q4_1.gguf").await;
+    check(&ctx, &model, "SmolLM2-135M-Instruct.Q4_1.ref.json").await;
+
+    // The reference sequences filled the KV cache from position 0; generation starts over at 0.
+    let tok = Tokenizer::from_metadata(&model.header.metadata).unwrap();
+    let prompt = tok.encode_chat(&[ChatMessage::new("user", "What is the capital of France?")]).unwrap();
+    let start = js_sys::Date::now();
+    let out = generate_greedy(&ctx, &model, &prompt, 32, &tok.stop_ids, |_| true).await.unwrap();
+    let seconds = (js_sys::Date::now() - start) / 1000.0;
+    let reply = tok.decode(&out.tokens).unwrap();
+    console_log!("reply {reply:?}: {} prompt + {} new tokens in {seconds:.1} s", prompt.len(), out.tokens.len());
+    assert_eq!(reply, "The capital of France is Paris.");
+}
