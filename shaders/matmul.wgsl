@@ -1,7 +1,6 @@
 // y[t][r] (+)= dot(W[r], x[t]) for a quantized weight W [n_out rows of n_in] and f32 activations
-// x [n_tok][n_in]. Decode (n_tok = 1) and prefill share it: each lane dequantizes a 32-value
-// group of its row once into registers and applies it to up to TOK tokens.
-// `dequant32` comes from shaders/dequant/<type>.wgsl, prepended by the runtime.
+// x [n_tok][n_in]. Decode (n_tok = 1) and prefill share it; a workgroup covers ROWS rows × TOK tokens.
+// `dot32` comes from shaders/dot/<type>.wgsl, prepended by the runtime.
 
 struct Params {
     n_in: u32,
@@ -19,51 +18,36 @@ struct Params {
 @group(0) @binding(2) var<storage, read> x: array<f32>;
 @group(0) @binding(3) var<storage, read_write> y: array<f32>;
 
-const LANES: u32 = 32u;  // lanes per row
-const ROWS: u32 = 8u;    // rows per workgroup
-const TOK: u32 = 8u;     // tokens per workgroup
-var<private> wv: array<f32, 32>;
-var<workgroup> partial: array<f32, 2048>; // 256 threads × TOK
+// Four consecutive activations.
+fn x4(i: u32) -> vec4<f32> {
+    return vec4<f32>(x[i], x[i + 1u], x[i + 2u], x[i + 3u]);
+}
 
-@compute @workgroup_size(256)
+const ROWS: u32 = 64u; // rows per workgroup, one thread each
+const TOK: u32 = 8u;   // tokens per workgroup
+
+// One thread per output row: on CPU-emulated adapters (lavapipe, SwiftShader) this beat splitting
+// rows across lanes with a workgroup reduction by 3-4x. Real GPUs want coalesced loads and
+// subgroup reductions instead: see the speed issue.
+@compute @workgroup_size(ROWS)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-    let lane = lid % LANES;
-    let row = wg.x * ROWS + lid / LANES;
+    let row = wg.x * ROWS + lid;
     let tok0 = wg.y * TOK;
+    if (row >= params.n_out) {
+        return;
+    }
     let n_tok_here = min(TOK, params.n_tok - tok0);
+    let n_groups = (params.n_in + 31u) / 32u;
     var acc: array<f32, TOK>;
-    if (row < params.n_out) {
-        let n_groups = (params.n_in + 31u) / 32u;
-        for (var g = lane; g < n_groups; g += LANES) {
-            let n_valid = min(32u, params.n_in - g * 32u);
-            dequant32(row * params.row_bytes, g, n_valid);
-            for (var t = 0u; t < n_tok_here; t++) {
-                let xb = (tok0 + t) * params.n_in + g * 32u;
-                var s = 0.0;
-                for (var i = 0u; i < n_valid; i++) {
-                    s += wv[i] * x[xb + i];
-                }
-                acc[t] += s;
-            }
-        }
-    }
-    for (var t = 0u; t < TOK; t++) {
-        partial[lid * TOK + t] = acc[t];
-    }
-    workgroupBarrier();
-    for (var stride = LANES / 2u; stride > 0u; stride >>= 1u) {
-        if (lane < stride) {
-            for (var t = 0u; t < TOK; t++) {
-                partial[lid * TOK + t] += partial[(lid + stride) * TOK + t];
-            }
-        }
-        workgroupBarrier();
-    }
-    if (lane == 0u && row < params.n_out) {
+    for (var g = 0u; g < n_groups; g++) {
+        let n_valid = min(32u, params.n_in - g * 32u);
         for (var t = 0u; t < n_tok_here; t++) {
-            let i = (tok0 + t) * params.n_out + row;
-            let prev = select(0.0, y[i], params.accumulate == 1u);
-            y[i] = prev + partial[lid * TOK + t];
+            acc[t] += dot32(row * params.row_bytes, g, (tok0 + t) * params.n_in + g * 32u, n_valid);
         }
+    }
+    for (var t = 0u; t < n_tok_here; t++) {
+        let i = (tok0 + t) * params.n_out + row;
+        let prev = select(0.0, y[i], params.accumulate == 1u);
+        y[i] = prev + acc[t];
     }
 }

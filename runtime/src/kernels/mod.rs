@@ -9,6 +9,12 @@ use crate::error::{Error, Result};
 use crate::gpu::GpuContext;
 use crate::quant::GgmlType;
 
+/// Which per-type WGSL function an op uses.
+pub enum TypePart {
+    Dequant,
+    Dot,
+}
+
 /// One compute pipeline (entry point `main`, bind group 0 = params uniform + buffers).
 pub struct Kernel {
     pipeline: wgpu::ComputePipeline,
@@ -32,13 +38,15 @@ impl Kernel {
         Self { pipeline, label: label.to_string() }
     }
 
-    /// An op that reads a quantized tensor: its WGSL is composed as bytes helpers + the type's
-    /// `dequant32` + the op.
-    pub fn with_dequant(device: &wgpu::Device, label: &str, op_wgsl: &str, ty: GgmlType) -> Result<Self> {
-        let dequant = ty
-            .wgsl_dequant()
-            .ok_or_else(|| Error::UnsupportedModel(format!("tensor type {ty:?} has no GPU kernel yet")))?;
-        let source = [include_str!("../../../shaders/dequant/bytes.wgsl"), dequant, op_wgsl].join("\n");
+    /// An op that reads a quantized tensor: its WGSL is composed as bytes helpers + the op +
+    /// the type's `dequant32` or `dot32`.
+    pub fn with_type(device: &wgpu::Device, label: &str, op_wgsl: &str, ty: GgmlType, part: TypePart) -> Result<Self> {
+        let wgsl = ty.wgsl().ok_or_else(|| Error::UnsupportedModel(format!("tensor type {ty:?} has no GPU kernel yet")))?;
+        let type_fn = match part {
+            TypePart::Dequant => wgsl.dequant,
+            TypePart::Dot => wgsl.dot,
+        };
+        let source = [include_str!("../../../shaders/dequant/bytes.wgsl"), op_wgsl, type_fn].join("\n");
         Ok(Self::new(device, &format!("{label}.{ty:?}"), &source))
     }
 

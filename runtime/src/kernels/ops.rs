@@ -1,6 +1,6 @@
 //! The ops of a transformer forward pass, each a thin typed wrapper over one [`Kernel`].
 
-use super::{grid_1d, Kernel};
+use super::{grid_1d, Kernel, TypePart};
 use crate::error::Result;
 use crate::gpu::{GpuContext, GpuTensor};
 use crate::quant::GgmlType;
@@ -64,6 +64,9 @@ pub struct AttentionShape {
     pub window: u32,
 }
 
+/// Rows per matmul workgroup (`ROWS` in shaders/matmul.wgsl).
+const MATMUL_ROWS: u32 = 64;
+
 pub struct Kernels {
     rms_norm: Kernel,
     rope: Kernel,
@@ -82,8 +85,8 @@ impl Kernels {
         let mut embed = HashMap::new();
         for ty in types {
             if !matmul.contains_key(&ty) {
-                matmul.insert(ty, Kernel::with_dequant(d, "matmul", shader!("matmul"), ty)?);
-                embed.insert(ty, Kernel::with_dequant(d, "embed", shader!("embed"), ty)?);
+                matmul.insert(ty, Kernel::with_type(d, "matmul", shader!("matmul"), ty, TypePart::Dot)?);
+                embed.insert(ty, Kernel::with_type(d, "embed", shader!("embed"), ty, TypePart::Dequant)?);
             }
         }
         Ok(Self {
@@ -114,7 +117,7 @@ impl Kernels {
             accumulate: accumulate as u32,
             _pad: [0; 3],
         };
-        self.matmul[&w.ty].dispatch(ctx, enc, &p, &[w.binding(), x, y], [w.n_rows().div_ceil(8), n_tok.div_ceil(8), 1]);
+        self.matmul[&w.ty].dispatch(ctx, enc, &p, &[w.binding(), x, y], [w.n_rows().div_ceil(MATMUL_ROWS), n_tok.div_ceil(8), 1]);
     }
 
     /// `y[t] = table[ids[t]] * scale`.

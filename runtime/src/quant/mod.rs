@@ -16,15 +16,24 @@ pub enum GgmlType {
 
 use GgmlType::*;
 
+/// WGSL of one type: `dequant32` (a group of 32 values into `wv`) and `dot32` (a group · x).
+pub struct Wgsl {
+    pub dequant: &'static str,
+    pub dot: &'static str,
+}
+
 macro_rules! wgsl {
     ($file:literal) => {
-        Some(include_str!(concat!("../../../shaders/dequant/", $file)))
+        Some(Wgsl {
+            dequant: include_str!(concat!("../../../shaders/dequant/", $file)),
+            dot: include_str!(concat!("../../../shaders/dot/", $file)),
+        })
     };
 }
 
-/// (type, ggml id, values per block, bytes per block, WGSL `dequant32` when we run it).
+/// (type, ggml id, values per block, bytes per block, WGSL when we run it).
 /// A type with WGSL also has a CPU dequant in `dequant.rs` (checked by a test).
-const TABLE: &[(GgmlType, u32, u32, u32, Option<&str>)] = &[
+const TABLE: &[(GgmlType, u32, u32, u32, Option<Wgsl>)] = &[
     (F32, 0, 1, 4, wgsl!("f32.wgsl")),
     (F16, 1, 1, 2, wgsl!("f16.wgsl")),
     (Q4_0, 2, 32, 18, wgsl!("q4_0.wgsl")),
@@ -60,7 +69,7 @@ const TABLE: &[(GgmlType, u32, u32, u32, Option<&str>)] = &[
 ];
 
 impl GgmlType {
-    fn row(self) -> &'static (GgmlType, u32, u32, u32, Option<&'static str>) {
+    fn row(self) -> &'static (GgmlType, u32, u32, u32, Option<Wgsl>) {
         TABLE.iter().find(|r| r.0 == self).expect("every GgmlType is in TABLE")
     }
     pub fn from_id(id: u32) -> Option<Self> {
@@ -81,9 +90,9 @@ impl GgmlType {
     pub fn is_supported(self) -> bool {
         self.row().4.is_some()
     }
-    /// WGSL defining `dequant32(row_byte, group, n_valid)` for this type (needs `dequant/bytes.wgsl`).
-    pub fn wgsl_dequant(self) -> Option<&'static str> {
-        self.row().4
+    /// WGSL of this type's `dequant32` and `dot32` (both need `dequant/bytes.wgsl`).
+    pub fn wgsl(self) -> Option<&'static Wgsl> {
+        self.row().4.as_ref()
     }
     pub fn supported() -> impl Iterator<Item = GgmlType> {
         TABLE.iter().filter(|r| r.4.is_some()).map(|r| r.0)
@@ -126,6 +135,7 @@ mod tests {
         assert_eq!(Q8_0.bytes_for(64), Some(68));
         assert_eq!(Q8_0.bytes_for(65), None);
         assert_eq!(F16.bytes_for(3), Some(6));
-        assert_eq!(Q4_K.bytes_for(u64::MAX - 255), None);
+        assert_eq!(F32.bytes_for(u64::MAX), None); // overflows
+        assert_eq!(Q4_K.bytes_for(256), Some(144));
     }
 }
