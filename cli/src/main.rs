@@ -1,8 +1,9 @@
 //! `webslm`: the runtime from a terminal, for scripted checks, benchmarks and chatting.
 //!
 //!   webslm complete --model PATH (--prompt TEXT | --prompt-ids 1,2,3) [--max-tokens N]
-//!                   [--temperature 0] [--logprobs K] [--echo] [--json]
-//!   webslm chat --model PATH [--max-tokens N]
+//!                   [--temperature T] [--top-k K] [--top-p P] [--seed S] [--stop TEXT]
+//!                   [--logprobs K] [--echo] [--json]
+//!   webslm chat --model PATH [--max-tokens N] [--temperature T] [--top-k K] [--top-p P] [--seed S]
 //!   webslm bench --model PATH [--prompt-tokens 100] [--gen 128]
 //!   webslm info
 
@@ -11,9 +12,8 @@ mod bench;
 mod complete;
 
 use args::Args;
-use webslm::model::{load_file, Model, ModelOptions};
-use webslm::tokenizer::Tokenizer;
-use webslm::GpuContext;
+use webslm::model::{load_file, ModelOptions};
+use webslm::{Engine, GpuContext};
 
 const USAGE: &str = "usage: webslm <complete|chat|bench|info> [options] (see README.md)";
 
@@ -28,9 +28,7 @@ fn main() {
 }
 
 pub struct Loaded {
-    pub ctx: GpuContext,
-    pub model: Model,
-    pub tokenizer: Tokenizer,
+    pub engine: Engine,
     pub load_seconds: f64,
 }
 
@@ -41,8 +39,7 @@ pub async fn load(args: &Args) -> Result<Loaded, webslm::Error> {
     let start = std::time::Instant::now();
     let model = load_file(&ctx, path.as_ref(), &ModelOptions { max_context }).await?;
     let load_seconds = start.elapsed().as_secs_f64();
-    let tokenizer = Tokenizer::from_metadata(&model.header.metadata)?;
-    Ok(Loaded { ctx, model, tokenizer, load_seconds })
+    Ok(Loaded { engine: Engine::new(ctx, model)?, load_seconds })
 }
 
 async fn run(args: &Args) -> Result<(), webslm::Error> {

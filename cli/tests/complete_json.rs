@@ -63,3 +63,15 @@ fn bad_model_path_is_a_clear_error() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read /nonexistent.gguf"));
 }
+
+#[test]
+fn sampling_with_a_seed_is_reproducible() {
+    let model = fixtures().join("models/stories260K.gguf");
+    let args = |seed: &str| {
+        run(&["complete", "--model", model.to_str().unwrap(), "--prompt", "Once upon a time", "--max-tokens", "16",
+            "--temperature", "0.9", "--top-k", "40", "--top-p", "0.95", "--seed", seed, "--json"])["tokens"].clone()
+    };
+    let a = args("11");
+    assert_eq!(a, args("11"));
+    assert!(["12", "13", "14"].iter().any(|s| args(s) != a), "different seeds should give different samples");
+}

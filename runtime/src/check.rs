@@ -4,7 +4,7 @@
 
 use crate::error::Result;
 use crate::gpu::{whole, GpuContext, GpuTensor};
-use crate::kernels::{AttentionShape, Kernels, Rope, RopeStyle};
+use crate::kernels::{AttentionShape, Kernels, Rope, RopeStyle, Sampling};
 use crate::quant::{dequantize, GgmlType};
 use crate::rng::SplitMix64;
 use crate::cpu;
@@ -172,6 +172,7 @@ pub async fn check_rope(ctx: &GpuContext, k: &Kernels, seed: u64) -> Result<Kern
         (RopeStyle::Adjacent, 64u32, 64u32, 10000.0f32, 0u32),
         (RopeStyle::Halves, 128, 128, 1e6, 37),
         (RopeStyle::Halves, 64, 48, 10000.0, 200), // partial rotary
+        (RopeStyle::Adjacent, 64, 64, 10000.0, 32_000), // long context: angles of 32k rad
     ];
     for (style, head_dim, n_rot, freq_base, pos0) in cases {
         let (n_tok, n_heads) = (5usize, 3usize);
@@ -179,12 +180,12 @@ pub async fn check_rope(ctx: &GpuContext, k: &Kernels, seed: u64) -> Result<Kern
         let x = rng.vec(n_tok * n_heads * head_dim as usize, -2.0, 2.0);
         let mut want = x.clone();
         cpu::rope(&mut want, n_heads, head_dim as usize, pos0 as usize, &r);
-        let xb = ctx.storage_buffer("x", &x);
-        let got = run(ctx, |e| k.rope(ctx, e, whole(&xb), n_tok as u32, n_heads as u32, head_dim, pos0, &r), &xb, x.len()).await?;
+        let (xb, fb) = (ctx.storage_buffer("x", &x), ctx.storage_buffer("inv_freqs", &r.inv_freqs()));
+        let got = run(ctx, |e| k.rope(ctx, e, whole(&xb), whole(&fb), n_tok as u32, n_heads as u32, head_dim, pos0, &r), &xb, x.len()).await?;
         tally.add(&got, &want, |i| want[i].abs());
     }
-    // Angles up to ~240 rad: f32 sin/cos argument reduction differs between CPU and GPU by ~1e-5.
-    Ok(tally.done("rope", 1e-4))
+    // The kernel computes sin/cos itself (reduction + polynomials) to ~1e-7 at any angle.
+    Ok(tally.done("rope", 2e-6))
 }
 
 pub async fn check_attention(ctx: &GpuContext, k: &Kernels, seed: u64) -> Result<KernelCheck> {
@@ -219,7 +220,20 @@ pub async fn check_silu_mul(ctx: &GpuContext, k: &Kernels, seed: u64) -> Result<
     Ok(tally.done("silu_mul", 1e-5))
 }
 
-pub async fn check_argmax(ctx: &GpuContext, k: &Kernels, seed: u64) -> Result<KernelCheck> {
+/// Runs the sampling kernel once on `logits[offset..offset + n]`.
+async fn sample_once(ctx: &GpuContext, k: &Kernels, logits: &wgpu::Buffer, offset: u32, n: u32, sampling: &Sampling, u: f32) -> Result<usize> {
+    let rb = ctx.output_buffer("r", 4);
+    let mut e = ctx.device.create_command_encoder(&Default::default());
+    k.sample(ctx, &mut e, whole(logits), offset, n, sampling, u, whole(&rb));
+    ctx.queue.submit([e.finish()]);
+    let bytes = ctx.read_bytes(&rb, 4).await?;
+    Ok(u32::from_le_bytes(bytes[..4].try_into().expect("4 bytes")) as usize)
+}
+
+/// Greedy picks must equal the CPU's exactly (ties: lowest id). Random draws must equal
+/// `cpu::sample`'s, or one it makes when `u` or `top_p` moves by 1e-4 (the GPU sums in another
+/// order, so a draw right at a boundary may fall either way). Error = wrong picks.
+pub async fn check_sample(ctx: &GpuContext, k: &Kernels, seed: u64) -> Result<KernelCheck> {
     let mut rng = SplitMix64::new(seed);
     let mut tally = Tally::new();
     for n in [1usize, 255, 49_152, 262_144] {
@@ -228,18 +242,37 @@ pub async fn check_argmax(ctx: &GpuContext, k: &Kernels, seed: u64) -> Result<Ke
             x[n - 7] = 11.0; // a tie: the lower index must win
             x[123] = 11.0;
         }
-        let want = cpu::argmax(&x) as f32;
-        let (xb, rb) = (ctx.storage_buffer("x", &x), ctx.output_buffer("r", 4));
-        let got_bytes = {
-            let mut e = ctx.device.create_command_encoder(&Default::default());
-            k.argmax(ctx, &mut e, whole(&xb), whole(&rb), n as u32);
-            ctx.queue.submit([e.finish()]);
-            ctx.read_bytes(&rb, 4).await?
-        };
-        let got = u32::from_le_bytes(got_bytes[..4].try_into().unwrap()) as f32;
-        tally.add(&[got], &[want], |_| 0.0);
+        let xb = ctx.storage_buffer("x", &x);
+        let got = sample_once(ctx, k, &xb, 0, n as u32, &Sampling::GREEDY, 0.5).await?;
+        tally.add(&[got as f32], &[cpu::argmax(&x) as f32], |_| 0.0);
     }
-    Ok(tally.done("argmax", 0.0))
+    let settings = [
+        Sampling { temperature: 1.0, top_k: 0, top_p: 1.0 },
+        Sampling { temperature: 0.7, top_k: 40, top_p: 1.0 },
+        Sampling { temperature: 0.8, top_k: 0, top_p: 0.9 },
+        Sampling { temperature: 1.5, top_k: 50, top_p: 0.5 },
+        Sampling { temperature: 1.0, top_k: 1, top_p: 1.0 },
+        Sampling { temperature: 0.5, top_k: 100_000, top_p: 0.95 },
+    ];
+    for n in [8usize, 1000, 49_152] {
+        // Two rows; sample from the second, as generation does after a batched prefill.
+        let rows = rng.vec(2 * n, -10.0, 10.0);
+        let (offset, x) = (n, &rows[n..]);
+        let xb = ctx.storage_buffer("x", &rows);
+        for sampling in &settings {
+            for u in [0.0, 0.999_9, rng.next_f32(), rng.next_f32()] {
+                let got = sample_once(ctx, k, &xb, offset as u32, n as u32, sampling, u).await?;
+                let explained = [-1e-4f32, 0.0, 1e-4].iter().any(|du| {
+                    [1.0 - 1e-4f32, 1.0, 1.0 + 1e-4].iter().any(|dp| {
+                        let s = Sampling { top_p: (sampling.top_p * dp).min(1.0), ..*sampling };
+                        cpu::sample(x, &s, (u + du).clamp(0.0, 0.999_999)) == got
+                    })
+                });
+                tally.add(&[if explained { 0.0 } else { 1.0 }], &[0.0], |_| 0.0);
+            }
+        }
+    }
+    Ok(tally.done("sample", 0.0))
 }
 
 /// Every kernel check, in a fixed order.
@@ -251,7 +284,7 @@ pub async fn check_all(ctx: &GpuContext) -> Result<Vec<KernelCheck>> {
         check_rope(ctx, k, 2).await?,
         check_attention(ctx, k, 3).await?,
         check_silu_mul(ctx, k, 4).await?,
-        check_argmax(ctx, k, 5).await?,
+        check_sample(ctx, k, 5).await?,
     ];
     for (i, ty) in GgmlType::supported().enumerate() {
         out.push(check_matmul(ctx, k, ty, 100 + i as u64).await?);

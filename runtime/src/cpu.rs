@@ -1,7 +1,7 @@
 //! CPU reference implementations: the plain math every GPU kernel is checked against.
 //! Layouts match the kernels: row-major, token-major activations.
 
-use crate::kernels::{AttentionShape, Rope, RopeStyle};
+use crate::kernels::{AttentionShape, Rope, RopeStyle, Sampling};
 
 /// RMSNorm of one row: `x / sqrt(mean(x²) + eps) * weight`.
 pub fn rms_norm(x: &[f32], weight: &[f32], eps: f32) -> Vec<f32> {
@@ -25,11 +25,12 @@ pub fn matmul(w: &[f32], x: &[f32], n_in: usize) -> Vec<f32> {
 /// Rotary embedding in place on `x` [n_tok][n_heads][head_dim], positions `pos0 + t`.
 pub fn rope(x: &mut [f32], n_heads: usize, head_dim: usize, pos0: usize, rope: &Rope) {
     let half = rope.n_rot as usize / 2;
+    let inv_freqs = rope.inv_freqs();
     for (t, token) in x.chunks_mut(n_heads * head_dim).enumerate() {
         let pos = (pos0 + t) as f32;
         for head in token.chunks_mut(head_dim) {
             for i in 0..half {
-                let theta = pos * rope.freq_base.powf(-2.0 * i as f32 / rope.n_rot as f32);
+                let theta = pos * inv_freqs[i];
                 let (a, b) = match rope.style {
                     RopeStyle::Adjacent => (2 * i, 2 * i + 1),
                     RopeStyle::Halves => (i, i + half),
@@ -78,4 +79,43 @@ pub fn silu_mul(gate: &[f32], up: &[f32]) -> Vec<f32> {
 /// Index of the largest value (first on ties).
 pub fn argmax(x: &[f32]) -> usize {
     x.iter().enumerate().fold(0, |best, (i, &v)| if v > x[best] { i } else { best })
+}
+
+/// The token `sampling` draws from `logits` for the uniform draw `u` in [0, 1): the kept set is
+/// every logit ≥ the top_k-th largest, then every logit ≥ the smallest one that still brings the
+/// sorted cumulative probability to top_p; the pick is the first id (in id order) whose
+/// cumulative kept probability exceeds `u`. Greedy when the temperature is 0 or top_k is 1.
+pub fn sample(logits: &[f32], sampling: &Sampling, u: f32) -> usize {
+    let best = argmax(logits);
+    if sampling.is_greedy() {
+        return best;
+    }
+    let max = logits[best];
+    let mut sorted: Vec<f32> = logits.to_vec();
+    sorted.sort_by(|a, b| b.total_cmp(a));
+    let k = sampling.top_k as usize;
+    let mut threshold = if k > 0 && k < logits.len() { sorted[k - 1] } else { f32::NEG_INFINITY };
+    let weight = |l: f32| ((l - max) / sampling.temperature).exp();
+    if sampling.top_p < 1.0 {
+        let kept = sorted.iter().copied().filter(|&l| l >= threshold);
+        let goal = sampling.top_p * kept.clone().map(weight).sum::<f32>();
+        let mut mass = 0.0;
+        for l in kept {
+            mass += weight(l);
+            if mass >= goal {
+                threshold = l;
+                break;
+            }
+        }
+    }
+    let p: Vec<f32> = logits.iter().map(|&l| if l >= threshold { weight(l) } else { 0.0 }).collect();
+    let target = u * p.iter().sum::<f32>();
+    let mut acc = 0.0;
+    for (i, &pi) in p.iter().enumerate() {
+        acc += pi;
+        if pi > 0.0 && acc > target {
+            return i;
+        }
+    }
+    best
 }

@@ -43,6 +43,10 @@ pub enum Error {
     #[error("invalid request: {0}")]
     InvalidRequest(String),
 
+    /// The engine is already generating; calls are not interleaved.
+    #[error("the engine is busy with another request; wait for it or abort it first")]
+    Busy,
+
     /// A GPU operation (buffer map, submission) failed.
     #[error("GPU error: {0}")]
     Gpu(String),
@@ -62,6 +66,7 @@ impl Error {
             Error::Tokenizer(_) => "TokenizerError",
             Error::InvalidRequest(_) => "InvalidRequest",
             Error::Network(_) => "NetworkError",
+            Error::Busy => "Busy",
         }
     }
 }

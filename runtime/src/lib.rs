@@ -5,18 +5,24 @@
 
 pub mod agreement;
 pub mod check;
+pub mod clock;
 pub mod cpu;
+pub mod engine;
 pub mod error;
 pub mod generate;
 pub mod gguf;
 pub mod gpu;
+#[cfg(target_arch = "wasm32")]
+pub mod js;
 pub mod kernels;
 pub mod model;
 pub mod quant;
 pub mod rng;
 #[cfg(target_arch = "wasm32")]
 pub mod source;
+pub mod stop;
 pub mod tokenizer;
 
+pub use engine::Engine;
 pub use error::{Error, Result};
 pub use gpu::{GpuContext, GpuInfo};

@@ -1,19 +1,118 @@
-//! Greedy chat with the default model gives the reference reply.
+//! Generation: the reference greedy reply, seeded sampling, KV-cache reuse across turns, stop
+//! strings and limits.
 
 mod common;
-use webslm::generate::{generate_greedy, FinishReason};
+use webslm::generate::{FinishReason, GenerateOptions};
+use webslm::kernels::Sampling;
 use webslm::model::{load_file, ModelOptions};
-use webslm::tokenizer::{ChatMessage, Tokenizer};
-use webslm::GpuContext;
+use webslm::tokenizer::ChatMessage;
+use webslm::{Engine, GpuContext};
+
+fn engine(path: &std::path::Path, max_context: u32) -> Engine {
+    let ctx = pollster::block_on(GpuContext::new()).unwrap();
+    let model = pollster::block_on(load_file(&ctx, path, &ModelOptions { max_context })).unwrap();
+    Engine::new(ctx, model).unwrap()
+}
+
+fn stories() -> Engine {
+    engine(&common::fixtures().join("models/stories260K.gguf"), 128)
+}
+
+fn complete(e: &mut Engine, prompt: &[u32], options: &GenerateOptions) -> webslm::generate::Completion {
+    pollster::block_on(e.complete(prompt, options, |_| true)).unwrap()
+}
 
 #[test]
 fn smollm2_knows_the_capital_of_france() {
-    let ctx = pollster::block_on(GpuContext::new()).unwrap();
-    let model = pollster::block_on(load_file(&ctx, &common::default_model(), &ModelOptions { max_context: 256 })).unwrap();
-    let tok = Tokenizer::from_metadata(&model.header.metadata).unwrap();
-    let prompt = tok.encode_chat(&[ChatMessage::new("user", "What is the capital of France?")]).unwrap();
-    let out = pollster::block_on(generate_greedy(&ctx, &model, &prompt, 32, &tok.stop_ids, |_| true)).unwrap();
-    let reply = tok.decode(&out.tokens).unwrap();
-    assert_eq!(reply, "The capital of France is Paris.");
+    let mut e = engine(&common::default_model(), 256);
+    let question = [ChatMessage::new("user", "What is the capital of France?")];
+    let out = pollster::block_on(e.chat(&question, &GenerateOptions { max_tokens: 32, ..Default::default() }, |_| true)).unwrap();
+    assert_eq!(out.text, "The capital of France is Paris.");
     assert_eq!(out.finish, FinishReason::Stop);
+
+    // A second turn reuses the cached first turn: only the new tokens are run, and the reply is
+    // the one a fresh engine gives for the whole conversation.
+    let mut conversation = question.to_vec();
+    conversation.push(ChatMessage::new("assistant", &out.text));
+    conversation.push(ChatMessage::new("user", "And of Italy?"));
+    let options = GenerateOptions { max_tokens: 16, ..Default::default() };
+    let second = pollster::block_on(e.chat(&conversation, &options, |_| true)).unwrap();
+    let full_prompt = e.tokenizer.encode_chat(&conversation).unwrap();
+    assert!(second.timings.prefill_tokens < full_prompt.len() / 2, "{} of {} prompt tokens re-run", second.timings.prefill_tokens, full_prompt.len());
+    e.reset();
+    let fresh = pollster::block_on(e.chat(&conversation, &options, |_| true)).unwrap();
+    assert_eq!(fresh.timings.prefill_tokens, full_prompt.len());
+    assert_eq!(second.tokens, fresh.tokens);
+    eprintln!("second turn: {:?}", second.text);
+}
+
+#[test]
+fn seeded_sampling_is_reproducible_and_seeds_differ() {
+    let mut e = stories();
+    let prompt = e.tokenizer.encode("Once upon a time", true).unwrap();
+    let sampling = Sampling { temperature: 1.0, top_k: 40, top_p: 0.95 };
+    let run = |e: &mut Engine, seed| complete(e, &prompt, &GenerateOptions { max_tokens: 24, sampling, seed, ..Default::default() }).tokens;
+    let a = run(&mut e, 7);
+    assert_eq!(a, run(&mut e, 7), "same seed, same tokens");
+    let others = [run(&mut e, 8), run(&mut e, 9), run(&mut e, 10)];
+    assert!(others.iter().any(|o| *o != a), "different seeds gave identical samples");
+    let greedy = complete(&mut e, &prompt, &GenerateOptions { max_tokens: 24, ..Default::default() }).tokens;
+    assert!(others.iter().chain([&a]).any(|o| *o != greedy), "sampling at temperature 1 never left the greedy path");
+}
+
+#[test]
+fn cache_reuse_gives_the_same_tokens_as_a_fresh_run() {
+    let mut e = stories();
+    let prompt = e.tokenizer.encode("Once upon a time, there was a little girl", true).unwrap();
+    let options = GenerateOptions { max_tokens: 12, ..Default::default() };
+    let fresh = complete(&mut e, &prompt, &options);
+    // The same prompt again runs only its last token; a longer one only its new part.
+    let again = complete(&mut e, &prompt, &options);
+    assert_eq!(again.timings.prefill_tokens, 1);
+    assert_eq!(again.tokens, fresh.tokens);
+    let mut longer = prompt.clone();
+    longer.extend(&fresh.tokens[..5]);
+    let continued = complete(&mut e, &longer, &options);
+    assert_eq!(continued.timings.prefill_tokens, 1, "prompt + generated tokens are all cached but the last");
+    e.reset();
+    assert_eq!(complete(&mut e, &longer, &options).tokens, continued.tokens);
+}
+
+#[test]
+fn stop_strings_cut_the_text_and_limits_are_reported() {
+    let mut e = stories();
+    let prompt = e.tokenizer.encode("Once upon a time", true).unwrap();
+    let plain = complete(&mut e, &prompt, &GenerateOptions { max_tokens: 30, ..Default::default() });
+    assert_eq!(plain.finish, FinishReason::Length);
+    assert_eq!(plain.tokens.len(), 30);
+    // Stop at the second word of the reply.
+    let word = plain.text.split_whitespace().nth(1).unwrap().to_string();
+    let cut = complete(&mut e, &prompt, &GenerateOptions { max_tokens: 30, stop: vec![word.clone()], ..Default::default() });
+    assert_eq!(cut.finish, FinishReason::Stop);
+    assert_eq!(cut.text, plain.text[..plain.text.find(&word).unwrap()]);
+    let mut streamed = String::new();
+    pollster::block_on(e.complete(&prompt, &GenerateOptions { max_tokens: 30, stop: vec![word], ..Default::default() }, |p| {
+        streamed.push_str(p);
+        true
+    }))
+    .unwrap();
+    assert_eq!(streamed, cut.text, "streamed pieces add up to the text, without the stop string");
+
+    // The callback can cancel; a prompt longer than the context is a clear error.
+    let mut n = 0;
+    let cancelled = pollster::block_on(e.complete(&prompt, &GenerateOptions { max_tokens: 30, ..Default::default() }, |_| {
+        n += 1;
+        n < 3
+    }))
+    .unwrap();
+    assert_eq!((cancelled.finish, cancelled.tokens.len()), (FinishReason::Cancelled, 3));
+    let too_long = vec![1u32; 129];
+    let err = pollster::block_on(e.complete(&too_long, &GenerateOptions::default(), |_| true)).unwrap_err();
+    assert!(err.to_string().contains("context"), "{err}");
+    // The context filling up ends generation with ContextFull (no stop token may end it first).
+    e.tokenizer.stop_ids.clear();
+    let near_full = vec![1u32; 120];
+    let full = complete(&mut e, &near_full, &GenerateOptions { max_tokens: 50, ..Default::default() });
+    assert_eq!(full.finish, FinishReason::ContextFull);
+    assert_eq!(near_full.len() + full.tokens.len(), 128 + 1, "the last token is drawn but not fed");
 }

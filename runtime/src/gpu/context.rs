@@ -43,7 +43,8 @@ impl GpuInfo {
     }
 }
 
-/// A device and its queue plus what we learned about the adapter.
+/// A device and its queue plus what we learned about the adapter (cheap to clone: handles).
+#[derive(Clone)]
 pub struct GpuContext {
     pub device: wgpu::Device,
     pub queue: wgpu::Queue,

@@ -28,7 +28,7 @@ struct EmbedParams { n_embd: u32, row_bytes: u32, scale: f32, _pad: u32 }
 
 #[repr(C)]
 #[derive(Clone, Copy, Pod, Zeroable)]
-struct RopeParams { n_tok: u32, n_heads: u32, head_dim: u32, n_rot: u32, pos0: u32, mode: u32, freq_base: f32, _pad: u32 }
+struct RopeParams { n_tok: u32, n_heads: u32, head_dim: u32, n_rot: u32, pos0: u32, mode: u32, _pad: [u32; 2] }
 
 #[repr(C)]
 #[derive(Clone, Copy, Pod, Zeroable)]
@@ -37,6 +37,29 @@ struct AttentionParams { n_tok: u32, n_head: u32, n_kv_head: u32, head_dim: u32,
 #[repr(C)]
 #[derive(Clone, Copy, Pod, Zeroable)]
 struct CountParams { n: u32, _pad: [u32; 3] }
+
+#[repr(C)]
+#[derive(Clone, Copy, Pod, Zeroable)]
+struct SampleParams { n: u32, offset: u32, top_k: u32, _pad: u32, temperature: f32, top_p: f32, u: f32, _pad1: f32 }
+
+/// How the next token is drawn from the logits.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Sampling {
+    /// 0 = greedy (argmax); otherwise logits are divided by it before the softmax.
+    pub temperature: f32,
+    /// Keep only the `top_k` highest logits (0 = no limit).
+    pub top_k: u32,
+    /// Keep the smallest set of top tokens whose probability reaches `top_p` (1 = no limit).
+    pub top_p: f32,
+}
+
+impl Sampling {
+    pub const GREEDY: Sampling = Sampling { temperature: 0.0, top_k: 0, top_p: 1.0 };
+
+    pub fn is_greedy(&self) -> bool {
+        self.temperature <= 0.0 || self.top_k == 1
+    }
+}
 
 /// How RoPE pairs dimensions: GGUF `llama` rotates adjacent pairs, NeoX-style models the halves.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -51,6 +74,14 @@ pub struct Rope {
     pub style: RopeStyle,
     pub n_rot: u32,
     pub freq_base: f32,
+}
+
+impl Rope {
+    /// Rotation speed of each pair, `base^(-2i / n_rot)`, computed once in f64 on the CPU so
+    /// the GPU only multiplies by the position (GPU `pow` is too coarse at long contexts).
+    pub fn inv_freqs(&self) -> Vec<f32> {
+        (0..self.n_rot / 2).map(|i| (self.freq_base as f64).powf(-2.0 * i as f64 / self.n_rot as f64) as f32).collect()
+    }
 }
 
 /// Attention shape of a model.
@@ -72,7 +103,7 @@ pub struct Kernels {
     rope: Kernel,
     attention: Kernel,
     silu_mul: Kernel,
-    argmax: Kernel,
+    sample: Kernel,
     matmul: HashMap<GgmlType, Kernel>,
     embed: HashMap<GgmlType, Kernel>,
 }
@@ -94,7 +125,7 @@ impl Kernels {
             rope: Kernel::new(d, "rope", shader!("rope")),
             attention: Kernel::new(d, "attention", shader!("attention")),
             silu_mul: Kernel::new(d, "silu_mul", shader!("silu_mul")),
-            argmax: Kernel::new(d, "argmax", shader!("argmax")),
+            sample: Kernel::new(d, "sample", shader!("sample")),
             matmul,
             embed,
         })
@@ -126,12 +157,13 @@ impl Kernels {
         self.embed[&table.ty].dispatch(ctx, enc, &p, &[table.binding(), ids, y], [n_tok, 1, 1]);
     }
 
-    /// Rotates `x` [n_tok][n_heads][head_dim] in place for positions `pos0..pos0 + n_tok`.
+    /// Rotates `x` [n_tok][n_heads][head_dim] in place for positions `pos0..pos0 + n_tok`;
+    /// `inv_freqs` holds [`Rope::inv_freqs`].
     #[allow(clippy::too_many_arguments)]
-    pub fn rope(&self, ctx: &GpuContext, enc: &mut Enc, x: B, n_tok: u32, n_heads: u32, head_dim: u32, pos0: u32, rope: &Rope) {
-        let p = RopeParams { n_tok, n_heads, head_dim, n_rot: rope.n_rot, pos0, mode: rope.style as u32, freq_base: rope.freq_base, _pad: 0 };
+    pub fn rope(&self, ctx: &GpuContext, enc: &mut Enc, x: B, inv_freqs: B, n_tok: u32, n_heads: u32, head_dim: u32, pos0: u32, rope: &Rope) {
+        let p = RopeParams { n_tok, n_heads, head_dim, n_rot: rope.n_rot, pos0, mode: rope.style as u32, _pad: [0; 2] };
         let n_pairs = n_tok * n_heads * rope.n_rot / 2;
-        self.rope.dispatch(ctx, enc, &p, &[x], grid_1d(n_pairs.div_ceil(64)));
+        self.rope.dispatch(ctx, enc, &p, &[x, inv_freqs], grid_1d(n_pairs.div_ceil(64)));
     }
 
     /// Causal attention of `n_tok` queries at `pos0..` over the cache's keys/values `0..pos0 + n_tok`.
@@ -155,8 +187,20 @@ impl Kernels {
         self.silu_mul.dispatch(ctx, enc, &CountParams { n, _pad: [0; 3] }, &[gate, up], grid_1d(n.div_ceil(256)));
     }
 
-    /// `result[0] = argmax(logits[..n])`.
-    pub fn argmax(&self, ctx: &GpuContext, enc: &mut Enc, logits: B, result: B, n: u32) {
-        self.argmax.dispatch(ctx, enc, &CountParams { n, _pad: [0; 3] }, &[logits, result], [1, 1, 1]);
+    /// `result[0]` = a token drawn from `logits[offset..offset + n]` by `sampling`, with `u`
+    /// uniform in [0, 1) as the random draw (see shaders/sample.wgsl).
+    #[allow(clippy::too_many_arguments)]
+    pub fn sample(&self, ctx: &GpuContext, enc: &mut Enc, logits: B, offset: u32, n: u32, sampling: &Sampling, u: f32, result: B) {
+        let p = SampleParams {
+            n,
+            offset,
+            top_k: sampling.top_k,
+            _pad: 0,
+            temperature: sampling.temperature,
+            top_p: sampling.top_p,
+            u,
+            _pad1: 0.0,
+        };
+        self.sample.dispatch(ctx, enc, &p, &[logits, result], [1, 1, 1]);
     }
 }

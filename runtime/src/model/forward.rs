@@ -12,7 +12,7 @@ use super::{ModelConfig, ModelOptions, Weights};
 use crate::error::{Error, Result};
 use crate::gguf::GgufHeader;
 use crate::gpu::{whole, GpuContext, GpuTensor};
-use crate::kernels::{AttentionShape, Kernels};
+use crate::kernels::{AttentionShape, Kernels, Sampling};
 
 struct Layer {
     attn_norm: GpuTensor,
@@ -44,6 +44,7 @@ pub struct Model {
     pub n_ctx: u32,
     pub weight_bytes: u64,
     kernels: Kernels,
+    rope_freqs: wgpu::Buffer,
     token_embd: GpuTensor,
     output_norm: GpuTensor,
     output: GpuTensor,
@@ -96,6 +97,7 @@ impl Model {
         let output = if config.tied_embeddings { token_embd.clone() } else { weights.get("output.weight")?.clone() };
         let kernels = Kernels::new(ctx, header.tensors.iter().map(|t| t.ty))?;
         Ok(Self {
+            rope_freqs: ctx.storage_buffer("rope_freqs", &config.rope.inv_freqs()),
             n_ctx,
             weight_bytes: weights.total_bytes,
             kernels,
@@ -158,8 +160,8 @@ impl Model {
             k.matmul(ctx, enc, &layer.wq, whole(&s.h), whole(&s.q), n_tok, false);
             k.matmul(ctx, enc, &layer.wk, whole(&s.h), whole(&s.k), n_tok, false);
             k.matmul(ctx, enc, &layer.wv, whole(&s.h), whole(&s.v), n_tok, false);
-            k.rope(ctx, enc, whole(&s.q), n_tok, c.n_head, c.head_dim, pos0, &c.rope);
-            k.rope(ctx, enc, whole(&s.k), n_tok, c.n_kv_head, c.head_dim, pos0, &c.rope);
+            k.rope(ctx, enc, whole(&s.q), whole(&self.rope_freqs), n_tok, c.n_head, c.head_dim, pos0, &c.rope);
+            k.rope(ctx, enc, whole(&s.k), whole(&self.rope_freqs), n_tok, c.n_kv_head, c.head_dim, pos0, &c.rope);
             let at = pos0 as u64 * kv_row_bytes;
             enc.copy_buffer_to_buffer(&s.k, 0, &layer.k_cache, at, n_tok as u64 * kv_row_bytes);
             enc.copy_buffer_to_buffer(&s.v, 0, &layer.v_cache, at, n_tok as u64 * kv_row_bytes);
@@ -197,15 +199,29 @@ impl Model {
         ctx.read_f32(&logits, rows * self.config.n_vocab as usize).await
     }
 
-    /// Runs `tokens` at `pos0..` and returns the greedy next token, chosen on the GPU
-    /// (a 4-byte readback).
-    pub async fn forward_greedy(&self, ctx: &GpuContext, tokens: &[u32], pos0: u32) -> Result<u32> {
+    /// Runs `tokens` at `pos0..` and draws the next token on the GPU from the last position's
+    /// logits (a 4-byte readback); with `read_logits` also returns the logits ([`Logits`] rows).
+    #[allow(clippy::too_many_arguments)]
+    pub async fn step(&self, ctx: &GpuContext, tokens: &[u32], pos0: u32, which: Logits, read_logits: bool, sampling: &Sampling, u: f32) -> Result<Step> {
+        let n_vocab = self.config.n_vocab;
+        let rows = if which == Logits::All { tokens.len() } else { 1 };
         let mut enc = ctx.device.create_command_encoder(&Default::default());
-        let logits = self.encode(ctx, &mut enc, tokens, pos0, Logits::Last)?;
-        let result = ctx.output_buffer("argmax", 4);
-        self.kernels.argmax(ctx, &mut enc, whole(&logits), whole(&result), self.config.n_vocab);
+        let logits = self.encode(ctx, &mut enc, tokens, pos0, which)?;
+        let result = ctx.output_buffer("next", 4);
+        let last_row = (rows as u32 - 1) * n_vocab;
+        self.kernels.sample(ctx, &mut enc, whole(&logits), last_row, n_vocab, sampling, u, whole(&result));
         ctx.queue.submit([enc.finish()]);
         let bytes = ctx.read_bytes(&result, 4).await?;
-        Ok(u32::from_le_bytes(bytes[..4].try_into().expect("4 bytes")))
+        let next = u32::from_le_bytes(bytes[..4].try_into().expect("4 bytes"));
+        let logits = if read_logits { Some(ctx.read_f32(&logits, rows * n_vocab as usize).await?) } else { None };
+        Ok(Step { next, logits })
     }
+}
+
+/// The outcome of [`Model::step`].
+pub struct Step {
+    /// The token drawn for the position after the last one.
+    pub next: u32,
+    /// The logits rows, when asked for.
+    pub logits: Option<Vec<f32>>,
 }

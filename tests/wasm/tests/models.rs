@@ -4,11 +4,12 @@
 
 use wasm_bindgen_test::*;
 use webslm::agreement::{check_model, RefFile};
-use webslm::generate::generate_greedy;
+use webslm::generate::{FinishReason, GenerateOptions};
 use webslm::model::{Model, ModelOptions};
 use webslm::source::{fetch_model, fetch_text};
-use webslm::tokenizer::{ChatMessage, Tokenizer};
-use webslm::GpuContext;
+use webslm::kernels::Sampling;
+use webslm::tokenizer::ChatMessage;
+use webslm::{Engine, GpuContext};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -54,13 +55,24 @@ async fn smollm2_matches_references_and_answers_in_the_browser() {
     let model = load(&ctx, "models/SmolLM2-135M-Instruct.Q4_1.gguf").await;
     check(&ctx, &model, "SmolLM2-135M-Instruct.Q4_1.ref.json").await;
 
-    // The reference sequences filled the KV cache from position 0; generation starts over at 0.
-    let tok = Tokenizer::from_metadata(&model.header.metadata).unwrap();
-    let prompt = tok.encode_chat(&[ChatMessage::new("user", "What is the capital of France?")]).unwrap();
-    let start = js_sys::Date::now();
-    let out = generate_greedy(&ctx, &model, &prompt, 32, &tok.stop_ids, |_| true).await.unwrap();
-    let seconds = (js_sys::Date::now() - start) / 1000.0;
-    let reply = tok.decode(&out.tokens).unwrap();
-    console_log!("reply {reply:?}: {} prompt + {} new tokens in {seconds:.1} s", prompt.len(), out.tokens.len());
-    assert_eq!(reply, "The capital of France is Paris.");
+    // The reference sequences filled the KV cache from position 0; the engine starts over at 0.
+    let mut engine = Engine::new(ctx.clone(), model).unwrap();
+    let question = [ChatMessage::new("user", "What is the capital of France?")];
+    let options = GenerateOptions { max_tokens: 32, ..Default::default() };
+    let out = engine.chat(&question, &options, |_| true).await.unwrap();
+    let t = out.timings;
+    console_log!(
+        "reply {:?}: {} prompt tokens at {:.2} tok/s (time to first token {:.1} s), {} decode steps at {:.2} tok/s",
+        out.text, t.prefill_tokens, t.prefill_tok_s(), t.prefill_ms / 1000.0, t.decode_steps, t.decode_tok_s()
+    );
+    assert_eq!(out.text, "The capital of France is Paris.");
+    assert_eq!(out.finish, FinishReason::Stop);
+
+    // Seeded sampling on the GPU, in the browser: reproducible.
+    let sampled = GenerateOptions { max_tokens: 6, sampling: Sampling { temperature: 0.8, top_k: 40, top_p: 0.9 }, seed: 3, ..Default::default() };
+    let a = engine.chat(&question, &sampled, |_| true).await.unwrap();
+    let b = engine.chat(&question, &sampled, |_| true).await.unwrap();
+    console_log!("sampled: {:?}", a.text);
+    assert_eq!(a.tokens, b.tokens);
+    assert_eq!(b.timings.prefill_tokens, 1, "the second call reuses the cached prompt");
 }
