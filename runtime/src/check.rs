@@ -70,13 +70,24 @@ pub fn random_tensor_bytes(ty: GgmlType, n: usize, rng: &mut SplitMix64) -> Vec<
     match ty {
         GgmlType::F32 => rng.vec(n, -1.0, 1.0).iter().flat_map(|v| v.to_le_bytes()).collect(),
         GgmlType::F16 => rng.vec(n, -1.0, 1.0).iter().flat_map(|&v| f16::from_f32(v).to_le_bytes()).collect(),
+        GgmlType::BF16 => rng.vec(n, -1.0, 1.0).iter().flat_map(|&v| ((v.to_bits() >> 16) as u16).to_le_bytes()).collect(),
         _ => {
             let n_blocks = n / ty.block_size() as usize;
             let mut bytes: Vec<u8> = (0..n_blocks * ty.block_bytes() as usize).map(|_| rng.next_u64() as u8).collect();
             for block in bytes.chunks_mut(ty.block_bytes() as usize) {
-                put_f16(block, 0, rng.uniform(0.001, 0.05)); // d
-                if ty == GgmlType::Q4_1 {
-                    put_f16(block, 2, rng.uniform(-0.3, 0.3)); // m
+                match ty {
+                    // K-quants: the super-block scales multiply 6-bit (Q4_K/Q5_K) or 8-bit (Q6_K) sub-block scales.
+                    GgmlType::Q4_K | GgmlType::Q5_K => {
+                        put_f16(block, 0, rng.uniform(0.0005, 0.003)); // d
+                        put_f16(block, 2, rng.uniform(0.0005, 0.005)); // dmin
+                    }
+                    GgmlType::Q6_K => put_f16(block, 208, rng.uniform(0.0002, 0.002)), // d
+                    _ => {
+                        put_f16(block, 0, rng.uniform(0.001, 0.05)); // d
+                        if matches!(ty, GgmlType::Q4_1 | GgmlType::Q5_1) {
+                            put_f16(block, 2, rng.uniform(-0.3, 0.3)); // m
+                        }
+                    }
                 }
             }
             bytes
@@ -118,11 +129,11 @@ pub async fn check_rms_norm(ctx: &GpuContext, k: &Kernels, seed: u64) -> Result<
 pub async fn check_matmul(ctx: &GpuContext, k: &Kernels, ty: GgmlType, seed: u64) -> Result<KernelCheck> {
     let mut rng = SplitMix64::new(seed);
     let mut tally = Tally::new();
-    let ragged = ty.block_size() == 1; // plain float rows need not be multiples of 32
-    let shapes: &[(usize, usize, usize)] = if ragged {
-        &[(64, 40, 1), (172, 64, 3), (576, 77, 9)]
-    } else {
-        &[(64, 40, 1), (256, 64, 3), (576, 77, 9), (1536, 33, 17)]
+    // Plain float rows need not be multiples of 32; K-quant rows are whole 256-value super-blocks.
+    let shapes: &[(usize, usize, usize)] = match ty.block_size() {
+        1 => &[(64, 40, 1), (172, 64, 3), (576, 77, 9), (45, 31, 2)], // odd rows start mid-word
+        32 => &[(64, 40, 1), (256, 64, 3), (576, 77, 9), (1536, 33, 17)],
+        _ => &[(256, 40, 1), (512, 64, 3), (768, 77, 9), (1536, 33, 17)],
     };
     for &(n_in, n_out, n_tok) in shapes {
         let bytes = random_tensor_bytes(ty, n_in * n_out, &mut rng);
@@ -151,7 +162,12 @@ pub async fn check_matmul(ctx: &GpuContext, k: &Kernels, ty: GgmlType, seed: u64
 /// Embedding rows of one type, scaled.
 pub async fn check_embed(ctx: &GpuContext, k: &Kernels, ty: GgmlType, seed: u64) -> Result<KernelCheck> {
     let mut rng = SplitMix64::new(seed);
-    let (n_embd, n_vocab) = (if ty.block_size() == 1 { 72 } else { 96 }, 50);
+    let n_embd = match ty.block_size() {
+        1 => 75, // odd: rows start mid-word for 16-bit types
+        32 => 96,
+        b => 2 * b as usize,
+    };
+    let n_vocab = 50;
     let bytes = random_tensor_bytes(ty, n_embd * n_vocab, &mut rng);
     let table = dequantize(ty, &bytes);
     let ids: Vec<u32> = (0..11).map(|_| (rng.next_u64() % n_vocab as u64) as u32).collect();
@@ -163,6 +179,21 @@ pub async fn check_embed(ctx: &GpuContext, k: &Kernels, ty: GgmlType, seed: u64)
     let mut tally = Tally::new();
     tally.add(&got, &want, |i| want[i].abs());
     Ok(tally.done(format!("embed {ty:?}"), 1e-6))
+}
+
+/// The embedding kernel's dequantization of `raw` (values of type `ty`, e.g. ggml's fixture bytes)
+/// against `want` (ggml's own `to_float` of them), bit for bit: scale 1.0, rows of 256 values
+/// (every type's block divides 256). `max_error` counts the values whose f32 bits differ.
+pub async fn check_dequant_bits(ctx: &GpuContext, k: &Kernels, ty: GgmlType, raw: &[u8], want: &[f32]) -> Result<KernelCheck> {
+    const ROW: usize = 256;
+    assert!(want.len() % ROW == 0 && ty.bytes_for(want.len() as u64) == Some(raw.len() as u64), "{ty:?}: {} bytes for {} values", raw.len(), want.len());
+    let n_rows = want.len() / ROW;
+    let tensor = upload_tensor(ctx, ty, &[ROW as u64, n_rows as u64], raw);
+    let ids: Vec<u32> = (0..n_rows as u32).collect();
+    let (ib, yb) = (ctx.storage_buffer("ids", &ids), ctx.output_buffer("y", (want.len() * 4) as u64));
+    let got = run(ctx, |e| k.embed(ctx, e, &tensor, whole(&ib), whole(&yb), n_rows as u32, 1.0), &yb, want.len()).await?;
+    let mismatches = got.iter().zip(want).filter(|(g, w)| g.to_bits() != w.to_bits()).count();
+    Ok(KernelCheck { kernel: format!("dequant bits {ty:?}"), cases: 1, values: want.len(), max_error: mismatches as f32, tolerance: 0.0 })
 }
 
 pub async fn check_rope(ctx: &GpuContext, k: &Kernels, seed: u64) -> Result<KernelCheck> {
