@@ -8,7 +8,7 @@ struct Params {
     n_tok: u32,
     row_bytes: u32,
     accumulate: u32, // 1: add into y (residual connection), 0: overwrite
-    _pad0: u32,
+    first_row: u32,  // W's rows start here (a slice of a fused tensor, e.g. phi3's attn_qkv)
     _pad1: u32,
     _pad2: u32,
 }
@@ -42,7 +42,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
     for (var g = 0u; g < n_groups; g++) {
         let n_valid = min(32u, params.n_in - g * 32u);
         for (var t = 0u; t < n_tok_here; t++) {
-            acc[t] += dot32(row * params.row_bytes, g, (tok0 + t) * params.n_in + g * 32u, n_valid);
+            acc[t] += dot32((params.first_row + row) * params.row_bytes, g, (tok0 + t) * params.n_in + g * 32u, n_valid);
         }
     }
     for (var t = 0u; t < n_tok_here; t++) {

@@ -1,11 +1,12 @@
-// RMSNorm over each row: y = x / sqrt(mean(x^2) + eps) * weight.
+// RMSNorm over each row: y = x / sqrt(mean(x^2) + eps) * weight, or y += that (accumulate = 1:
+// a normalised branch output added to the residual stream, as gemma's post-norms do).
 // One workgroup per row; threads stride over the row and reduce their partial sums of squares.
 
 struct Params {
     n_cols: u32,
     n_rows: u32,
     eps: f32,
-    _pad: u32,
+    accumulate: u32,
 }
 
 @group(0) @binding(0) var<uniform> params: Params;
@@ -37,6 +38,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
 
     let scale = inverseSqrt(partial[0] / f32(params.n_cols) + params.eps);
     for (var i = lid; i < params.n_cols; i += WG) {
-        y[base + i] = x[base + i] * scale * weight[i];
+        let prev = select(0.0, y[base + i], params.accumulate == 1u);
+        y[base + i] = prev + x[base + i] * scale * weight[i];
     }
 }

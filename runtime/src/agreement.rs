@@ -103,6 +103,19 @@ pub fn judge(ours: &[f32], n_vocab: usize, numpy: &[RefTop], numpy_range: &[f32]
             }
         }
     }
+    r
+}
+
+/// The rule's per-file part: teacher-forced top-1 agreement with llama.cpp over all sequences.
+pub fn judge_file(reports: &[(String, Report)], tol: Tolerances) -> Report {
+    let mut r = Report::default();
+    for (_, s) in reports {
+        r.positions += s.positions;
+        r.llama_agree += s.llama_agree;
+        r.numpy_agree += s.numpy_agree;
+        r.worst_numpy_rel = r.worst_numpy_rel.max(s.worst_numpy_rel);
+        r.worst_llama_abs = r.worst_llama_abs.max(s.worst_llama_abs);
+    }
     if (r.llama_agree as f32) < tol.min_llama_agreement * r.positions as f32 {
         r.failures.push(format!("top-1 agreement with llama.cpp {}/{} is below {}", r.llama_agree, r.positions, tol.min_llama_agreement));
     }
@@ -167,7 +180,7 @@ impl RefFile {
 }
 
 /// Runs every sequence of `reference` through `model` (teacher-forced, one batch per sequence)
-/// and judges each with the fixture rule. Returns one report per sequence.
+/// and judges each with the fixture rule. Returns one report per sequence, then the whole file's.
 pub async fn check_model(
     ctx: &crate::GpuContext,
     model: &crate::model::Model,
@@ -175,7 +188,7 @@ pub async fn check_model(
     is_smollm2: bool,
 ) -> crate::Result<Vec<(String, Report)>> {
     use crate::quant::GgmlType;
-    let is_float = model.header.tensors.iter().all(|t| matches!(t.ty, GgmlType::F32 | GgmlType::F16));
+    let is_float = model.header.tensors.iter().all(|t| matches!(t.ty, GgmlType::F32 | GgmlType::F16 | GgmlType::BF16));
     let tol = Tolerances::for_file(is_float, is_smollm2);
     let mut reports = Vec::new();
     for seq in &reference.sequences {
@@ -183,5 +196,7 @@ pub async fn check_model(
         let report = judge(&logits, model.config.n_vocab as usize, &seq.numpy, &seq.numpy_range, &seq.llama, tol);
         reports.push((seq.name.clone(), report));
     }
+    let file = judge_file(&reports, tol);
+    reports.push(("(file)".to_string(), file));
     Ok(reports)
 }

@@ -4,7 +4,7 @@
 
 use crate::error::Result;
 use crate::gpu::{whole, GpuContext, GpuTensor};
-use crate::kernels::{AttentionShape, Kernels, Rope, RopeStyle, Sampling};
+use crate::kernels::{Activation, AttentionShape, Kernels, Rope, RopeStyle, Sampling};
 use crate::quant::{dequantize, GgmlType};
 use crate::rng::SplitMix64;
 use crate::cpu;
@@ -100,7 +100,7 @@ pub fn upload_tensor(ctx: &GpuContext, ty: GgmlType, dims: &[u64], bytes: &[u8])
     let mut padded = bytes.to_vec();
     padded.resize(bytes.len().div_ceil(4) * 4, 0);
     let buffer = ctx.storage_buffer("tensor", &padded);
-    GpuTensor { size: padded.len() as u64, buffer, offset: 0, ty, dims: dims.to_vec() }
+    GpuTensor { size: padded.len() as u64, buffer, offset: 0, ty, dims: dims.to_vec(), first_row: 0 }
 }
 
 async fn run(ctx: &GpuContext, record: impl FnOnce(&mut wgpu::CommandEncoder), out: &wgpu::Buffer, len: usize) -> Result<Vec<f32>> {
@@ -120,6 +120,12 @@ pub async fn check_rms_norm(ctx: &GpuContext, k: &Kernels, seed: u64) -> Result<
         let (xb, wb, yb) = (ctx.storage_buffer("x", &x), ctx.storage_buffer("w", &w), ctx.output_buffer("y", (x.len() * 4) as u64));
         let got = run(ctx, |e| k.rms_norm(ctx, e, whole(&xb), whole(&wb), whole(&yb), n_rows as u32, n_cols as u32, 1e-5), &yb, x.len()).await?;
         tally.add(&got, &want, |i| want[i].abs());
+        // Accumulating into a residual stream.
+        let y0 = rng.vec(x.len(), -1.0, 1.0);
+        let want: Vec<f32> = want.iter().zip(&y0).map(|(a, b)| a + b).collect();
+        let yb = ctx.storage_buffer("y", &y0);
+        let got = run(ctx, |e| k.rms_norm_into(ctx, e, whole(&xb), whole(&wb), whole(&yb), n_rows as u32, n_cols as u32, 1e-5, true), &yb, x.len()).await?;
+        tally.add(&got, &want, |i| want[i].abs() + y0[i].abs());
     }
     // f32 sums of up to 4096 squares in a different order: ~1e-6 relative.
     Ok(tally.done("rms_norm", 1e-5))
@@ -155,6 +161,15 @@ pub async fn check_matmul(ctx: &GpuContext, k: &Kernels, ty: GgmlType, seed: u64
         let (xb, yb) = (ctx.storage_buffer("x", &x), ctx.storage_buffer("y", &base));
         let got = run(ctx, |e| k.matmul(ctx, e, &tensor, whole(&xb), whole(&yb), n_tok as u32, accumulate), &yb, want.len()).await?;
         tally.add(&got, &want, |i| magnitude[i] + if accumulate { base[i].abs() } else { 0.0 });
+
+        // A row view (rows 5..n_out - 3), as Q/K/V slices of a fused weight are used.
+        let (start, count) = (5, n_out - 8);
+        let view = tensor.rows(start as u32, count as u32);
+        let want: Vec<f32> = cpu::matmul(&w[start * n_in..(start + count) * n_in], &x, n_in);
+        let yb = ctx.output_buffer("y", (count * n_tok * 4) as u64);
+        let got = run(ctx, |e| k.matmul(ctx, e, &view, whole(&xb), whole(&yb), n_tok as u32, false), &yb, want.len()).await?;
+        let row_of = |i: usize| (i / count) * n_out + start + i % count;
+        tally.add(&got, &want, |i| magnitude[row_of(i)]);
     }
     Ok(tally.done(format!("matmul {ty:?}"), 1e-5))
 }
@@ -239,16 +254,32 @@ pub async fn check_attention(ctx: &GpuContext, k: &Kernels, seed: u64) -> Result
     Ok(tally.done("attention", 1e-5))
 }
 
-pub async fn check_silu_mul(ctx: &GpuContext, k: &Kernels, seed: u64) -> Result<KernelCheck> {
+pub async fn check_glu(ctx: &GpuContext, k: &Kernels, seed: u64) -> Result<KernelCheck> {
     let mut rng = SplitMix64::new(seed);
-    let n = 70_000; // more than one row of workgroups
-    let (g, u) = (rng.vec(n, -8.0, 8.0), rng.vec(n, -2.0, 2.0));
-    let want = cpu::silu_mul(&g, &u);
-    let (gb, ub) = (ctx.storage_buffer("g", &g), ctx.storage_buffer("u", &u));
-    let got = run(ctx, |e| k.silu_mul(ctx, e, whole(&gb), whole(&ub), n as u32), &gb, n).await?;
     let mut tally = Tally::new();
-    tally.add(&got, &want, |i| want[i].abs());
-    Ok(tally.done("silu_mul", 1e-5))
+    for act in [Activation::Silu, Activation::GeluTanh] {
+        let n = 70_000; // more than one row of workgroups
+        let (g, u) = (rng.vec(n, -12.0, 12.0), rng.vec(n, -2.0, 2.0));
+        let want = cpu::glu(&g, &u, act);
+        let (gb, ub) = (ctx.storage_buffer("g", &g), ctx.storage_buffer("u", &u));
+        let got = run(ctx, |e| k.glu(ctx, e, whole(&gb), whole(&ub), n as u32, act), &gb, n).await?;
+        tally.add(&got, &want, |i| want[i].abs());
+    }
+    Ok(tally.done("glu (silu, gelu_tanh)", 1e-5))
+}
+
+pub async fn check_add(ctx: &GpuContext, k: &Kernels, seed: u64) -> Result<KernelCheck> {
+    let mut rng = SplitMix64::new(seed);
+    let mut tally = Tally::new();
+    // A residual add (n_x = n) and a bias broadcast over 7 tokens (n_x = row length).
+    for (n, n_x) in [(70_000usize, 70_000usize), (7 * 96, 96)] {
+        let (y, x) = (rng.vec(n, -2.0, 2.0), rng.vec(n_x, -2.0, 2.0));
+        let want: Vec<f32> = y.iter().enumerate().map(|(i, v)| v + x[i % n_x]).collect();
+        let (yb, xb) = (ctx.storage_buffer("y", &y), ctx.storage_buffer("x", &x));
+        let got = run(ctx, |e| k.add(ctx, e, whole(&yb), whole(&xb), n as u32, n_x as u32), &yb, n).await?;
+        tally.add(&got, &want, |i| want[i].abs());
+    }
+    Ok(tally.done("add", 1e-6))
 }
 
 /// Runs the sampling kernel once on `logits[offset..offset + n]`.
@@ -314,7 +345,8 @@ pub async fn check_all(ctx: &GpuContext) -> Result<Vec<KernelCheck>> {
         check_rms_norm(ctx, k, 1).await?,
         check_rope(ctx, k, 2).await?,
         check_attention(ctx, k, 3).await?,
-        check_silu_mul(ctx, k, 4).await?,
+        check_glu(ctx, k, 4).await?,
+        check_add(ctx, k, 6).await?,
         check_sample(ctx, k, 5).await?,
     ];
     for (i, ty) in GgmlType::supported().enumerate() {

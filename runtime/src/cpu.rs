@@ -1,7 +1,7 @@
 //! CPU reference implementations: the plain math every GPU kernel is checked against.
 //! Layouts match the kernels: row-major, token-major activations.
 
-use crate::kernels::{AttentionShape, Rope, RopeStyle, Sampling};
+use crate::kernels::{Activation, AttentionShape, Rope, RopeStyle, Sampling};
 
 /// RMSNorm of one row: `x / sqrt(mean(x²) + eps) * weight`.
 pub fn rms_norm(x: &[f32], weight: &[f32], eps: f32) -> Vec<f32> {
@@ -71,9 +71,13 @@ pub fn attention(q: &[f32], k_cache: &[f32], v_cache: &[f32], pos0: usize, s: &A
     out
 }
 
-/// `silu(g) * u` elementwise.
-pub fn silu_mul(gate: &[f32], up: &[f32]) -> Vec<f32> {
-    gate.iter().zip(up).map(|(g, u)| g / (1.0 + (-g).exp()) * u).collect()
+/// `act(g) * u` elementwise.
+pub fn glu(gate: &[f32], up: &[f32], act: Activation) -> Vec<f32> {
+    let act = |g: f32| match act {
+        Activation::Silu => g / (1.0 + (-g).exp()),
+        Activation::GeluTanh => 0.5 * g * (1.0 + (0.797_884_6 * (g + 0.044_715 * g * g * g)).tanh()),
+    };
+    gate.iter().zip(up).map(|(&g, u)| act(g) * u).collect()
 }
 
 /// Index of the largest value (first on ties).

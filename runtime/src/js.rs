@@ -158,7 +158,7 @@ impl JsEngine {
             "adapter_summary": e.ctx.info.summary(),
             "model": {
                 "name": e.model.header.metadata.str("general.name").ok().flatten(),
-                "architecture": format!("{:?}", c.arch).to_lowercase(),
+                "architecture": c.arch.name(),
                 "n_vocab": c.n_vocab, "n_layer": c.n_layer, "n_embd": c.n_embd, "n_head": c.n_head,
                 "n_kv_head": c.n_kv_head, "n_ctx_train": c.n_ctx_train,
                 "weight_bytes": e.model.weight_bytes,

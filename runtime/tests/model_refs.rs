@@ -44,3 +44,20 @@ fn smollm2_matches_references() {
     assert!(path.exists(), "{} is missing: run scripts/setup.sh", path.display());
     check(&gpu(), "SmolLM2-135M-Instruct.Q4_1.ref.json", path);
 }
+
+/// Every synthetic model (llama in ten tensor types; qwen2, qwen3, gemma3, phi3 in three each).
+#[test]
+fn synthetic_models_of_every_family_match_references() {
+    let ctx = gpu();
+    let mut names: Vec<String> = std::fs::read_dir(common::fixtures().join("refs"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n.starts_with("synth-") && !n.contains("-split"))
+        .collect();
+    names.sort();
+    assert!(names.len() >= 22, "{names:?}");
+    for reference in &names {
+        let file = reference.replace(".ref.json", ".gguf");
+        check(&ctx, reference, common::fixtures().join("models").join(file));
+    }
+}

@@ -16,11 +16,11 @@ macro_rules! shader {
 
 #[repr(C)]
 #[derive(Clone, Copy, Pod, Zeroable)]
-struct NormParams { n_cols: u32, n_rows: u32, eps: f32, _pad: u32 }
+struct NormParams { n_cols: u32, n_rows: u32, eps: f32, accumulate: u32 }
 
 #[repr(C)]
 #[derive(Clone, Copy, Pod, Zeroable)]
-struct MatmulParams { n_in: u32, n_out: u32, n_tok: u32, row_bytes: u32, accumulate: u32, _pad: [u32; 3] }
+struct MatmulParams { n_in: u32, n_out: u32, n_tok: u32, row_bytes: u32, accumulate: u32, first_row: u32, _pad: [u32; 2] }
 
 #[repr(C)]
 #[derive(Clone, Copy, Pod, Zeroable)]
@@ -36,7 +36,11 @@ struct AttentionParams { n_tok: u32, n_head: u32, n_kv_head: u32, head_dim: u32,
 
 #[repr(C)]
 #[derive(Clone, Copy, Pod, Zeroable)]
-struct CountParams { n: u32, _pad: [u32; 3] }
+struct GluParams { n: u32, act: u32, _pad: [u32; 2] }
+
+#[repr(C)]
+#[derive(Clone, Copy, Pod, Zeroable)]
+struct AddParams { n: u32, n_x: u32, _pad: [u32; 2] }
 
 #[repr(C)]
 #[derive(Clone, Copy, Pod, Zeroable)]
@@ -59,6 +63,13 @@ impl Sampling {
     pub fn is_greedy(&self) -> bool {
         self.temperature <= 0.0 || self.top_k == 1
     }
+}
+
+/// The activation of a gated feed-forward block: `act(gate) * up`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Activation {
+    Silu = 0,
+    GeluTanh = 1,
 }
 
 /// How RoPE pairs dimensions: GGUF `llama` rotates adjacent pairs, NeoX-style models the halves.
@@ -102,7 +113,8 @@ pub struct Kernels {
     rms_norm: Kernel,
     rope: Kernel,
     attention: Kernel,
-    silu_mul: Kernel,
+    glu: Kernel,
+    add: Kernel,
     sample: Kernel,
     matmul: HashMap<GgmlType, Kernel>,
     embed: HashMap<GgmlType, Kernel>,
@@ -124,7 +136,8 @@ impl Kernels {
             rms_norm: Kernel::new(d, "rms_norm", shader!("rms_norm")),
             rope: Kernel::new(d, "rope", shader!("rope")),
             attention: Kernel::new(d, "attention", shader!("attention")),
-            silu_mul: Kernel::new(d, "silu_mul", shader!("silu_mul")),
+            glu: Kernel::new(d, "glu", shader!("glu")),
+            add: Kernel::new(d, "add", shader!("add")),
             sample: Kernel::new(d, "sample", shader!("sample")),
             matmul,
             embed,
@@ -134,7 +147,13 @@ impl Kernels {
     /// `y[r] = x[r] / rms(x[r]) * weight` for `n_rows` rows of `n_cols`.
     #[allow(clippy::too_many_arguments)]
     pub fn rms_norm(&self, ctx: &GpuContext, enc: &mut Enc, x: B, weight: B, y: B, n_rows: u32, n_cols: u32, eps: f32) {
-        let p = NormParams { n_cols, n_rows, eps, _pad: 0 };
+        self.rms_norm_into(ctx, enc, x, weight, y, n_rows, n_cols, eps, false);
+    }
+
+    /// [`Self::rms_norm`], adding into `y` when `accumulate`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn rms_norm_into(&self, ctx: &GpuContext, enc: &mut Enc, x: B, weight: B, y: B, n_rows: u32, n_cols: u32, eps: f32, accumulate: bool) {
+        let p = NormParams { n_cols, n_rows, eps, accumulate: accumulate as u32 };
         self.rms_norm.dispatch(ctx, enc, &p, &[x, weight, y], [n_rows, 1, 1]);
     }
 
@@ -146,7 +165,8 @@ impl Kernels {
             n_tok,
             row_bytes: w.row_bytes(),
             accumulate: accumulate as u32,
-            _pad: [0; 3],
+            first_row: w.first_row,
+            _pad: [0; 2],
         };
         self.matmul[&w.ty].dispatch(ctx, enc, &p, &[w.binding(), x, y], [w.n_rows().div_ceil(MATMUL_ROWS), n_tok.div_ceil(8), 1]);
     }
@@ -182,9 +202,14 @@ impl Kernels {
         self.attention.dispatch(ctx, enc, &p, &[q, k_cache, v_cache, out], [shape.n_head, n_tok, 1]);
     }
 
-    /// `gate = silu(gate) * up` over `n` values.
-    pub fn silu_mul(&self, ctx: &GpuContext, enc: &mut Enc, gate: B, up: B, n: u32) {
-        self.silu_mul.dispatch(ctx, enc, &CountParams { n, _pad: [0; 3] }, &[gate, up], grid_1d(n.div_ceil(256)));
+    /// `gate = act(gate) * up` over `n` values.
+    pub fn glu(&self, ctx: &GpuContext, enc: &mut Enc, gate: B, up: B, n: u32, act: Activation) {
+        self.glu.dispatch(ctx, enc, &GluParams { n, act: act as u32, _pad: [0; 2] }, &[gate, up], grid_1d(n.div_ceil(256)));
+    }
+
+    /// `y[i] += x[i % n_x]` over `n` values (residual add, or a bias added to every token).
+    pub fn add(&self, ctx: &GpuContext, enc: &mut Enc, y: B, x: B, n: u32, n_x: u32) {
+        self.add.dispatch(ctx, enc, &AddParams { n, n_x, _pad: [0; 2] }, &[y, x], grid_1d(n.div_ceil(256)));
     }
 
     /// `result[0]` = a token drawn from `logits[offset..offset + n]` by `sampling`, with `u`

@@ -3,21 +3,41 @@
 
 use crate::error::{Error, Result};
 use crate::gguf::GgufHeader;
-use crate::kernels::{Rope, RopeStyle};
+use crate::kernels::{Activation, Rope, RopeStyle};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Arch {
     Llama,
+    Qwen2,
+    Qwen3,
+    Gemma3,
+    Phi3,
 }
 
+/// Per architecture: GGUF name, RoPE pairing, FFN activation, and whether input embeddings are
+/// scaled by sqrt(n_embd). Everything else (QKV bias, Q/K norms, fused QKV or gate/up, post-norms,
+/// tied output) follows from which tensors the file has, in the one forward pass.
+const ARCHS: &[(&str, Arch, RopeStyle, Activation, bool)] = &[
+    ("llama", Arch::Llama, RopeStyle::Adjacent, Activation::Silu, false),
+    ("qwen2", Arch::Qwen2, RopeStyle::Halves, Activation::Silu, false),
+    ("qwen3", Arch::Qwen3, RopeStyle::Halves, Activation::Silu, false),
+    ("gemma3", Arch::Gemma3, RopeStyle::Halves, Activation::GeluTanh, true),
+    ("phi3", Arch::Phi3, RopeStyle::Halves, Activation::Silu, false),
+];
+
 impl Arch {
-    fn from_name(name: &str) -> Result<Self> {
-        match name {
-            "llama" => Ok(Arch::Llama),
-            other => Err(Error::UnsupportedModel(format!(
-                "architecture {other:?} is not supported yet (supported: llama)"
-            ))),
-        }
+    fn row(name: &str) -> Result<&'static (&'static str, Arch, RopeStyle, Activation, bool)> {
+        ARCHS.iter().find(|r| r.0 == name).ok_or_else(|| {
+            let known: Vec<&str> = ARCHS.iter().map(|r| r.0).collect();
+            Error::UnsupportedModel(format!("architecture {name:?} is not supported (supported: {})", known.join(", ")))
+        })
+    }
+    /// Every supported architecture's GGUF name.
+    pub fn names() -> impl Iterator<Item = &'static str> {
+        ARCHS.iter().map(|r| r.0)
+    }
+    pub fn name(self) -> &'static str {
+        ARCHS.iter().find(|r| r.1 == self).expect("every Arch is in ARCHS").0
     }
 }
 
@@ -37,9 +57,24 @@ pub struct ModelConfig {
     pub rope: Rope,
     /// No `output.weight`: logits use the token embedding.
     pub tied_embeddings: bool,
+    pub activation: Activation,
+    /// Input embeddings are multiplied by this (gemma: sqrt(n_embd)).
+    pub embedding_scale: f32,
+    /// Attention scores are q·k times this (1/sqrt(head_dim) unless the file says otherwise).
+    pub attention_scale: f32,
+    /// Sliding-window attention on "local" layers: the window in positions (0 = none)...
+    pub sliding_window: u32,
+    /// ...and the layer pattern: layer `il` is local iff `il % pattern < pattern - 1`.
+    pub sliding_window_pattern: u32,
+    /// RoPE of the local layers (gemma3: their own base, `rope.freq_base_swa`).
+    pub rope_local: Rope,
 }
 
 impl ModelConfig {
+    /// Whether layer `il` attends through the sliding window.
+    pub fn is_local_layer(&self, il: u32) -> bool {
+        self.sliding_window > 0 && il % self.sliding_window_pattern < self.sliding_window_pattern - 1
+    }
     pub fn kv_dim(&self) -> u32 {
         self.n_kv_head * self.head_dim
     }
@@ -50,7 +85,7 @@ impl ModelConfig {
     pub fn from_header(h: &GgufHeader) -> Result<Self> {
         let md = &h.metadata;
         let arch_name = md.str("general.architecture")?.ok_or_else(|| missing("general.architecture"))?;
-        let arch = Arch::from_name(arch_name)?;
+        let &(_, arch, rope_style, activation, scale_embeddings) = Arch::row(arch_name)?;
         // Every architecture-specific key lives under "<arch>.".
         let key = |suffix: &str| format!("{arch_name}.{suffix}");
         let int = |suffix: &str| -> Result<Option<u32>> {
@@ -74,6 +109,17 @@ impl ModelConfig {
         if head_dim == 0 || head_dim > 256 || n_rot > head_dim || n_rot % 2 != 0 {
             return Err(bad(&key("rope.dimension_count"), "head size must be ≤ 256 and rotary dims even and ≤ head size"));
         }
+        if let Some(v) = int("attention.value_length")? {
+            if v != head_dim {
+                return Err(bad(&key("attention.value_length"), "differs from the key length, which is not supported"));
+            }
+        }
+        // Only gemma3 attends through a window; other files may carry the key unused.
+        let (sliding_window, sliding_window_pattern) = match arch {
+            Arch::Gemma3 => (int("attention.sliding_window")?.unwrap_or(0), int("attention.sliding_window_pattern")?.unwrap_or(6).max(1)),
+            _ => (0, 1),
+        };
+        let rope = Rope { style: rope_style, n_rot, freq_base: float("rope.freq_base", 10000.0)? };
         let embd = h.tensor("token_embd.weight").ok_or_else(|| Error::UnsupportedModel("no token_embd.weight tensor".into()))?;
         let config = ModelConfig {
             arch,
@@ -86,14 +132,14 @@ impl ModelConfig {
             n_ff: required("feed_forward_length")?,
             n_ctx_train: required("context_length")?,
             rms_eps: float("attention.layer_norm_rms_epsilon", 1e-5)?,
-            rope: Rope {
-                style: match arch {
-                    Arch::Llama => RopeStyle::Adjacent,
-                },
-                n_rot,
-                freq_base: float("rope.freq_base", 10000.0)?,
-            },
+            rope,
             tied_embeddings: h.tensor("output.weight").is_none(),
+            activation,
+            embedding_scale: if scale_embeddings { (n_embd as f32).sqrt() } else { 1.0 },
+            attention_scale: float("attention.scale", 1.0 / (head_dim as f64).sqrt())?,
+            sliding_window,
+            sliding_window_pattern,
+            rope_local: Rope { freq_base: float("rope.freq_base_swa", 10000.0)?, ..rope },
         };
         Ok(config)
     }

@@ -1,12 +1,18 @@
 //! The llama-family forward pass, every kernel of one step recorded into one command buffer:
 //!
-//!   x = embed(tokens)
+//!   x = embed(tokens) · embedding_scale
 //!   per layer:  h = rms_norm(x) · attn_norm
-//!               q, k, v = Wq h, Wk h, Wv h;  rope(q, k);  cache ← k, v
-//!               x += Wo · attention(q, cache)
+//!               q, k, v = Wq h (+ bq), Wk h (+ bk), Wv h (+ bv)      [qwen2: biases]
+//!               q, k = rms_norm(q) · q_norm, rms_norm(k) · k_norm    [qwen3, gemma3: per head]
+//!               rope(q, k);  cache ← k, v
+//!               a = Wo · attention(q, cache)    [gemma3: a sliding window on local layers]
+//!               x += a, or x += rms_norm(a) · post_attention_norm     [gemma3]
 //!               h = rms_norm(x) · ffn_norm
-//!               x += Wdown · (silu(Wgate h) * Wup h)
-//!   logits = Wout · (rms_norm(x) · output_norm)
+//!               f = Wdown · (act(Wgate h) * Wup h)       [act: silu, or gelu_tanh for gemma3]
+//!               x += f, or x += rms_norm(f) · post_ffw_norm           [gemma3]
+//!   logits = Wout · (rms_norm(x) · output_norm)       [Wout = token_embd when tied]
+//!
+//! Fused weights (phi3's attn_qkv, and ffn_up holding [gate; up]) are used through row views.
 
 use super::{ModelConfig, ModelOptions, Weights};
 use crate::error::{Error, Result};
@@ -19,11 +25,19 @@ struct Layer {
     wq: GpuTensor,
     wk: GpuTensor,
     wv: GpuTensor,
+    /// Biases of q, k, v (qwen2).
+    qkv_bias: Option<[GpuTensor; 3]>,
+    /// Per-head RMSNorm weights of q and k (qwen3, gemma3).
+    qk_norm: Option<[GpuTensor; 2]>,
     wo: GpuTensor,
+    post_attention_norm: Option<GpuTensor>,
     ffn_norm: GpuTensor,
     w_gate: GpuTensor,
     w_up: GpuTensor,
     w_down: GpuTensor,
+    post_ffw_norm: Option<GpuTensor>,
+    /// Attends through the sliding window, with the local RoPE.
+    local: bool,
     k_cache: wgpu::Buffer,
     v_cache: wgpu::Buffer,
 }
@@ -45,6 +59,7 @@ pub struct Model {
     pub weight_bytes: u64,
     kernels: Kernels,
     rope_freqs: wgpu::Buffer,
+    rope_freqs_local: wgpu::Buffer,
     token_embd: GpuTensor,
     output_norm: GpuTensor,
     output: GpuTensor,
@@ -55,8 +70,13 @@ pub struct Model {
 struct Scratch {
     x: wgpu::Buffer,
     h: wgpu::Buffer,
+    /// A branch output before its post-norm (gemma3).
+    branch: wgpu::Buffer,
     q: wgpu::Buffer,
     k: wgpu::Buffer,
+    /// q and k after their per-head norms (a kernel cannot read and write one buffer).
+    q_normed: wgpu::Buffer,
+    k_normed: wgpu::Buffer,
     v: wgpu::Buffer,
     att: wgpu::Buffer,
     gate: wgpu::Buffer,
@@ -77,18 +97,49 @@ impl Model {
             })
         };
         let mut layers = Vec::new();
+        let (q_dim, kv_dim, n_ff) = (config.q_dim(), config.kv_dim(), config.n_ff);
         for i in 0..config.n_layer {
-            let w = |name: &str| weights.get(&format!("blk.{i}.{name}.weight")).cloned();
+            let name = |part: &str| format!("blk.{i}.{part}");
+            let w = |part: &str| weights.get(&name(part)).cloned();
+            let opt = |part: &str| weights.has(&name(part)).then(|| w(part)).transpose();
+            let (wq, wk, wv) = match opt("attn_qkv.weight")? {
+                Some(qkv) => {
+                    check_rows(&qkv, q_dim + 2 * kv_dim, &name("attn_qkv.weight"))?;
+                    (qkv.rows(0, q_dim), qkv.rows(q_dim, kv_dim), qkv.rows(q_dim + kv_dim, kv_dim))
+                }
+                None => (w("attn_q.weight")?, w("attn_k.weight")?, w("attn_v.weight")?),
+            };
+            let up = w("ffn_up.weight")?;
+            let (w_gate, w_up) = match opt("ffn_gate.weight")? {
+                Some(gate) => (gate, up),
+                None => {
+                    check_rows(&up, 2 * n_ff, &name("ffn_up.weight"))?;
+                    (up.rows(0, n_ff), up.rows(n_ff, n_ff))
+                }
+            };
+            let qkv_bias = match opt("attn_q.bias")? {
+                Some(bq) => Some([bq, w("attn_k.bias")?, w("attn_v.bias")?]),
+                None => None,
+            };
+            let qk_norm = match opt("attn_q_norm.weight")? {
+                Some(qn) => Some([qn, w("attn_k_norm.weight")?]),
+                None => None,
+            };
             layers.push(Layer {
-                attn_norm: w("attn_norm")?,
-                wq: w("attn_q")?,
-                wk: w("attn_k")?,
-                wv: w("attn_v")?,
-                wo: w("attn_output")?,
-                ffn_norm: w("ffn_norm")?,
-                w_gate: w("ffn_gate")?,
-                w_up: w("ffn_up")?,
-                w_down: w("ffn_down")?,
+                attn_norm: w("attn_norm.weight")?,
+                wq,
+                wk,
+                wv,
+                qkv_bias,
+                qk_norm,
+                wo: w("attn_output.weight")?,
+                post_attention_norm: opt("post_attention_norm.weight")?,
+                ffn_norm: w("ffn_norm.weight")?,
+                w_gate,
+                w_up,
+                w_down: w("ffn_down.weight")?,
+                post_ffw_norm: opt("post_ffw_norm.weight")?,
+                local: config.is_local_layer(i),
                 k_cache: cache(format!("k_cache.{i}")),
                 v_cache: cache(format!("v_cache.{i}")),
             });
@@ -98,6 +149,7 @@ impl Model {
         let kernels = Kernels::new(ctx, header.tensors.iter().map(|t| t.ty))?;
         Ok(Self {
             rope_freqs: ctx.storage_buffer("rope_freqs", &config.rope.inv_freqs()),
+            rope_freqs_local: ctx.storage_buffer("rope_freqs_local", &config.rope_local.inv_freqs()),
             n_ctx,
             weight_bytes: weights.total_bytes,
             kernels,
@@ -116,8 +168,11 @@ impl Model {
         Scratch {
             x: buf("x", c.n_embd),
             h: buf("h", c.n_embd),
+            branch: buf("branch", c.n_embd),
             q: buf("q", c.q_dim()),
             k: buf("k", c.kv_dim()),
+            q_normed: buf("q_normed", c.q_dim()),
+            k_normed: buf("k_normed", c.kv_dim()),
             v: buf("v", c.kv_dim()),
             att: buf("att", c.q_dim()),
             gate: buf("gate", c.n_ff),
@@ -145,34 +200,49 @@ impl Model {
         let k = &self.kernels;
         let s = self.scratch(ctx, n_tok);
         let ids = ctx.storage_buffer("ids", tokens);
-        let shape = AttentionShape {
-            n_head: c.n_head,
-            n_kv_head: c.n_kv_head,
-            head_dim: c.head_dim,
-            scale: 1.0 / (c.head_dim as f32).sqrt(),
-            window: 0,
-        };
         let kv_row_bytes = c.kv_dim() as u64 * 4;
+        let (q_len, kv_len) = (n_tok * c.q_dim(), n_tok * c.kv_dim());
 
-        k.embed(ctx, enc, &self.token_embd, whole(&ids), whole(&s.x), n_tok, 1.0);
+        k.embed(ctx, enc, &self.token_embd, whole(&ids), whole(&s.x), n_tok, c.embedding_scale);
         for layer in &self.layers {
             k.rms_norm(ctx, enc, whole(&s.x), layer.attn_norm.binding(), whole(&s.h), n_tok, c.n_embd, c.rms_eps);
             k.matmul(ctx, enc, &layer.wq, whole(&s.h), whole(&s.q), n_tok, false);
             k.matmul(ctx, enc, &layer.wk, whole(&s.h), whole(&s.k), n_tok, false);
             k.matmul(ctx, enc, &layer.wv, whole(&s.h), whole(&s.v), n_tok, false);
-            k.rope(ctx, enc, whole(&s.q), whole(&self.rope_freqs), n_tok, c.n_head, c.head_dim, pos0, &c.rope);
-            k.rope(ctx, enc, whole(&s.k), whole(&self.rope_freqs), n_tok, c.n_kv_head, c.head_dim, pos0, &c.rope);
+            if let Some([bq, bk, bv]) = &layer.qkv_bias {
+                k.add(ctx, enc, whole(&s.q), bq.binding(), q_len, c.q_dim());
+                k.add(ctx, enc, whole(&s.k), bk.binding(), kv_len, c.kv_dim());
+                k.add(ctx, enc, whole(&s.v), bv.binding(), kv_len, c.kv_dim());
+            }
+            let (q, key) = match &layer.qk_norm {
+                Some([qn, kn]) => {
+                    k.rms_norm(ctx, enc, whole(&s.q), qn.binding(), whole(&s.q_normed), n_tok * c.n_head, c.head_dim, c.rms_eps);
+                    k.rms_norm(ctx, enc, whole(&s.k), kn.binding(), whole(&s.k_normed), n_tok * c.n_kv_head, c.head_dim, c.rms_eps);
+                    (&s.q_normed, &s.k_normed)
+                }
+                None => (&s.q, &s.k),
+            };
+            let (rope, freqs) = if layer.local { (&c.rope_local, &self.rope_freqs_local) } else { (&c.rope, &self.rope_freqs) };
+            k.rope(ctx, enc, whole(q), whole(freqs), n_tok, c.n_head, c.head_dim, pos0, rope);
+            k.rope(ctx, enc, whole(key), whole(freqs), n_tok, c.n_kv_head, c.head_dim, pos0, rope);
             let at = pos0 as u64 * kv_row_bytes;
-            enc.copy_buffer_to_buffer(&s.k, 0, &layer.k_cache, at, n_tok as u64 * kv_row_bytes);
+            enc.copy_buffer_to_buffer(key, 0, &layer.k_cache, at, n_tok as u64 * kv_row_bytes);
             enc.copy_buffer_to_buffer(&s.v, 0, &layer.v_cache, at, n_tok as u64 * kv_row_bytes);
-            k.attention(ctx, enc, whole(&s.q), whole(&layer.k_cache), whole(&layer.v_cache), whole(&s.att), n_tok, pos0, &shape);
-            k.matmul(ctx, enc, &layer.wo, whole(&s.att), whole(&s.x), n_tok, true);
+            let shape = AttentionShape {
+                n_head: c.n_head,
+                n_kv_head: c.n_kv_head,
+                head_dim: c.head_dim,
+                scale: c.attention_scale,
+                window: if layer.local { c.sliding_window } else { 0 },
+            };
+            k.attention(ctx, enc, whole(q), whole(&layer.k_cache), whole(&layer.v_cache), whole(&s.att), n_tok, pos0, &shape);
+            self.residual(ctx, enc, &layer.wo, &s.att, layer.post_attention_norm.as_ref(), &s, n_tok);
 
             k.rms_norm(ctx, enc, whole(&s.x), layer.ffn_norm.binding(), whole(&s.h), n_tok, c.n_embd, c.rms_eps);
             k.matmul(ctx, enc, &layer.w_gate, whole(&s.h), whole(&s.gate), n_tok, false);
             k.matmul(ctx, enc, &layer.w_up, whole(&s.h), whole(&s.up), n_tok, false);
-            k.silu_mul(ctx, enc, whole(&s.gate), whole(&s.up), n_tok * c.n_ff);
-            k.matmul(ctx, enc, &layer.w_down, whole(&s.gate), whole(&s.x), n_tok, true);
+            k.glu(ctx, enc, whole(&s.gate), whole(&s.up), n_tok * c.n_ff, c.activation);
+            self.residual(ctx, enc, &layer.w_down, &s.gate, layer.post_ffw_norm.as_ref(), &s, n_tok);
         }
         k.rms_norm(ctx, enc, whole(&s.x), self.output_norm.binding(), whole(&s.h), n_tok, c.n_embd, c.rms_eps);
         let (rows, input) = match which {
@@ -187,6 +257,19 @@ impl Model {
         let logits = ctx.output_buffer("logits", rows as u64 * c.n_vocab as u64 * 4);
         k.matmul(ctx, enc, &self.output, whole(&input), whole(&logits), rows, false);
         Ok(logits)
+    }
+
+    /// `x += W · input`, or with a post-norm (gemma3) `x += rms_norm(W · input) · post_norm`.
+    #[allow(clippy::too_many_arguments)]
+    fn residual(&self, ctx: &GpuContext, enc: &mut wgpu::CommandEncoder, w: &GpuTensor, input: &wgpu::Buffer, post_norm: Option<&GpuTensor>, s: &Scratch, n_tok: u32) {
+        let (k, c) = (&self.kernels, &self.config);
+        match post_norm {
+            None => k.matmul(ctx, enc, w, whole(input), whole(&s.x), n_tok, true),
+            Some(norm) => {
+                k.matmul(ctx, enc, w, whole(input), whole(&s.branch), n_tok, false);
+                k.rms_norm_into(ctx, enc, whole(&s.branch), norm.binding(), whole(&s.x), n_tok, c.n_embd, c.rms_eps, true);
+            }
+        }
     }
 
     /// Runs `tokens` at positions `pos0..` (filling the KV cache) and returns logits,
@@ -224,4 +307,12 @@ pub struct Step {
     pub next: u32,
     /// The logits rows, when asked for.
     pub logits: Option<Vec<f32>>,
+}
+
+/// A fused weight must hold exactly the rows its parts need.
+fn check_rows(t: &GpuTensor, want: u32, name: &str) -> Result<()> {
+    if t.n_rows() != want {
+        return Err(Error::UnsupportedModel(format!("{name} has {} rows; the config implies {want}", t.n_rows())));
+    }
+    Ok(())
 }

@@ -107,7 +107,7 @@ impl Uploader {
             .iter()
             .zip(&self.placements)
             .map(|(t, p)| {
-                let tensor = GpuTensor { buffer: self.arenas[p.arena].clone(), offset: p.offset, size: p.size, ty: t.ty, dims: t.dims.clone() };
+                let tensor = GpuTensor { buffer: self.arenas[p.arena].clone(), offset: p.offset, size: p.size, ty: t.ty, dims: t.dims.clone(), first_row: 0 };
                 (t.name.clone(), tensor)
             })
             .collect();

@@ -49,6 +49,24 @@ async fn stories260k_matches_references_in_the_browser() {
     }
 }
 
+/// Every synthetic model of the fixtures (five families, many tensor types), listed from the
+/// fixtures' manifest so a new file is checked without editing this test.
+#[wasm_bindgen_test]
+async fn synthetic_models_of_every_family_match_references_in_the_browser() {
+    let ctx = GpuContext::new().await.unwrap();
+    let manifest = fetch_text(&format!("{}fixtures/manifest.json", assets())).await.unwrap();
+    let manifest: serde_json::Value = serde_json::from_str(&manifest).unwrap();
+    let mut checked = 0;
+    for file in manifest["files"].as_array().unwrap() {
+        let path = file["path"].as_str().unwrap();
+        let Some(name) = path.strip_prefix("models/synth-") else { continue };
+        let model = load(&ctx, &format!("fixtures/{path}")).await;
+        check(&ctx, &model, &format!("synth-{}", name.replace(".gguf", ".ref.json"))).await;
+        checked += 1;
+    }
+    assert!(checked >= 22, "only {checked} synthetic models in the manifest");
+}
+
 #[wasm_bindgen_test]
 async fn smollm2_matches_references_and_answers_in_the_browser() {
     let ctx = GpuContext::new().await.unwrap();
