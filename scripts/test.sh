@@ -19,7 +19,9 @@ trap 'kill $assets_pid 2>/dev/null' EXIT
 export WEBSLM_TEST_ASSETS="http://127.0.0.1:$port/" WASM_BINDGEN_TEST_TIMEOUT=1800
 (cd tests/wasm && wasm-pack test --release --headless --chrome --mode no-install -- -- --nocapture)
 
-step "end-to-end: build the demo with trunk, open it in headless Chromium"
+step "end-to-end: the demo (trunk) and the npm package (npm pack) in headless Chromium"
 trunk build --offline --release
+WEBSLM_PKG_TARBALL=$(scripts/build-pkg.sh | tail -1)
+export WEBSLM_PKG_TARBALL
 node --test tests/e2e/
 step "all tests passed"

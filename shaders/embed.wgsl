@@ -1,11 +1,16 @@
-// Embedding lookup: y[t] = dequant(table row ids[t]) * scale. One workgroup per token.
+// Embedding lookup: y[t] = dequant(table row ids[t]) * scale. One workgroup per token; a table
+// split over several bindings is looked up once per part.
 // `dequant32` comes from shaders/dequant/<type>.wgsl.
 
 struct Params {
     n_embd: u32,
     row_bytes: u32,
     scale: f32,
-    _pad: u32,
+    first_id: u32, // this binding holds rows first_id .. first_id + n_ids of the table
+    n_ids: u32,
+    skip_rows: u32,
+    _pad0: u32,
+    _pad1: u32,
 }
 
 @group(0) @binding(0) var<uniform> params: Params;
@@ -18,7 +23,11 @@ var<private> wv: array<f32, 32>;
 @compute @workgroup_size(64)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
     let t = wg.x;
-    let row_byte = ids[t] * params.row_bytes;
+    let id = ids[t];
+    if (id < params.first_id || id >= params.first_id + params.n_ids) {
+        return; // another part of a split table holds this row
+    }
+    let row_byte = (id - params.first_id + params.skip_rows) * params.row_bytes;
     let n_groups = (params.n_embd + 31u) / 32u;
     for (var g = lid; g < n_groups; g += 64u) {
         let n_valid = min(32u, params.n_embd - g * 32u);

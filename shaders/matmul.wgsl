@@ -8,9 +8,9 @@ struct Params {
     n_tok: u32,
     row_bytes: u32,
     accumulate: u32, // 1: add into y (residual connection), 0: overwrite
-    first_row: u32,  // W's rows start here (a slice of a fused tensor, e.g. phi3's attn_qkv)
-    _pad1: u32,
-    _pad2: u32,
+    first_row: u32,  // W's rows start here in the binding (a row view, e.g. phi3's fused attn_qkv)
+    y_stride: u32,   // y's row length: n_out, or the whole tensor's rows when W is one part of it
+    y_row0: u32,     // where this part's outputs start in a row of y
 }
 
 @group(0) @binding(0) var<uniform> params: Params;
@@ -46,7 +46,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
         }
     }
     for (var t = 0u; t < n_tok_here; t++) {
-        let i = (tok0 + t) * params.n_out + row;
+        let i = (tok0 + t) * params.y_stride + params.y_row0 + row;
         let prev = select(0.0, y[i], params.accumulate == 1u);
         y[i] = prev + acc[t];
     }

@@ -59,7 +59,11 @@ impl std::fmt::Display for Report {
             self.positions,
             self.worst_numpy_rel,
             self.worst_llama_abs,
-            if self.passed() { "PASS".to_string() } else { format!("FAIL: {}", self.failures.join("; ")) }
+            match self.failures.len() {
+                0 => "PASS".to_string(),
+                n @ 1..=5 => format!("FAIL ({n}): {}", self.failures.join("; ")),
+                n => format!("FAIL ({n}): {}; …", self.failures[..5].join("; ")),
+            }
         )
     }
 }

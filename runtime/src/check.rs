@@ -100,7 +100,7 @@ pub fn upload_tensor(ctx: &GpuContext, ty: GgmlType, dims: &[u64], bytes: &[u8])
     let mut padded = bytes.to_vec();
     padded.resize(bytes.len().div_ceil(4) * 4, 0);
     let buffer = ctx.storage_buffer("tensor", &padded);
-    GpuTensor { size: padded.len() as u64, buffer, offset: 0, ty, dims: dims.to_vec(), first_row: 0 }
+    GpuTensor::whole(buffer, 0, padded.len() as u64, ty, dims.to_vec())
 }
 
 async fn run(ctx: &GpuContext, record: impl FnOnce(&mut wgpu::CommandEncoder), out: &wgpu::Buffer, len: usize) -> Result<Vec<f32>> {

@@ -5,7 +5,7 @@ mod readback;
 mod tensor;
 
 pub use context::{GpuContext, GpuInfo};
-pub use tensor::GpuTensor;
+pub use tensor::{GpuTensor, TensorPart};
 
 /// The whole of `buffer` as a binding.
 pub fn whole(buffer: &wgpu::Buffer) -> wgpu::BufferBinding<'_> {

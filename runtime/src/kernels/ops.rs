@@ -20,11 +20,11 @@ struct NormParams { n_cols: u32, n_rows: u32, eps: f32, accumulate: u32 }
 
 #[repr(C)]
 #[derive(Clone, Copy, Pod, Zeroable)]
-struct MatmulParams { n_in: u32, n_out: u32, n_tok: u32, row_bytes: u32, accumulate: u32, first_row: u32, _pad: [u32; 2] }
+struct MatmulParams { n_in: u32, n_out: u32, n_tok: u32, row_bytes: u32, accumulate: u32, first_row: u32, y_stride: u32, y_row0: u32 }
 
 #[repr(C)]
 #[derive(Clone, Copy, Pod, Zeroable)]
-struct EmbedParams { n_embd: u32, row_bytes: u32, scale: f32, _pad: u32 }
+struct EmbedParams { n_embd: u32, row_bytes: u32, scale: f32, first_id: u32, n_ids: u32, skip_rows: u32, _pad: [u32; 2] }
 
 #[repr(C)]
 #[derive(Clone, Copy, Pod, Zeroable)]
@@ -158,23 +158,38 @@ impl Kernels {
     }
 
     /// `y[t] (+)= W · x[t]` for `n_tok` tokens; `accumulate` adds into `y` (residual).
+    /// One dispatch per part of W (a tensor split over bindings writes its rows' slice of y).
     pub fn matmul(&self, ctx: &GpuContext, enc: &mut Enc, w: &GpuTensor, x: B, y: B, n_tok: u32, accumulate: bool) {
-        let p = MatmulParams {
-            n_in: w.row_len(),
-            n_out: w.n_rows(),
-            n_tok,
-            row_bytes: w.row_bytes(),
-            accumulate: accumulate as u32,
-            first_row: w.first_row,
-            _pad: [0; 2],
-        };
-        self.matmul[&w.ty].dispatch(ctx, enc, &p, &[w.binding(), x, y], [w.n_rows().div_ceil(MATMUL_ROWS), n_tok.div_ceil(8), 1]);
+        for part in &w.parts {
+            let p = MatmulParams {
+                n_in: w.row_len(),
+                n_out: part.n_rows,
+                n_tok,
+                row_bytes: w.row_bytes(),
+                accumulate: accumulate as u32,
+                first_row: part.skip_rows,
+                y_stride: w.n_rows(),
+                y_row0: part.row0,
+            };
+            let grid = [part.n_rows.div_ceil(MATMUL_ROWS), n_tok.div_ceil(8), 1];
+            self.matmul[&w.ty].dispatch(ctx, enc, &p, &[part.binding(), x.clone(), y.clone()], grid);
+        }
     }
 
     /// `y[t] = table[ids[t]] * scale`.
     pub fn embed(&self, ctx: &GpuContext, enc: &mut Enc, table: &GpuTensor, ids: B, y: B, n_tok: u32, scale: f32) {
-        let p = EmbedParams { n_embd: table.row_len(), row_bytes: table.row_bytes(), scale, _pad: 0 };
-        self.embed[&table.ty].dispatch(ctx, enc, &p, &[table.binding(), ids, y], [n_tok, 1, 1]);
+        for part in &table.parts {
+            let p = EmbedParams {
+                n_embd: table.row_len(),
+                row_bytes: table.row_bytes(),
+                scale,
+                first_id: part.row0,
+                n_ids: part.n_rows,
+                skip_rows: part.skip_rows,
+                _pad: [0; 2],
+            };
+            self.embed[&table.ty].dispatch(ctx, enc, &p, &[part.binding(), ids.clone(), y.clone()], [n_tok, 1, 1]);
+        }
     }
 
     /// Rotates `x` [n_tok][n_heads][head_dim] in place for positions `pos0..pos0 + n_tok`;

@@ -6,7 +6,9 @@ use crate::gguf::Metadata;
 use tokenizers::decoders::{byte_fallback::ByteFallback, byte_level::ByteLevel as ByteLevelDecoder, fuse::Fuse, sequence::Sequence as DecoderSequence, strip::Strip};
 use tokenizers::models::bpe::{Vocab, BPE};
 use tokenizers::normalizers::{Prepend, Replace, Sequence as NormalizerSequence};
+use tokenizers::pre_tokenizers::split::{Split, SplitPattern};
 use tokenizers::pre_tokenizers::{byte_level::ByteLevel, digits::Digits, sequence::Sequence as PreSequence};
+use tokenizers::SplitDelimiterBehavior;
 use tokenizers::{AddedToken, DecoderWrapper, NormalizerWrapper, PreTokenizerWrapper};
 
 /// GGUF `tokenizer.ggml.token_type` values.
@@ -56,17 +58,35 @@ fn byte_level_bpe(md: &Metadata, vocab: Vocab) -> Result<tokenizers::Tokenizer> 
         .collect::<Result<Vec<_>>>()?;
     let bpe = BPE::builder().vocab_and_merges(vocab, merges).build().map_err(err)?;
     let mut tokenizer = tokenizers::Tokenizer::new(bpe);
-    let byte_level: PreTokenizerWrapper = ByteLevel::new(false, false, true).into();
     let pre = md.str("tokenizer.ggml.pre")?.unwrap_or("default");
-    let pre_tokenizer: PreTokenizerWrapper = match pre {
-        // SmolLM: digits one by one, then GPT-2's byte-level split.
-        "smollm" => PreSequence::new(vec![Digits::new(true).into(), byte_level]).into(),
-        "gpt2" | "default" => byte_level,
-        other => return Err(Error::UnsupportedModel(format!("pre-tokenizer {other:?} is not supported yet"))),
-    };
-    tokenizer.with_pre_tokenizer(Some(pre_tokenizer));
+    tokenizer.with_pre_tokenizer(Some(pre_tokenizer(pre)?));
     tokenizer.with_decoder(Some(DecoderWrapper::from(ByteLevelDecoder::default())));
     Ok(tokenizer)
+}
+
+/// Word-splitting regexes of gpt2-style vocabularies, by `tokenizer.ggml.pre` (as llama.cpp's
+/// llama-vocab.cpp names them).
+const LLAMA3_SPLIT: &str = r"(?:'[sS]|'[tT]|'[rR][eE]|'[vV][eE]|'[mM]|'[lL][lL]|'[dD])|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+";
+const QWEN2_SPLIT: &str = r"(?:'[sS]|'[tT]|'[rR][eE]|'[vV][eE]|'[mM]|'[lL][lL]|'[dD])|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+";
+const GPT4O_SPLIT: &str = r"[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]*[\p{Ll}\p{Lm}\p{Lo}\p{M}]+(?i:'s|'t|'re|'ve|'m|'ll|'d)?|[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]+[\p{Ll}\p{Lm}\p{Lo}\p{M}]*(?i:'s|'t|'re|'ve|'m|'ll|'d)?|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n/]*|\s*[\r\n]+|\s+(?!\S)|\s+";
+
+/// The pre-tokenizer of a gpt2-style vocabulary: split into words, then map bytes to symbols.
+pub(crate) fn pre_tokenizer(pre: &str) -> Result<PreTokenizerWrapper> {
+    let regex_split = |pattern: &str| -> Result<PreTokenizerWrapper> {
+        let split = Split::new(SplitPattern::Regex(pattern.to_string()), SplitDelimiterBehavior::Isolated, false).map_err(err)?;
+        Ok(PreSequence::new(vec![split.into(), ByteLevel::new(false, false, false).into()]).into())
+    };
+    match pre {
+        "gpt2" | "default" => Ok(ByteLevel::new(false, false, true).into()),
+        // SmolLM: digits one by one, then GPT-2's byte-level split.
+        "smollm" => Ok(PreSequence::new(vec![Digits::new(true).into(), ByteLevel::new(false, false, true).into()]).into()),
+        "llama-bpe" | "llama3" | "falcon3" | "smaug-bpe" => regex_split(LLAMA3_SPLIT),
+        "qwen2" | "deepseek-r1-qwen" | "megrez" => regex_split(QWEN2_SPLIT),
+        "gpt-4o" => regex_split(GPT4O_SPLIT),
+        other => Err(Error::UnsupportedModel(format!(
+            "pre-tokenizer {other:?} is not supported (supported: gpt2, smollm, llama-bpe, qwen2, gpt-4o)"
+        ))),
+    }
 }
 
 /// SentencePiece vocabularies carry scores, not merges: derive merges the way HF's converter
@@ -90,16 +110,43 @@ fn sentencepiece_bpe(md: &Metadata, tokens: &[&str], types: &[i64], vocab: Vocab
     let unk = md.u64("tokenizer.ggml.unknown_token_id")?.and_then(|i| tokens.get(i as usize)).unwrap_or(&"<unk>").to_string();
     let bpe = BPE::builder().vocab_and_merges(vocab, merges).unk_token(unk).byte_fallback(true).fuse_unk(true).build().map_err(err)?;
     let mut tokenizer = tokenizers::Tokenizer::new(bpe);
-    let normalizer: NormalizerWrapper =
-        NormalizerSequence::new(vec![Prepend::new("▁".into()).into(), Replace::new(" ", "▁").map_err(err)?.into()]).into();
-    tokenizer.with_normalizer(Some(normalizer)).map_err(err)?;
-    let decoder: DecoderWrapper = DecoderSequence::new(vec![
+    // SentencePiece's dummy prefix: a space before the text (not for gemma, whose files say so).
+    let add_space_prefix = md.bool("tokenizer.ggml.add_space_prefix")?.unwrap_or(true);
+    let mut normalizers: Vec<NormalizerWrapper> = vec![Replace::new(" ", "▁").map_err(err)?.into()];
+    let mut decoders: Vec<DecoderWrapper> = vec![
         tokenizers::decoders::DecoderWrapper::Replace(tokenizers::normalizers::Replace::new("▁", " ").map_err(err)?),
         ByteFallback::new().into(),
         Fuse::new().into(),
-        Strip::new(' ', 1, 0).into(),
-    ])
-    .into();
+    ];
+    if add_space_prefix {
+        normalizers.insert(0, Prepend::new("▁".into()).into());
+        decoders.push(Strip::new(' ', 1, 0).into());
+    }
+    tokenizer.with_normalizer(Some(NormalizerWrapper::from(NormalizerSequence::new(normalizers)))).map_err(err)?;
+    let decoder: DecoderWrapper = DecoderSequence::new(decoders).into();
     tokenizer.with_decoder(Some(decoder));
     Ok(tokenizer)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tokenizers::{OffsetReferential, OffsetType, PreTokenizedString, PreTokenizer};
+
+    fn words(pre: &str, text: &str) -> Vec<String> {
+        let mut s = PreTokenizedString::from(text);
+        pre_tokenizer(pre).unwrap().pre_tokenize(&mut s).unwrap();
+        s.get_splits(OffsetReferential::Original, OffsetType::Byte).into_iter().map(|(w, _, _)| w.to_string()).collect()
+    }
+
+    #[test]
+    fn pre_tokenizers_split_words_and_numbers_like_their_models() {
+        // Llama 3 groups digits by three, Qwen2 splits every digit; both keep the leading space (Ġ).
+        assert_eq!(words("llama-bpe", "Hello world 12345!"), ["Hello", "Ġworld", "Ġ", "123", "45", "!"]);
+        assert_eq!(words("qwen2", "Hello world 12345!"), ["Hello", "Ġworld", "Ġ", "1", "2", "3", "4", "5", "!"]);
+        assert_eq!(words("gpt-4o", "HelloWorld it's"), ["Hello", "World", "Ġit's"]);
+        assert_eq!(words("smollm", "a 12"), ["a", "Ġ", "1", "2"]);
+        assert_eq!(words("gpt2", "don't stop"), ["don", "'t", "Ġstop"]);
+        assert!(pre_tokenizer("no-such-pre").is_err());
+    }
 }

@@ -1,0 +1,130 @@
+// webslm: small language models in the browser on WebGPU, with an OpenAI-shaped API.
+// A thin layer over the wasm-bindgen class `WebSlm` (runtime/src/js.rs): streams become async
+// iterators, and `worker: true` runs the runtime in a dedicated Web Worker behind the same API.
+
+import init, { WebSlm } from "./wasm/webslm_wasm.js";
+
+let wasmReady;
+
+/** Loads the wasm module once (`wasmUrl` overrides where the .wasm file is fetched from). */
+export function initWasm(wasmUrl) {
+  wasmReady ??= init(wasmUrl ? { module_or_path: wasmUrl } : undefined);
+  return wasmReady;
+}
+
+/**
+ * Loads a model and returns an engine.
+ * @param {import("./index").EngineOptions} options
+ * @returns {Promise<import("./index").Engine>}
+ */
+export async function createEngine(options = {}) {
+  if (options.worker) {
+    const { createWorkerEngine } = await import("./worker-client.js");
+    return createWorkerEngine(options);
+  }
+  await initWasm(options.wasmUrl);
+  const load = { maxContext: options.maxContext, onProgress: options.onProgress };
+  const model = options.model;
+  if (model === undefined || model === null) {
+    throw namedError("InvalidRequest", "createEngine needs `model`: a GGUF URL, a File/Blob or bytes");
+  }
+  let inner;
+  if (typeof model === "string" || model instanceof URL) {
+    inner = await WebSlm.load(String(model), load);
+  } else if (typeof Blob !== "undefined" && model instanceof Blob) {
+    // A File/Blob streams through a blob: URL, so it is never copied whole into memory.
+    const url = URL.createObjectURL(model);
+    try {
+      inner = await WebSlm.load(url, load);
+    } finally {
+      URL.revokeObjectURL(url);
+    }
+  } else {
+    inner = await WebSlm.loadBytes(toBytes(model), load);
+  }
+  return wrap(inner);
+}
+
+/** The engine API over an object with WebSlm's `chat`, `complete`, `info` and `unload`. */
+export function wrap(inner) {
+  return {
+    chat: {
+      completions: {
+        create: (request) => run(request, (req, onDelta) => inner.chat(req, onDelta), chatChunk),
+      },
+    },
+    completions: {
+      create: (request) => run(request, (req, onDelta) => inner.complete(req, onDelta), completionChunk),
+    },
+    info: async () => inner.info(),
+    unload: async () => inner.unload(),
+  };
+}
+
+function run(request, call, toChunk) {
+  if (!request || typeof request !== "object") {
+    return Promise.reject(namedError("InvalidRequest", "the request must be an object"));
+  }
+  const { stream, ...req } = request;
+  if (!stream) {
+    return call(req, undefined);
+  }
+  return Promise.resolve(streamOf(req, call, toChunk));
+}
+
+/** Turns callback deltas into an async iterator of OpenAI-style chunks. */
+async function* streamOf(req, call, toChunk) {
+  const id = `webslm-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
+  const created = Math.floor(Date.now() / 1000);
+  const queue = [];
+  let wake = null;
+  let done = false;
+  let result;
+  let failure;
+  const push = (item) => {
+    queue.push(item);
+    wake?.();
+  };
+  call(req, (delta) => push(delta)).then(
+    (r) => { result = r; done = true; wake?.(); },
+    (e) => { failure = e; done = true; wake?.(); },
+  );
+  let first = true;
+  for (;;) {
+    if (queue.length > 0) {
+      yield toChunk(id, created, queue.shift(), null, first);
+      first = false;
+      continue;
+    }
+    if (done) break;
+    await new Promise((resolve) => { wake = resolve; });
+    wake = null;
+  }
+  if (failure) throw failure;
+  const last = toChunk(id, created, "", result.choices[0].finish_reason, first);
+  last.usage = result.usage;
+  last.timings = result.timings;
+  yield last;
+}
+
+function chatChunk(id, created, text, finishReason, first) {
+  const delta = first ? { role: "assistant", content: text } : { content: text };
+  return { id, object: "chat.completion.chunk", created, model: "webslm", choices: [{ index: 0, delta, finish_reason: finishReason }] };
+}
+
+function completionChunk(id, created, text, finishReason) {
+  return { id, object: "text_completion", created, model: "webslm", choices: [{ index: 0, text, finish_reason: finishReason }] };
+}
+
+function toBytes(model) {
+  if (model instanceof Uint8Array) return model;
+  if (model instanceof ArrayBuffer) return new Uint8Array(model);
+  if (ArrayBuffer.isView(model)) return new Uint8Array(model.buffer, model.byteOffset, model.byteLength);
+  throw namedError("InvalidRequest", "model must be a URL string, a File/Blob, an ArrayBuffer or a Uint8Array");
+}
+
+export function namedError(name, message) {
+  const e = new Error(message);
+  e.name = name;
+  return e;
+}
