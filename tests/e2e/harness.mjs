@@ -27,7 +27,7 @@ export function serveStatic(root) {
     if (!file.startsWith(path.resolve(root))) return res.writeHead(403).end();
     if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, "index.html");
     if (!fs.existsSync(file)) return res.writeHead(404).end("not found");
-    res.writeHead(200, { "content-type": TYPES[path.extname(file)] ?? "application/octet-stream" });
+    res.writeHead(200, { "content-type": TYPES[path.extname(file)] ?? "application/octet-stream", "access-control-allow-origin": "*" });
     fs.createReadStream(file).pipe(res);
   });
   return new Promise((resolve) =>
