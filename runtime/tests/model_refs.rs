@@ -74,3 +74,21 @@ fn tensors_split_over_several_bindings_give_the_same_logits() {
         check(&ctx, &format!("{name}.ref.json"), common::fixtures().join("models").join(format!("{name}.gguf")));
     }
 }
+
+/// A gguf-split model (`llama-gguf-split --split-max-tensors 8`: 8 + 8 + 5 tensors in three files)
+/// loads from its first shard's path and meets the rule of its own reference file.
+#[test]
+fn split_model_loads_from_its_first_shard() {
+    let ctx = gpu();
+    let split = common::fixtures().join("models/split");
+    check(&ctx, "synth-llama.Q8_0-split.ref.json", split.join("synth-llama.Q8_0-00001-of-00003.gguf"));
+
+    // A later shard alone is refused by its split.no; a missing shard is named at the end.
+    let second = pollster::block_on(load_file(&ctx, &split.join("synth-llama.Q8_0-00002-of-00003.gguf"), &ModelOptions::default()));
+    let message = second.err().expect("shard 2 alone must not load").to_string();
+    assert!(message.contains("expected shard 1 of 3, the file says shard 2 of 3"), "{message}");
+    let mut loader = webslm::model::ModelLoader::new(&ctx, None);
+    loader.feed(&std::fs::read(split.join("synth-llama.Q8_0-00001-of-00003.gguf")).unwrap()).unwrap();
+    let message = loader.finish(&ModelOptions::default()).err().expect("one shard of three must not load").to_string();
+    assert!(message.contains("3 shards but only 1"), "{message}");
+}

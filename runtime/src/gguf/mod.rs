@@ -5,11 +5,13 @@ mod error;
 mod header;
 mod metadata;
 mod reader;
+mod split;
 
 pub use error::GgufError;
 pub use header::{GgufHeader, TensorInfo};
 pub use metadata::{Metadata, Value};
 pub use reader::{parse_all, Event, GgufReader};
+pub use split::{shard_names, SplitInfo};
 
 /// "GGUF" read as a little-endian u32.
 pub const MAGIC: u32 = 0x4655_4747;

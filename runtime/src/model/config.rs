@@ -26,7 +26,7 @@ const ARCHS: &[(&str, Arch, RopeStyle, Activation, bool)] = &[
 ];
 
 impl Arch {
-    fn row(name: &str) -> Result<&'static (&'static str, Arch, RopeStyle, Activation, bool)> {
+    pub(crate) fn row(name: &str) -> Result<&'static (&'static str, Arch, RopeStyle, Activation, bool)> {
         ARCHS.iter().find(|r| r.0 == name).ok_or_else(|| {
             let known: Vec<&str> = ARCHS.iter().map(|r| r.0).collect();
             Error::UnsupportedModel(format!("architecture {name:?} is not supported (supported: {})", known.join(", ")))

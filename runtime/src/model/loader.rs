@@ -1,9 +1,10 @@
-//! Building a [`Model`] from a stream of GGUF bytes: the header is checked (architecture, tensor
-//! types, GPU limits) before any weight is uploaded, then tensors go to the GPU chunk by chunk.
+//! Building a [`Model`] from streams of GGUF bytes: one file, or the shards of a gguf-split model
+//! one after another. Each header is checked (architecture, tensor types, GPU limits) before any of
+//! its weights is uploaded; then tensors go to the GPU chunk by chunk.
 
-use super::{Model, ModelConfig, Uploader};
+use super::{Arch, Model, ModelConfig, Uploader, Weights};
 use crate::error::{Error, Result};
-use crate::gguf::{Event, GgufHeader, GgufReader};
+use crate::gguf::{Event, GgufError, GgufHeader, GgufReader, SplitInfo};
 use crate::gpu::GpuContext;
 
 #[derive(Clone, Debug)]
@@ -20,35 +21,36 @@ impl Default for ModelOptions {
 
 pub struct ModelLoader<'a> {
     ctx: &'a GpuContext,
+    /// The shard being fed and its uploader (from its header on).
     reader: GgufReader,
     uploader: Option<Uploader>,
+    /// Index of that shard, and the shard count the first one declared.
+    shard: u32,
+    n_shards: u32,
+    /// The model so far: the first shard's metadata with the tensors of every finished shard.
+    model: Option<GgufHeader>,
+    weights: Weights,
 }
 
 impl<'a> ModelLoader<'a> {
-    /// `file_size`, when known, lets bad tensor offsets fail before the download.
+    /// `file_size` (of the first or only file), when known, lets bad offsets fail before download.
     pub fn new(ctx: &'a GpuContext, file_size: Option<u64>) -> Self {
-        Self { ctx, reader: GgufReader::new(file_size), uploader: None }
+        Self { ctx, reader: GgufReader::new(file_size), uploader: None, shard: 0, n_shards: 1, model: None, weights: Weights::default() }
     }
 
-    /// The parsed header, once enough bytes have arrived.
+    /// The header of the shard being fed, once enough bytes have arrived.
     pub fn header(&self) -> Option<&GgufHeader> {
         self.reader.header()
     }
 
-    /// Feeds the next chunk of the file.
+    /// Feeds the next chunk of the current file.
     pub fn feed(&mut self, chunk: &[u8]) -> Result<()> {
-        let ctx = self.ctx;
+        let (ctx, shard, n_shards) = (self.ctx, self.shard, &mut self.n_shards);
         let uploader = &mut self.uploader;
         self.reader.feed::<Error>(chunk, &mut |event| {
             match event {
                 Event::Header(header) => {
-                    ModelConfig::from_header(header)?;
-                    if let Some(t) = header.tensors.iter().find(|t| !t.ty.is_supported()) {
-                        return Err(Error::UnsupportedModel(format!(
-                            "tensor {:?} has type {:?}, which is not supported yet",
-                            t.name, t.ty
-                        )));
-                    }
+                    check_shard_header(header, shard, n_shards)?;
                     *uploader = Some(Uploader::new(ctx, header)?);
                 }
                 Event::TensorData { tensor, offset, bytes } => {
@@ -59,30 +61,110 @@ impl<'a> ModelLoader<'a> {
         })
     }
 
-    /// Completes loading once every byte was fed.
-    pub fn finish(self, options: &ModelOptions) -> Result<Model> {
+    /// Ends the current file; the next bytes fed are the next shard's. `file_size` as in [`Self::new`].
+    pub fn next_shard(&mut self, file_size: Option<u64>) -> Result<()> {
+        self.end_shard()?;
+        if self.shard + 1 >= self.n_shards {
+            return Err(Error::InvalidRequest(format!("the model has {} shards; no more were expected", self.n_shards)));
+        }
+        self.shard += 1;
+        self.reader = GgufReader::new(file_size);
+        Ok(())
+    }
+
+    /// Moves the finished shard's tensors into the model.
+    fn end_shard(&mut self) -> Result<()> {
         let header = self.reader.finish()?;
-        let uploader = self.uploader.expect("a finished reader has a header");
-        let weights = uploader.finish(header);
-        Model::new(self.ctx, header, weights, options)
+        let uploader = self.uploader.take().expect("a finished reader has a header");
+        self.weights.extend(uploader.finish(header));
+        match &mut self.model {
+            None => self.model = Some(header.clone()),
+            Some(model) => {
+                if let Some(t) = header.tensors.iter().find(|t| model.tensor(&t.name).is_some()) {
+                    return Err(GgufError::Duplicate { what: "tensor (in two shards)", name: t.name.clone() }.into());
+                }
+                model.tensors.extend(header.tensors.iter().cloned());
+            }
+        }
+        Ok(())
+    }
+
+    /// Completes loading once every byte of every shard was fed.
+    pub fn finish(mut self, options: &ModelOptions) -> Result<Model> {
+        self.end_shard()?;
+        let model = self.model.take().expect("at least one shard");
+        if self.shard + 1 != self.n_shards {
+            return Err(Error::InvalidRequest(format!("the model has {} shards but only {} were loaded", self.n_shards, self.shard + 1)));
+        }
+        if let Some(split) = SplitInfo::from_metadata(&model.metadata)? {
+            if split.tensors != model.tensors.len() as u64 {
+                return Err(Error::UnsupportedModel(format!(
+                    "the shards hold {} tensors but split.tensors.count says {}",
+                    model.tensors.len(),
+                    split.tensors
+                )));
+            }
+        }
+        Model::new(self.ctx, &model, self.weights, options)
     }
 }
 
-/// Loads a model from a file on disk in 4 MiB chunks (native only).
+/// Checks a header before its weights arrive: its place among the shards, its tensor types and,
+/// in the first shard, the model configuration (fully when the model is one file; a split model's
+/// tensors are only all known at the end, so then just the architecture).
+fn check_shard_header(header: &GgufHeader, shard: u32, n_shards: &mut u32) -> Result<()> {
+    let split = SplitInfo::from_metadata(&header.metadata)?;
+    if shard == 0 {
+        *n_shards = split.map_or(1, |s| s.count);
+    }
+    SplitInfo::check_place(split, shard, *n_shards)?;
+    if shard == 0 {
+        match split {
+            Some(s) if s.count > 1 => {
+                let arch = header.metadata.str("general.architecture")?.unwrap_or("(none)");
+                Arch::row(arch)?;
+            }
+            _ => {
+                ModelConfig::from_header(header)?;
+            }
+        }
+    }
+    if let Some(t) = header.tensors.iter().find(|t| !t.ty.is_supported()) {
+        return Err(Error::UnsupportedModel(format!("tensor {:?} has type {:?}, which is not supported yet", t.name, t.ty)));
+    }
+    Ok(())
+}
+
+/// Loads a model from disk in 4 MiB chunks (native only). A path named `…-00001-of-0000N.gguf`
+/// loads all N shards of a gguf-split model.
 #[cfg(not(target_arch = "wasm32"))]
 pub async fn load_file(ctx: &GpuContext, path: &std::path::Path, options: &ModelOptions) -> Result<Model> {
     use std::io::Read;
-    let io = |e: std::io::Error| Error::InvalidRequest(format!("cannot read {}: {e}", path.display()));
-    let mut file = std::fs::File::open(path).map_err(io)?;
-    let size = file.metadata().map_err(io)?.len();
-    let mut loader = ModelLoader::new(ctx, Some(size));
+    let text = path.to_string_lossy();
+    let paths: Vec<std::path::PathBuf> = match crate::gguf::shard_names(&text) {
+        Some(names) => names.into_iter().map(Into::into).collect(),
+        None => vec![path.to_path_buf()],
+    };
+    let mut loader = None;
     let mut chunk = vec![0u8; 4 << 20];
-    loop {
-        let n = file.read(&mut chunk).map_err(io)?;
-        if n == 0 {
-            break;
+    for path in &paths {
+        let io = |e: std::io::Error| Error::InvalidRequest(format!("cannot read {}: {e}", path.display()));
+        let mut file = std::fs::File::open(path).map_err(io)?;
+        let size = file.metadata().map_err(io)?.len();
+        let loader = match &mut loader {
+            None => loader.insert(ModelLoader::new(ctx, Some(size))),
+            Some(l) => {
+                l.next_shard(Some(size))?;
+                l
+            }
+        };
+        loop {
+            let n = file.read(&mut chunk).map_err(io)?;
+            if n == 0 {
+                break;
+            }
+            loader.feed(&chunk[..n])?;
         }
-        loader.feed(&chunk[..n])?;
     }
-    loader.finish(options)
+    loader.expect("at least one path").finish(options)
 }

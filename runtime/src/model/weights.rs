@@ -162,12 +162,18 @@ impl Uploader {
     }
 }
 
+#[derive(Default)]
 pub struct Weights {
     tensors: HashMap<String, GpuTensor>,
     pub total_bytes: u64,
 }
 
 impl Weights {
+    /// Adds another shard's tensors.
+    pub fn extend(&mut self, other: Weights) {
+        self.tensors.extend(other.tensors);
+        self.total_bytes += other.total_bytes;
+    }
     pub fn get(&self, name: &str) -> Result<&GpuTensor> {
         self.tensors.get(name).ok_or_else(|| Error::UnsupportedModel(format!("tensor {name:?} is missing")))
     }
