@@ -137,8 +137,17 @@ pub struct RefSequence {
     pub llama: Vec<RefTop>,
 }
 
+/// A model file a reference was made from.
+pub struct RefModelFile {
+    pub name: String,
+    pub sha256: String,
+    pub size: u64,
+}
+
 /// A parsed reference file (format "gguf-logit-ref/1").
 pub struct RefFile {
+    /// The model's files (one, or each shard of a split model).
+    pub files: Vec<RefModelFile>,
     pub sequences: Vec<RefSequence>,
 }
 
@@ -179,7 +188,20 @@ impl RefFile {
                 })
             })
             .collect::<Result<_, String>>()?;
-        Ok(Self { sequences })
+        let files = v["files"]
+            .as_array()
+            .map(|files| {
+                files
+                    .iter()
+                    .map(|f| {
+                        Some(RefModelFile { name: f["name"].as_str()?.into(), sha256: f["sha256"].as_str()?.into(), size: f["size"].as_u64()? })
+                    })
+                    .collect::<Option<Vec<_>>>()
+                    .ok_or_else(|| bad("files"))
+            })
+            .transpose()?
+            .unwrap_or_default();
+        Ok(Self { files, sequences })
     }
 }
 

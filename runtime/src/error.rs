@@ -39,6 +39,22 @@ pub enum Error {
     #[error("network error: {0}")]
     Network(String),
 
+    /// Browser storage is full: the model cannot be cached. Existing entries are kept.
+    #[error("not enough storage to cache the model: {0}. Free space (delete cached models) or load without caching.")]
+    QuotaExceeded(String),
+
+    /// Downloaded or cached bytes are not what they should be (hash or size mismatch).
+    #[error("integrity check failed: {0}")]
+    Integrity(String),
+
+    /// The model cache (IndexedDB) failed for a reason other than quota.
+    #[error("model cache: {0}")]
+    Storage(String),
+
+    /// The caller aborted the operation (an `AbortSignal` fired).
+    #[error("aborted")]
+    Aborted,
+
     /// The caller asked for something invalid (empty prompt, context overflow, bad option).
     #[error("invalid request: {0}")]
     InvalidRequest(String),
@@ -67,6 +83,10 @@ impl Error {
             Error::InvalidRequest(_) => "InvalidRequest",
             Error::Network(_) => "NetworkError",
             Error::Busy => "Busy",
+            Error::QuotaExceeded(_) => "QuotaExceeded",
+            Error::Integrity(_) => "IntegrityError",
+            Error::Storage(_) => "StorageError",
+            Error::Aborted => "AbortError",
         }
     }
 }

@@ -7,7 +7,8 @@ use crate::error::{Error, Result};
 use crate::generate::{Completion, GenerateOptions};
 use crate::gpu::GpuContext;
 use crate::kernels::Sampling;
-use crate::model::{ModelLoader, ModelOptions};
+use crate::model::ModelOptions;
+use crate::source::Progress;
 use crate::tokenizer::ChatMessage;
 use js_sys::{Function, Reflect, Uint8Array};
 use serde_json::{json, Value};
@@ -106,41 +107,95 @@ pub struct JsEngine {
 
 #[wasm_bindgen(js_class = WebSlm)]
 impl JsEngine {
-    /// Streams the GGUF at `url` into the GPU. `options`: `{ maxContext, onProgress(done, total) }`.
+    /// Streams the model at `url` into the GPU through the IndexedDB cache. A first shard's URL
+    /// (`…-00001-of-0000N.gguf`) loads every shard. `options`: `{ maxContext, onProgress(p), cache
+    /// (default true), sha256 (hex, or one per shard), urls (explicit shard list), id (cache key),
+    /// signal }`; `p` is `{ phase: "download" | "cache" | "upload" | "compile", loaded, total, rate }`.
     pub async fn load(url: String, options: JsValue) -> Result<JsEngine, JsValue> {
-        let (model_options, on_progress) = load_options(&options);
-        let ctx = GpuContext::new().await.map_err(js_error)?;
-        let model = crate::source::fetch_model(&ctx, &url, &model_options, |done, total| {
-            if let Some(f) = &on_progress {
-                let _ = f.call2(&JsValue::NULL, &(done as f64).into(), &total.map_or(JsValue::UNDEFINED, |t| (t as f64).into()));
+        let (model_options, mut on_progress) = load_options(&options);
+        let get = |key: &str| if options.is_object() { Reflect::get(&options, &key.into()).ok().filter(|v| !v.is_undefined() && !v.is_null()) } else { None };
+        let strings = |v: JsValue| -> Vec<String> {
+            match v.as_string() {
+                Some(s) => vec![s],
+                None => js_sys::Array::from(&v).iter().filter_map(|x| x.as_string()).collect(),
             }
-        })
-        .await
-        .map_err(js_error)?;
+        };
+        let mut request = crate::source::LoadRequest::new(&url);
+        request.options = model_options;
+        if let Some(urls) = get("urls").map(strings).filter(|u| !u.is_empty()) {
+            request.urls = urls;
+        }
+        if let Some(id) = get("id").and_then(|v| v.as_string()) {
+            request.id = id;
+        }
+        request.sha256 = get("sha256").map(strings).unwrap_or_default();
+        request.cache = get("cache").is_none_or(|v| v.is_truthy());
+        request.signal = get("signal").unwrap_or(JsValue::UNDEFINED);
+        let ctx = GpuContext::new().await.map_err(js_error)?;
+        let model = crate::source::load(&ctx, &request, &mut on_progress).await.map_err(js_error)?;
         Self::wrap(ctx, model)
     }
 
-    /// Loads a GGUF held in memory (e.g. a user-picked file's bytes), 4 MiB at a time.
+    /// Streams a user-picked `File`/`Blob` into the GPU (no network, no cache). Options as `load`.
+    #[wasm_bindgen(js_name = loadBlob)]
+    pub async fn load_blob(blob: web_sys::Blob, options: JsValue) -> Result<JsEngine, JsValue> {
+        let (model_options, mut on_progress) = load_options(&options);
+        let signal = if options.is_object() { Reflect::get(&options, &"signal".into()).unwrap_or(JsValue::UNDEFINED) } else { JsValue::UNDEFINED };
+        let ctx = GpuContext::new().await.map_err(js_error)?;
+        let model = crate::source::load_blob(&ctx, &blob, &model_options, &signal, &mut on_progress).await.map_err(js_error)?;
+        Self::wrap(ctx, model)
+    }
+
+    /// Loads a GGUF held in a JS `Uint8Array` (streamed through a `Blob`, not copied into wasm).
     #[wasm_bindgen(js_name = loadBytes)]
     pub async fn load_bytes(bytes: Uint8Array, options: JsValue) -> Result<JsEngine, JsValue> {
-        let (model_options, on_progress) = load_options(&options);
-        let ctx = GpuContext::new().await.map_err(js_error)?;
-        let total = bytes.length();
-        let mut loader = ModelLoader::new(&ctx, Some(total as u64));
-        let mut chunk = Vec::new();
-        let mut at = 0;
-        while at < total {
-            let end = (at + (4 << 20)).min(total);
-            chunk.resize((end - at) as usize, 0);
-            bytes.subarray(at, end).copy_to(&mut chunk);
-            loader.feed(&chunk).map_err(js_error)?;
-            at = end;
-            if let Some(f) = &on_progress {
-                let _ = f.call2(&JsValue::NULL, &(at as f64).into(), &(total as f64).into());
-            }
-        }
-        let model = loader.finish(&model_options).map_err(js_error)?;
-        Self::wrap(ctx, model)
+        let parts = js_sys::Array::of1(&bytes);
+        let blob = web_sys::Blob::new_with_u8_array_sequence(&parts).map_err(|e| js_error(invalid(format!("{e:?}"))))?;
+        Self::load_blob(blob, options).await
+    }
+
+    /// The cached models: `[{ id, urls, size, stored, complete, updated }]` (sizes in bytes).
+    #[wasm_bindgen(js_name = cacheList)]
+    pub async fn cache_list() -> Result<JsValue, JsValue> {
+        let cache = crate::source::ModelCache::open().await.map_err(js_error)?;
+        let list: Vec<Value> = cache
+            .list()
+            .await
+            .map_err(js_error)?
+            .iter()
+            .map(|m| {
+                json!({
+                    "id": m.id, "urls": m.shards.iter().map(|s| &s.url).collect::<Vec<_>>(),
+                    "size": m.total_bytes(), "stored": m.stored_bytes(), "complete": m.complete, "updated": m.updated_ms,
+                })
+            })
+            .collect();
+        Ok(to_js(&Value::Array(list)))
+    }
+
+    /// Removes one cached model (by its id, by default its URL).
+    #[wasm_bindgen(js_name = cacheDelete)]
+    pub async fn cache_delete(id: String) -> Result<(), JsValue> {
+        crate::source::ModelCache::open().await.map_err(js_error)?.delete(&id).await.map_err(js_error)
+    }
+
+    /// Removes every cached model.
+    #[wasm_bindgen(js_name = cacheClear)]
+    pub async fn cache_clear() -> Result<(), JsValue> {
+        crate::source::ModelCache::open().await.map_err(js_error)?.clear().await.map_err(js_error)
+    }
+
+    /// `navigator.storage.estimate()` for this origin: `{ usage, quota }` in bytes.
+    #[wasm_bindgen(js_name = storageEstimate)]
+    pub async fn storage_estimate() -> Result<JsValue, JsValue> {
+        let (usage, quota) = crate::source::estimate().await.map_err(js_error)?;
+        Ok(to_js(&json!({ "usage": usage, "quota": quota })))
+    }
+
+    /// Asks the browser to keep the cache under storage pressure (`navigator.storage.persist()`).
+    #[wasm_bindgen(js_name = persistStorage)]
+    pub async fn persist_storage() -> Result<bool, JsValue> {
+        crate::source::persist().await.map_err(js_error)
     }
 
     fn wrap(ctx: GpuContext, model: crate::model::Model) -> Result<JsEngine, JsValue> {
@@ -225,11 +280,18 @@ impl JsEngine {
     }
 }
 
-fn load_options(options: &JsValue) -> (ModelOptions, Option<Function>) {
+/// `maxContext` and the progress callback of load options.
+fn load_options(options: &JsValue) -> (ModelOptions, impl FnMut(&Progress)) {
     let get = |key: &str| if options.is_object() { Reflect::get(options, &key.into()).ok() } else { None };
     let max_context = get("maxContext").and_then(|v| v.as_f64()).map(|v| v as u32).unwrap_or(ModelOptions::default().max_context);
     let on_progress = get("onProgress").and_then(|v| v.dyn_into::<Function>().ok());
-    (ModelOptions { max_context }, on_progress)
+    let report = move |p: &Progress| {
+        if let Some(f) = &on_progress {
+            let event = json!({ "phase": p.phase.as_str(), "loaded": p.done, "total": p.total, "rate": p.bytes_per_s });
+            let _ = f.call1(&JsValue::NULL, &to_js(&event));
+        }
+    };
+    (ModelOptions { max_context }, report)
 }
 
 /// The per-token callback: forwards non-empty text to `on_delta`; stops when `signal` aborts.

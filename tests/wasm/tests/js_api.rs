@@ -41,7 +41,7 @@ fn collector() -> (Function, Rc<RefCell<Vec<String>>>) {
 async fn the_js_api_completes_streams_aborts_and_names_its_errors() {
     let progress = Rc::new(RefCell::new(0.0));
     let p = progress.clone();
-    let on_progress = Closure::<dyn FnMut(f64)>::new(move |done: f64| *p.borrow_mut() = done);
+    let on_progress = Closure::<dyn FnMut(JsValue)>::new(move |e: JsValue| *p.borrow_mut() = get(&e, "loaded").as_f64().unwrap());
     let options = obj(r#"{"maxContext": 128}"#);
     Reflect::set(&options, &"onProgress".into(), &on_progress.into_js_value()).unwrap();
     let url = format!("{}fixtures/models/stories260K.gguf", assets());

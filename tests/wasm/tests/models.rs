@@ -6,7 +6,7 @@ use wasm_bindgen_test::*;
 use webslm::agreement::{check_model, RefFile};
 use webslm::generate::{FinishReason, GenerateOptions};
 use webslm::model::{Model, ModelOptions};
-use webslm::source::{fetch_model, fetch_text};
+use webslm::source::{fetch_text, load as load_model, LoadRequest};
 use webslm::kernels::Sampling;
 use webslm::tokenizer::ChatMessage;
 use webslm::{Engine, GpuContext};
@@ -20,7 +20,8 @@ fn assets() -> &'static str {
 async fn load(ctx: &GpuContext, model_path: &str) -> Model {
     let url = format!("{}{model_path}", assets());
     let start = js_sys::Date::now();
-    let model = fetch_model(ctx, &url, &ModelOptions { max_context: 512 }, |_, _| {}).await.unwrap_or_else(|e| panic!("{url}: {e}"));
+    let request = LoadRequest { cache: false, options: ModelOptions { max_context: 512 }, ..LoadRequest::new(&url) };
+    let model = load_model(ctx, &request, &mut |_| {}).await.unwrap_or_else(|e| panic!("{url}: {e}"));
     console_log!("loaded {model_path} in {:.1} s", (js_sys::Date::now() - start) / 1000.0);
     model
 }
