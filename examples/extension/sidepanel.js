@@ -18,7 +18,7 @@ function bubble(role, text = "") {
 const { model = DEFAULT_MODEL } = await chrome.storage.local.get("model");
 let engine;
 try {
-  engine = await createEngine({ model, onProgress: (d, t) => (status.textContent = `loading ${(d / 1e6).toFixed(0)} / ${((t ?? 0) / 1e6).toFixed(0)} MB`) });
+  engine = await createEngine({ model, onProgress: (p) => (status.textContent = `${p.phase} ${(p.loaded / 1e6).toFixed(0)} / ${((p.total ?? 0) / 1e6).toFixed(0)} MB`) });
   status.textContent = "ready";
   document.body.dataset.ready = "true";
 } catch (e) {

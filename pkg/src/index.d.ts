@@ -1,12 +1,32 @@
 // Types of the webslm package: an OpenAI-shaped API over a model running on WebGPU in the page.
 
+export interface LoadProgress {
+  /** `download`: from the network (cached and uploaded as it arrives); `cache`: from IndexedDB;
+   * `upload`: from a local file; `compile`: building pipelines and the tokenizer. */
+  phase: "download" | "cache" | "upload" | "compile";
+  /** Model bytes handled so far, and the model's size when known. */
+  loaded: number;
+  total: number | null;
+  /** Bytes per second in the current phase. */
+  rate: number;
+}
+
 export interface EngineOptions {
-  /** A GGUF URL, a user-picked File/Blob (streamed, no network), or the file's bytes. */
-  model: string | URL | Blob | ArrayBuffer | Uint8Array;
+  /** A GGUF URL (a gguf-split model's first shard `…-00001-of-0000N.gguf` brings the others), the
+   * list of shard URLs, a user-picked File/Blob (streamed, no network), or the file's bytes. */
+  model: string | URL | (string | URL)[] | Blob | ArrayBuffer | Uint8Array;
   /** Largest context (prompt + reply) the KV cache holds; capped by the model's own. Default 4096. */
   maxContext?: number;
-  /** Called as the file streams in. */
-  onProgress?: (bytesDone: number, bytesTotal: number | undefined) => void;
+  /** Called as the model streams in. */
+  onProgress?: (progress: LoadProgress) => void;
+  /** Keep the model in IndexedDB and load it from there next time (zero network). Default true. */
+  cache?: boolean;
+  /** Expected sha256 (hex) of the file, or one per shard: a mismatch fails with `IntegrityError`. */
+  sha256?: string | string[];
+  /** The cache key; default the (first) URL. */
+  cacheKey?: string;
+  /** Aborts the load (`AbortError`); what was downloaded stays cached and the next load resumes. */
+  signal?: AbortSignal;
   /** Run the runtime in a dedicated Web Worker (same API; the page never blocks). */
   worker?: boolean;
   /** Where to fetch `webslm_wasm_bg.wasm` from, if not beside the package's JS. */
@@ -127,15 +147,44 @@ export interface Engine {
     create(request: CompletionRequest & { stream: true }): Promise<AsyncIterable<CompletionChunk>>;
     create(request: CompletionRequest & { stream?: false }): Promise<Completion>;
   };
+  /** The model cache of this origin (also exported as `cache`). */
+  cache: ModelCache;
   info(): Promise<EngineInfo>;
   /** Frees the GPU memory now. */
   unload(): Promise<void>;
 }
 
+export interface CachedModel {
+  id: string;
+  urls: string[];
+  /** The model's bytes (null while unknown) and the bytes stored so far. */
+  size: number | null;
+  stored: number;
+  /** Only complete entries are ever served; an incomplete one is resumed by the next load. */
+  complete: boolean;
+  /** `Date.now()` of the last write. */
+  updated: number;
+}
+
+export interface ModelCache {
+  list(): Promise<CachedModel[]>;
+  delete(id: string): Promise<void>;
+  clear(): Promise<void>;
+  /** `navigator.storage.estimate()`. */
+  estimate(): Promise<{ usage: number; quota: number }>;
+  /** `navigator.storage.persist()`: whether the browser will keep the cache under pressure. */
+  persist(): Promise<boolean>;
+}
+
+/** The model cache (IndexedDB), usable before any model is loaded. */
+export const cache: ModelCache;
+
 /**
  * Loads a model. Errors are `Error`s whose `name` says what happened: `NoAdapter`, `GgufError`,
  * `UnsupportedModel`, `OutOfGpuMemory`, `NetworkError`, `TokenizerError`, `InvalidRequest`,
- * `Busy` (one request at a time), `DeviceLost`, `GpuError`.
+ * `Busy` (one request at a time), `DeviceLost`, `GpuError`, `QuotaExceeded` (storage full: names the
+ * model's size and the free space), `IntegrityError` (hash mismatch or a corrupt cache entry, which
+ * is evicted), `StorageError`, `AbortError`.
  */
 export function createEngine(options: EngineOptions): Promise<Engine>;
 

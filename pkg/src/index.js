@@ -23,27 +23,41 @@ export async function createEngine(options = {}) {
     return createWorkerEngine(options);
   }
   await initWasm(options.wasmUrl);
-  const load = { maxContext: options.maxContext, onProgress: options.onProgress };
+  const { maxContext, onProgress, cache: useCache, sha256, signal, cacheKey } = options;
+  const load = { maxContext, onProgress, cache: useCache, sha256, signal, id: cacheKey };
   const model = options.model;
   if (model === undefined || model === null) {
     throw namedError("InvalidRequest", "createEngine needs `model`: a GGUF URL, a File/Blob or bytes");
   }
   let inner;
   if (typeof model === "string" || model instanceof URL) {
-    inner = await WebSlm.load(String(model), load);
+    // Relative URLs are the page's; the cache key is the absolute URL.
+    const base = typeof location !== "undefined" ? location.href : undefined;
+    inner = await WebSlm.load(new URL(String(model), base).href, load);
+  } else if (Array.isArray(model)) {
+    const base = typeof location !== "undefined" ? location.href : undefined;
+    const urls = model.map((u) => new URL(String(u), base).href);
+    inner = await WebSlm.load(urls[0], { ...load, urls });
   } else if (typeof Blob !== "undefined" && model instanceof Blob) {
-    // A File/Blob streams through a blob: URL, so it is never copied whole into memory.
-    const url = URL.createObjectURL(model);
-    try {
-      inner = await WebSlm.load(url, load);
-    } finally {
-      URL.revokeObjectURL(url);
-    }
+    inner = await WebSlm.loadBlob(model, load);
   } else {
     inner = await WebSlm.loadBytes(toBytes(model), load);
   }
   return wrap(inner);
 }
+
+/** The model cache (IndexedDB, shared by every engine of this origin). */
+export const cache = {
+  /** Cached models: `[{ id, urls, size, stored, complete, updated }]`. */
+  list: async () => (await initWasm(), WebSlm.cacheList()),
+  /** Removes one model by its id (its URL unless `cacheKey` was given). */
+  delete: async (id) => (await initWasm(), WebSlm.cacheDelete(String(id))),
+  clear: async () => (await initWasm(), WebSlm.cacheClear()),
+  /** `{ usage, quota }` in bytes for this origin. */
+  estimate: async () => (await initWasm(), WebSlm.storageEstimate()),
+  /** Asks the browser not to evict the cache under storage pressure. */
+  persist: async () => (await initWasm(), WebSlm.persistStorage()),
+};
 
 /** The engine API over an object with WebSlm's `chat`, `complete`, `info` and `unload`. */
 export function wrap(inner) {
@@ -56,6 +70,7 @@ export function wrap(inner) {
     completions: {
       create: (request) => run(request, (req, onDelta) => inner.complete(req, onDelta), completionChunk),
     },
+    cache,
     info: async () => inner.info(),
     unload: async () => inner.unload(),
   };

@@ -32,11 +32,23 @@ export async function createWorkerEngine(options) {
     return { id, done };
   }
 
-  const { wasmUrl, maxContext, onProgress } = options;
+  const { wasmUrl, maxContext, onProgress, signal, cache: useCache, sha256, cacheKey } = options;
   // Relative URLs mean the page's location, not the worker script's.
   const absolute = (u) => (typeof u === "string" || u instanceof URL ? new URL(u, location.href).href : u);
-  const model = absolute(options.model);
-  await send("load", { model, wasmUrl: wasmUrl && absolute(wasmUrl), maxContext }, (d) => d.progress && onProgress?.(...d.progress)).done;
+  const model = Array.isArray(options.model) ? options.model.map(absolute) : absolute(options.model);
+  const loading = send("load", { model, wasmUrl: wasmUrl && absolute(wasmUrl), maxContext, cache: useCache, sha256, cacheKey }, (d) => d.progress && onProgress?.(d.progress));
+  const abortLoad = () => worker.postMessage({ id: 0, method: "abort", args: { target: loading.id } });
+  if (signal?.aborted) abortLoad();
+  signal?.addEventListener?.("abort", abortLoad, { once: true });
+  try {
+    await loading.done;
+  } catch (e) {
+    worker.terminate();
+    throw e;
+  } finally {
+    signal?.removeEventListener?.("abort", abortLoad);
+  }
+  const cacheOp = (op) => (...args) => send("cache", { op, args }).done;
 
   function call(method, request) {
     if (!request || typeof request !== "object") {
@@ -73,6 +85,7 @@ export async function createWorkerEngine(options) {
   return {
     chat: { completions: { create: (request) => call("chat", request) } },
     completions: { create: (request) => call("complete", request) },
+    cache: { list: cacheOp("list"), delete: cacheOp("delete"), clear: cacheOp("clear"), estimate: cacheOp("estimate"), persist: cacheOp("persist") },
     info: () => send("info").done,
     unload: async () => {
       await send("unload").done;

@@ -1,11 +1,11 @@
 // The runtime inside a dedicated Web Worker: requests arrive as messages, streamed text and
-// results go back as messages (see worker-client.js). Abort arrives as a message that flips the
-// `aborted` flag of the signal object the runtime polls after every token.
+// results go back as messages (see worker-client.js). Abort arrives as a message naming the request
+// to abort; each request runs with its own AbortController.
 
-import { createEngine } from "./index.js";
+import { createEngine, cache } from "./index.js";
 
 let engine = null;
-const signals = new Map();
+const controllers = new Map();
 
 function reply(id, body) {
   self.postMessage({ id, ...body });
@@ -18,33 +18,32 @@ function errorOf(e) {
 self.onmessage = async ({ data }) => {
   const { id, method, args } = data;
   if (method === "abort") {
-    const signal = signals.get(args.target);
-    if (signal) signal.aborted = true;
+    controllers.get(args.target)?.abort();
     return;
   }
+  const controller = new AbortController();
+  controllers.set(id, controller);
+  const signal = controller.signal;
   try {
     switch (method) {
       case "load": {
-        const onProgress = (done, total) => reply(id, { progress: [done, total] });
-        engine = await createEngine({ ...args, worker: false, onProgress });
+        const onProgress = (progress) => reply(id, { progress });
+        engine = await createEngine({ ...args, worker: false, onProgress, signal });
         reply(id, { result: true });
         break;
       }
+      case "cache":
+        reply(id, { result: await cache[args.op](...(args.args ?? [])) });
+        break;
       case "chat":
       case "complete": {
         if (!engine) throw Object.assign(new Error("no model is loaded"), { name: "InvalidRequest" });
-        const signal = { aborted: false };
-        signals.set(id, signal);
         const api = method === "chat" ? engine.chat.completions : engine.completions;
-        try {
-          if (args.stream) {
-            for await (const chunk of await api.create({ ...args, signal })) reply(id, { chunk });
-            reply(id, { result: true });
-          } else {
-            reply(id, { result: await api.create({ ...args, signal }) });
-          }
-        } finally {
-          signals.delete(id);
+        if (args.stream) {
+          for await (const chunk of await api.create({ ...args, signal })) reply(id, { chunk });
+          reply(id, { result: true });
+        } else {
+          reply(id, { result: await api.create({ ...args, signal }) });
         }
         break;
       }
@@ -61,5 +60,7 @@ self.onmessage = async ({ data }) => {
     }
   } catch (e) {
     reply(id, { error: errorOf(e) });
+  } finally {
+    controllers.delete(id);
   }
 };

@@ -2,6 +2,7 @@
 // with WebGPU enabled (never a downloaded browser).
 import http from "node:http";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { chromium } from "playwright-core";
 
@@ -27,7 +28,11 @@ export function serveStatic(root) {
     if (!file.startsWith(path.resolve(root))) return res.writeHead(403).end();
     if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, "index.html");
     if (!fs.existsSync(file)) return res.writeHead(404).end("not found");
-    res.writeHead(200, { "content-type": TYPES[path.extname(file)] ?? "application/octet-stream", "access-control-allow-origin": "*" });
+    res.writeHead(200, {
+      "content-type": TYPES[path.extname(file)] ?? "application/octet-stream",
+      "content-length": fs.statSync(file).size,
+      "access-control-allow-origin": "*",
+    });
     fs.createReadStream(file).pipe(res);
   });
   return new Promise((resolve) =>
@@ -35,26 +40,41 @@ export function serveStatic(root) {
       resolve({
         url: `http://127.0.0.1:${server.address().port}/`,
         requests,
-        close: () => new Promise((r) => server.close(r)),
+        close: () => new Promise((r) => {
+          server.close(r);
+          server.closeAllConnections();
+        }),
       }),
     ),
   );
 }
 
+const CHROMIUM_ARGS = [
+  "--enable-unsafe-webgpu",
+  "--no-sandbox",
+  "--disable-dev-shm-usage",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+];
+
 /** Headless system Chromium with WebGPU (SwiftShader on machines without a GPU). */
 export function launchChromium() {
-  return chromium.launch({
+  return chromium.launch({ executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium", headless: true, args: CHROMIUM_ARGS });
+}
+
+/**
+ * The same with an on-disk profile in a fresh temporary folder: real storage quotas (an
+ * off-the-record context ignores quota overrides) and unpacked extensions. Resolves to a
+ * BrowserContext (`newPage()`, `close()`).
+ */
+export function launchPersistentChromium(extraArgs = []) {
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), "webslm-profile-"));
+  return chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
     headless: true,
-    args: [
-      "--enable-unsafe-webgpu",
-      "--no-sandbox",
-      "--disable-dev-shm-usage",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-    ],
+    args: [...CHROMIUM_ARGS, ...extraArgs],
   });
 }
 

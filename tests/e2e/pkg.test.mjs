@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { serveStatic, launchChromium, outputDir } from "./harness.mjs";
+import { serveStatic, launchPersistentChromium, outputDir } from "./harness.mjs";
 
 const repo = path.resolve(import.meta.dirname, "../..");
 const fixtures = process.env.WEBSLM_FIXTURES ?? path.resolve(repo, "../shared/fixtures");
@@ -35,7 +35,7 @@ before(async () => {
     </script>`,
   );
   server = await serveStatic(scratch);
-  browser = await launchChromium();
+  browser = await launchPersistentChromium();
   page = await browser.newPage();
   page.on("pageerror", (e) => pageErrors.push(e.message));
   page.on("console", (m) => m.type() === "error" && pageErrors.push(m.text()));
@@ -165,4 +165,71 @@ test("errors are Error objects with a meaningful name", async () => {
     busy: "Busy",
   });
   assert.deepEqual(pageErrors.filter((e) => !e.includes("404")), [], "no unexpected page errors");
+});
+
+test("the model cache: a second load makes no request; list, delete, clear; a full quota is refused up front", async () => {
+  const model = "fixtures/models/stories260K.gguf";
+  const requestsFor = (p) => server.requests.filter((r) => r.endsWith(p)).length;
+  const before = requestsFor(model);
+  const r = await page.evaluate(async (model) => {
+    await webslm.cache.clear();
+    const load = async () => {
+      const phases = new Set();
+      const engine = await webslm.createEngine({ model, maxContext: 64, onProgress: (p) => phases.add(p.phase) });
+      const text = (await engine.completions.create({ prompt: "Once upon a time", max_tokens: 8, temperature: 0 })).choices[0].text;
+      const list = await engine.cache.list();
+      await engine.unload();
+      return { phases: [...phases], text, list };
+    };
+    const first = await load();
+    const second = await load();
+    // The same cache from a worker engine.
+    const inWorker = await webslm.createEngine({ model, maxContext: 64, worker: true });
+    const workerList = await inWorker.cache.list();
+    await inWorker.unload();
+    return { first, second, workerList, estimate: await webslm.cache.estimate() };
+  }, model);
+  assert.equal(requestsFor(model) - before, 1, "one download; the second load and the worker's came from IndexedDB");
+  assert.deepEqual(r.first.phases, ["download", "compile"]);
+  assert.deepEqual(r.second.phases, ["cache", "compile"]);
+  assert.equal(r.second.text, r.first.text);
+  assert.equal(r.first.list.length, 1);
+  const [entry] = r.first.list;
+  assert.ok(entry.complete && entry.id.endsWith(model) && entry.size === fs.statSync(path.join(fixtures, "models/stories260K.gguf")).size, JSON.stringify(entry));
+  assert.deepEqual(r.workerList, r.second.list);
+  assert.ok(r.estimate.usage > 0 && r.estimate.quota > r.estimate.usage, JSON.stringify(r.estimate));
+
+  // Storage nearly full: a second origin (another port) whose real quota the DevTools protocol sets
+  // to 20 MB before anything is stored (Chromium's estimate() keeps reporting a large one). It
+  // caches stories260K, then storing SmolLM2 (98 MB) fails part-way with the sizes named, its
+  // partial entry is dropped, and the cached model stays.
+  const small = await serveStatic(path.join(outputDir(), "pkg-scratch"));
+  const tight = await browser.newPage();
+  const cdp = await browser.newCDPSession(tight);
+  const origin = new URL(small.url).origin;
+  await cdp.send("Storage.overrideQuotaForOrigin", { origin, quotaSize: 20e6 });
+  await tight.goto(small.url);
+  await tight.waitForFunction(() => window.ready === true);
+  const smol = "models/SmolLM2-135M-Instruct.Q4_1.gguf";
+  const quota = await tight.evaluate(async ({ model, smol }) => {
+    await webslm.createEngine({ model, maxContext: 64 }).then((e) => e.unload());
+    const error = await webslm.createEngine({ model: smol }).then(() => null, (e) => ({ name: e.name, message: e.message }));
+    return { error, list: (await webslm.cache.list()).map((m) => m.id.replace(location.origin, "")) };
+  }, { model, smol });
+  await tight.close();
+  await small.close();
+  assert.equal(quota.error?.name, "QuotaExceeded", JSON.stringify(quota.error));
+  assert.match(quota.error.message, /needs 98\.4 MB; the browser refused to store more after \d+\.\d MB/);
+  assert.equal(small.requests.filter((r) => r.endsWith(smol)).length, 1);
+  assert.deepEqual(quota.list, [`/${model}`], "existing entries are intact, the partial one is gone");
+
+  const cleared = await page.evaluate(async (id) => {
+    await webslm.cache.delete(id);
+    const afterDelete = await webslm.cache.list();
+    await webslm.createEngine({ model: "fixtures/models/stories260K.Q8_0.gguf", maxContext: 64 }).then((e) => e.unload());
+    const beforeClear = (await webslm.cache.list()).length;
+    await webslm.cache.clear();
+    return { afterDelete, beforeClear, afterClear: await webslm.cache.list() };
+  }, entry.id);
+  assert.deepEqual(cleared, { afterDelete: [], beforeClear: 1, afterClear: [] });
 });

@@ -246,14 +246,23 @@ async fn ensure_room(cache: &ModelCache, manifest: &Manifest, needed: Option<u64
 }
 
 async fn quota_error(manifest: &Manifest, estimate: Option<(f64, f64)>) -> Error {
-    let estimate = match estimate {
-        Some(e) => Some(e),
-        None => super::estimate().await.ok(),
-    };
     let mb = |b: f64| format!("{:.1} MB", b / 1e6);
-    let size = manifest.total_bytes().map_or("unknown".to_string(), |b| mb(b as f64));
-    let free = estimate.map_or("unknown".to_string(), |(usage, quota)| mb((quota - usage).max(0.0)));
-    Error::QuotaExceeded(format!("{} needs {size}, this site has {free} of storage free", manifest.id))
+    let size = manifest.total_bytes().map_or("an unknown size".to_string(), |b| mb(b as f64));
+    match estimate {
+        // Refused up front, from the browser's own estimate.
+        Some((usage, quota)) => {
+            Error::QuotaExceeded(format!("{} needs {size}, this site has {} of storage free", manifest.id, mb((quota - usage).max(0.0))))
+        }
+        // A write failed: browsers may report a larger quota than they grant, so say both.
+        None => {
+            let reported = super::estimate().await.map_or("unknown".to_string(), |(usage, quota)| mb((quota - usage).max(0.0)));
+            Error::QuotaExceeded(format!(
+                "{} needs {size}; the browser refused to store more after {} (it reports {reported} free)",
+                manifest.id,
+                mb(manifest.stored_bytes() as f64)
+            ))
+        }
+    }
 }
 
 /// The loader for the next file: a new one for the first, else the next shard of the same one.

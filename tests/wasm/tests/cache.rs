@@ -231,3 +231,21 @@ async fn hashes_are_verified_and_entries_listed_deleted_and_cleared() {
     cache.clear().await.unwrap();
     assert!(cache.list().await.unwrap().is_empty());
 }
+
+/// A model this GPU cannot hold is refused from its header, and the download stops there: the
+/// server sends only a small part of the file (the rest stays in its buffers or is never read).
+#[wasm_bindgen_test]
+async fn a_model_too_big_for_the_gpu_is_refused_before_its_download() {
+    let mut ctx = GpuContext::new().await.unwrap();
+    // Too small for one row of the embedding: that tensor cannot be split into bindings.
+    ctx.info.limits.max_storage_buffer_binding_size = 16 << 10;
+    server("__reset").await;
+    let (result, _) = load_model(&ctx, SMOLLM2, &[]).await;
+    let error = result.err().expect("the model must not fit");
+    assert_eq!(error.kind(), "OutOfGpuMemory", "{error}");
+    gloo_timers(500).await;
+    let served = server("__log").await;
+    console_log!("refused: {error}; served {served:?}");
+    assert!(served[0].bytes < 40_000_000, "{served:?}");
+    assert!(cached(SMOLLM2).await.is_none(), "nothing of a refused model is kept");
+}
