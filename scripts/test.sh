@@ -15,7 +15,7 @@ step "wasm: wasm-pack test in headless Chromium (WebGPU)"
 port=${WEBSLM_ASSETS_PORT:-8765}
 node tests/e2e/serve-assets.mjs "$port" "$WEBSLM_FIXTURES" &
 assets_pid=$!
-trap 'kill $assets_pid 2>/dev/null' EXIT
+trap 'kill $assets_pid 2>/dev/null || true' EXIT
 export WEBSLM_TEST_ASSETS="http://127.0.0.1:$port/" WASM_BINDGEN_TEST_TIMEOUT=1800
 (cd tests/wasm && wasm-pack test --release --headless --chrome --mode no-install -- -- --nocapture)
 
