@@ -18,14 +18,20 @@ const TYPES = {
   ".gguf": "application/octet-stream",
 };
 
-/** Serves `root` on 127.0.0.1 at a free port; resolves to { url, close, requests }. */
-export function serveStatic(root) {
+/**
+ * Serves `root` on 127.0.0.1 at a free port, and each folder of `mounts` ({ "/models/": dir }) under
+ * its prefix, on `port` (0: any free one); resolves to { url, close, requests }.
+ */
+export function serveStatic(root, mounts = {}, port = 0) {
   const requests = [];
   const server = http.createServer((req, res) => {
     const url = new URL(req.url, "http://x");
     requests.push(url.pathname);
-    let file = path.join(root, decodeURIComponent(url.pathname));
-    if (!file.startsWith(path.resolve(root))) return res.writeHead(403).end();
+    const mount = Object.keys(mounts).find((prefix) => url.pathname.startsWith(prefix));
+    const base = mount ? mounts[mount] : root;
+    const rest = mount ? url.pathname.slice(mount.length) : url.pathname;
+    let file = path.join(base, decodeURIComponent(rest));
+    if (!file.startsWith(path.resolve(base))) return res.writeHead(403).end();
     if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, "index.html");
     if (!fs.existsSync(file)) return res.writeHead(404).end("not found");
     res.writeHead(200, {
@@ -36,7 +42,7 @@ export function serveStatic(root) {
     fs.createReadStream(file).pipe(res);
   });
   return new Promise((resolve) =>
-    server.listen(0, "127.0.0.1", () =>
+    server.listen(port, "127.0.0.1", () =>
       resolve({
         url: `http://127.0.0.1:${server.address().port}/`,
         requests,

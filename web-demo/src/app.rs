@@ -1,59 +1,36 @@
-//! Top-level view: which GPU we run on and whether our kernels agree with the CPU reference.
+//! The page: header, model loader, chat, cache panel and diagnostics.
 
+use crate::cache_panel::CachePanel;
+use crate::chat::{Chat, Settings};
+use crate::diagnostics::Diagnostics;
+use crate::loader::{LoadState, Loader};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
-use webslm::{check, GpuContext};
-
-/// What the GPU probe found: the adapter line and one line per kernel check.
-#[derive(Clone)]
-enum Probe {
-    Running,
-    Ready { adapter: String, checks: Vec<check::KernelCheck> },
-    Failed { kind: &'static str, message: String },
-}
 
 #[component]
 pub fn App() -> impl IntoView {
-    let probe = RwSignal::new(Probe::Running);
-    spawn_local(async move {
-        let result = async {
-            let ctx = GpuContext::new().await?;
-            let checks = check::check_all(&ctx).await?;
-            Ok::<_, webslm::Error>(Probe::Ready { adapter: ctx.info.summary(), checks })
-        }
-        .await;
-        probe.set(result.unwrap_or_else(|e| Probe::Failed { kind: e.kind(), message: e.to_string() }));
-    });
+    let state = RwSignal::new(LoadState::Idle);
+    let busy = RwSignal::new(false);
+    let cache_changed = RwSignal::new(0u32);
+    let ready = Signal::derive(move || matches!(state.get(), LoadState::Ready { .. }));
+    let settings = Settings::new();
+    let webgpu = js_sys::Reflect::has(&web_sys::window().unwrap().navigator(), &"gpu".into()).unwrap_or(false);
 
     view! {
         <main class="page">
             <header class="top">
                 <h1>"webslm"</h1>
-                <p class="tagline">"Small language models, running on your own GPU, in this tab."</p>
+                <p class="tagline">"Small language models on your own GPU, in this tab. Offline after the first load."</p>
             </header>
-            <section class="card" aria-live="polite">
-                <h2>"GPU"</h2>
-                {move || match probe.get() {
-                    Probe::Running => view! { <p id="status" data-status="running">"Opening WebGPU…"</p> }.into_any(),
-                    Probe::Ready { adapter, checks } => {
-                        let all_pass = checks.iter().all(|c| c.passed());
-                        view! {
-                            <p>"Adapter: " <span id="adapter-name">{adapter}</span></p>
-                            <ul id="kernel-checks" data-status=if all_pass { "pass" } else { "fail" }>
-                                {checks.into_iter().map(|c| {
-                                    let class = if c.passed() { "pass" } else { "fail" };
-                                    view! { <li class=class data-kernel=c.kernel.clone()>{c.to_string()}</li> }
-                                }).collect_view()}
-                            </ul>
-                        }.into_any()
-                    }
-                    Probe::Failed { kind, message } => view! {
-                        <p id="status" class="error" data-status="error">
-                            <strong>{kind}</strong>": "{message}
-                        </p>
-                    }.into_any(),
-                }}
-            </section>
+            {(!webgpu).then(|| view! {
+                <p class="card error" id="no-webgpu">
+                    "This browser has no WebGPU. Use a recent Chrome or Edge (on by default), Safari 26+ or Firefox 141+; "
+                    "on Linux Chrome may need chrome://flags/#enable-unsafe-webgpu."
+                </p>
+            })}
+            <Loader state=state busy=busy cache_changed=cache_changed />
+            <Chat ready=ready busy=busy settings=settings />
+            <CachePanel changed=cache_changed />
+            <Diagnostics />
         </main>
     }
 }

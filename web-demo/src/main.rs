@@ -1,6 +1,13 @@
-//! The webslm demo page (leptos, client-side rendered).
+//! The webslm demo page (leptos, client-side rendered): pick a model, watch it stream into the GPU
+//! (and into the IndexedDB cache), then chat with it — offline after the first visit.
 
 mod app;
+mod cache_panel;
+mod catalog;
+mod chat;
+mod diagnostics;
+mod loader;
+mod session;
 
 fn main() {
     console_error_panic_hook::set_once();

@@ -34,6 +34,9 @@ pub struct Download {
 /// the whole file: then `start` is 0 and the caller skips what it has.
 pub async fn get(url: &str, from: u64, signal: &JsValue) -> Result<Download> {
     let init = web_sys::RequestInit::new();
+    // The bytes go to IndexedDB; a second copy in the HTTP cache would double the disk use (and
+    // the browser's own range requests to complete it would muddle resumption).
+    init.set_cache(web_sys::RequestCache::NoStore);
     if from > 0 {
         let headers = web_sys::Headers::new().map_err(|e| network(url, js_message(&e)))?;
         headers.set("range", &format!("bytes={from}-")).map_err(|e| network(url, js_message(&e)))?;
