@@ -13,7 +13,9 @@ async function precache() {
   const assets = [...html.matchAll(/(?:href|src)="([^"#]+)"/g)]
     .map((m) => m[1])
     .filter((u) => !u.startsWith("data:") && !/^[a-z]+:\/\//.test(u));
-  await cache.addAll([...new Set(assets)]);
+  // The model worker (trunk names worker files after their binary, without a hash).
+  const worker = ["webslm-worker_loader.js", "webslm-worker.js", "webslm-worker_bg.wasm"];
+  await cache.addAll([...new Set([...assets, ...worker])]);
 }
 
 self.addEventListener("install", (event) => event.waitUntil(precache().then(() => self.skipWaiting())));

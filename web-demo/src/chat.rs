@@ -1,12 +1,9 @@
 //! The conversation: bubbles that fill in as tokens stream, Stop, Regenerate, New chat, and the
 //! settings that shape the next reply. Model output is only ever inserted as text nodes.
 
-use crate::session;
+use crate::model_worker;
+use crate::protocol::{Event, Request};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
-use webslm::generate::GenerateOptions;
-use webslm::kernels::Sampling;
-use webslm::tokenizer::ChatMessage;
 
 #[derive(Clone, Copy)]
 pub struct Message {
@@ -63,58 +60,44 @@ pub fn Chat(ready: Signal<bool>, busy: RwSignal<bool>, settings: Settings) -> im
     let messages = RwSignal::new(Vec::<Message>::new());
     let next_id = StoredValue::new(0usize);
     let input = RwSignal::new(String::new());
-    let stop = StoredValue::new(false);
     let new_message = move |user: bool, text: &str| {
         let id = next_id.get_value();
         next_id.set_value(id + 1);
         Message::new(id, user, text)
     };
 
-    // Runs the model on the conversation so far, streaming into a new assistant bubble.
+    // Runs the model (in the worker) on the conversation so far, streaming into a new bubble.
     let reply = move || {
-        let Some(mut engine) = session::take() else { return };
-        let mut history: Vec<ChatMessage> = Vec::new();
+        let mut history: Vec<(String, String)> = Vec::new();
         let system = settings.system.get_untracked();
         if !system.trim().is_empty() {
-            history.push(ChatMessage::new("system", system.trim()));
+            history.push(("system".into(), system.trim().into()));
         }
         for m in messages.get_untracked() {
-            history.push(ChatMessage::new(if m.user { "user" } else { "assistant" }, &m.text.get_untracked()));
+            history.push((if m.user { "user" } else { "assistant" }.into(), m.text.get_untracked()));
         }
         let answer = new_message(false, "");
         messages.update(|list| list.push(answer));
         busy.set(true);
-        stop.set_value(false);
-        let options = GenerateOptions {
-            max_tokens: settings.max_tokens.get_untracked() as usize,
-            sampling: Sampling { temperature: settings.temperature.get_untracked(), top_k: 0, top_p: settings.top_p.get_untracked() },
+        let request = Request::Chat {
+            messages: history,
+            temperature: settings.temperature.get_untracked(),
+            top_p: settings.top_p.get_untracked(),
+            max_tokens: settings.max_tokens.get_untracked(),
             seed: (js_sys::Math::random() * 9.0e15) as u64,
-            ..Default::default()
         };
-        spawn_local(async move {
-            let result = engine
-                .chat(&history, &options, |piece| {
-                    answer.text.update(|t| t.push_str(piece));
-                    !stop.get_value()
-                })
-                .await;
-            session::put(engine);
-            match result {
-                Ok(out) => {
-                    let t = out.timings;
-                    answer.stats.set(Some(format!(
-                        "{} tokens · first token {:.2} s · prefill {:.1} tok/s · decode {:.1} tok/s{}",
-                        out.tokens.len(),
-                        t.prefill_ms / 1000.0,
-                        t.prefill_tok_s(),
-                        t.decode_tok_s(),
-                        if out.finish.as_str() == "abort" { " · stopped" } else { "" }
-                    )));
-                }
-                Err(e) => {
+        model_worker::post(&request, None, move |event| {
+            match event {
+                Event::Delta { text } => return answer.text.update(|t| t.push_str(&text)),
+                Event::Replied { tokens, ttft_s, prefill_tok_s, decode_tok_s, stopped } => answer.stats.set(Some(format!(
+                    "{tokens} tokens · first token {ttft_s:.2} s · prefill {prefill_tok_s:.1} tok/s · decode {decode_tok_s:.1} tok/s{}",
+                    if stopped { " · stopped" } else { "" }
+                ))),
+                Event::Failed { kind, message } => {
                     answer.failed.set(true);
-                    answer.text.set(format!("{}: {e}", e.kind()));
+                    answer.text.set(format!("{kind}: {message}"));
                 }
+                _ => return,
             }
             answer.done.set(true);
             busy.set(false);
@@ -169,7 +152,7 @@ pub fn Chat(ready: Signal<bool>, busy: RwSignal<bool>, settings: Settings) -> im
                     <Show when=move || busy.get() fallback=move || view! {
                         <button id="send" class="primary" type="submit" disabled=move || !ready.get()>"Send"</button>
                     }>
-                        <button id="stop" type="button" class="danger" on:click=move |_| stop.set_value(true)>"Stop"</button>
+                        <button id="stop" type="button" class="danger" on:click=move |_| model_worker::stop()>"Stop"</button>
                     </Show>
                     <button id="regenerate" type="button" on:click=regenerate disabled=move || busy.get() || messages.with(Vec::is_empty)>"Regenerate"</button>
                     <button id="new-chat" type="button" on:click=move |_| messages.set(Vec::new()) disabled=move || busy.get()>"New chat"</button>

@@ -1,14 +1,14 @@
 //! Choosing and loading a model: the catalog, any GGUF URL, or a local file (picked or dropped,
-//! zero network requests). Shows the phase, MB done/total, MB/s and the time left.
+//! zero network requests). The model loads in the worker; this shows the phase, MB done/total,
+//! MB/s and the time left.
 
 use crate::catalog::CATALOG;
-use crate::session;
+use crate::model_worker;
+use crate::protocol::{Event, Request};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use wasm_bindgen::{JsCast, JsValue};
-use webslm::model::ModelOptions;
-use webslm::source::{LoadRequest, ModelCache, Progress};
-use webslm::{Engine, GpuContext};
+use wasm_bindgen::JsCast;
+use webslm::source::ModelCache;
 
 /// Context length the demo asks for (capped by each model's own).
 const MAX_CONTEXT: u32 = 2048;
@@ -18,7 +18,7 @@ pub enum LoadState {
     Idle,
     Loading { phase: &'static str, loaded: u64, total: Option<u64>, rate: f64 },
     Ready { name: String, adapter: String },
-    Failed { kind: &'static str, message: String },
+    Failed { kind: String, message: String },
 }
 
 #[derive(Clone)]
@@ -59,32 +59,34 @@ async fn default_url() -> (String, bool) {
     (model.url.to_string(), false)
 }
 
-async fn load(source: Source, state: RwSignal<LoadState>) {
-    session::unload();
+/// Loads `source` in the model worker; `finished` runs once it is ready or has failed.
+fn load(source: Source, state: RwSignal<LoadState>, finished: impl Fn() + 'static) {
     state.set(LoadState::Loading { phase: "start", loaded: 0, total: None, rate: 0.0 });
-    let result = async {
-        let ctx = GpuContext::new().await?;
-        let mut report = |p: &Progress| state.set(LoadState::Loading { phase: p.phase.as_str(), loaded: p.done, total: p.total, rate: p.bytes_per_s });
-        let options = ModelOptions { max_context: MAX_CONTEXT };
-        let (model, name) = match &source {
-            Source::Url(url) => {
-                let request = LoadRequest { options, ..LoadRequest::new(url) };
-                (webslm::source::load(&ctx, &request, &mut report).await?, url.rsplit('/').next().unwrap_or(url).to_string())
-            }
-            Source::File(file) => (webslm::source::load_blob(&ctx, file, &options, &JsValue::UNDEFINED, &mut report).await?, file.name()),
-        };
-        let name = model.header.metadata.str("general.name").ok().flatten().map(str::to_string).unwrap_or(name);
-        let adapter = ctx.info.adapter_name().to_string();
-        Ok::<_, webslm::Error>((Engine::new(ctx, model)?, name, adapter))
-    }
-    .await;
-    match result {
-        Ok((engine, name, adapter)) => {
-            session::put(engine);
-            state.set(LoadState::Ready { name, adapter });
+    let (url, file) = match source {
+        Source::Url(url) => (Some(url), None),
+        Source::File(file) => (None, Some(file)),
+    };
+    let request = Request::Load { url, max_context: MAX_CONTEXT };
+    model_worker::post(&request, file.as_ref(), move |event| match event {
+        Event::Progress { phase, loaded, total, rate } => {
+            let phase = match phase.as_str() {
+                "download" => "download",
+                "cache" => "cache",
+                "upload" => "upload",
+                _ => "compile",
+            };
+            state.set(LoadState::Loading { phase, loaded, total, rate })
         }
-        Err(e) => state.set(LoadState::Failed { kind: e.kind(), message: e.to_string() }),
-    }
+        Event::Loaded { name, adapter } => {
+            state.set(LoadState::Ready { name, adapter });
+            finished();
+        }
+        Event::Failed { kind, message } => {
+            state.set(LoadState::Failed { kind, message });
+            finished();
+        }
+        _ => {}
+    });
 }
 
 fn mb(bytes: f64) -> String {
@@ -103,10 +105,7 @@ pub fn Loader(state: RwSignal<LoadState>, busy: RwSignal<bool>, cache_changed: R
         if busy.get_untracked() || matches!(state.get_untracked(), LoadState::Loading { .. }) {
             return;
         }
-        spawn_local(async move {
-            load(source, state).await;
-            cache_changed.update(|n| *n += 1);
-        });
+        load(source, state, move || cache_changed.update(|n| *n += 1));
     };
     // Find the default model; load it at once when it is already cached (no request at all).
     spawn_local(async move {

@@ -1,5 +1,6 @@
 //! The webslm demo page (leptos, client-side rendered): pick a model, watch it stream into the GPU
-//! (and into the IndexedDB cache), then chat with it — offline after the first visit.
+//! (and into the IndexedDB cache), then chat with it — offline after the first visit. The model
+//! runs in a Web Worker (src/worker.rs), so the page never blocks.
 
 mod app;
 mod cache_panel;
@@ -7,7 +8,8 @@ mod catalog;
 mod chat;
 mod diagnostics;
 mod loader;
-mod session;
+mod model_worker;
+mod protocol;
 
 fn main() {
     console_error_panic_hook::set_once();
