@@ -1,6 +1,8 @@
-// y[t][r] (+)= dot(W[r], x[t]) for a quantized weight W [n_out rows of n_in] and f32 activations
-// x [n_tok][n_in]. Decode (n_tok = 1) and prefill share it; a workgroup covers ROWS rows × TOK tokens.
-// `dot32` comes from shaders/dot/<type>.wgsl, prepended by the runtime.
+// Y[t][r] (+)= dot(W[r], X[t]) for a quantized weight W [n_out rows of n_in] and f32 activations
+// X [n_tok][n_in]: prefill's GEMM (decode's GEMV is matvec.wgsl). A workgroup covers ROWS rows ×
+// TOK tokens; each thread dequantizes a 32-value block of its row once (`dequant32` from
+// shaders/dequant/<type>.wgsl, into `wv`) and multiplies it with all TOK tokens, so the
+// dequantization cost is shared by the tile instead of paid per token.
 
 struct Params {
     n_in: u32,
@@ -15,20 +17,20 @@ struct Params {
 
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read> w: array<u32>;
-@group(0) @binding(2) var<storage, read> x: array<f32>;
 @group(0) @binding(3) var<storage, read_write> y: array<f32>;
 
-// Four consecutive activations.
-fn x4(i: u32) -> vec4<f32> {
-    return vec4<f32>(x[i], x[i + 1u], x[i + 2u], x[i + 3u]);
-}
+var<private> wv: array<f32, 32>;
 
 const ROWS: u32 = 64u; // rows per workgroup, one thread each
-const TOK: u32 = 8u;   // tokens per workgroup
+const TOK: u32 = 8u;   // tokens per workgroup: two vec4 accumulators
 
-// One thread per output row: on CPU-emulated adapters (lavapipe, SwiftShader) this beat splitting
-// rows across lanes with a workgroup reduction by 3-4x. Real GPUs want coalesced loads and
-// subgroup reductions instead: see the speed issue.
+// x (binding 2), x4 and x1 come from shaders/activations/{vec4,scalar}.wgsl.
+
+// Four consecutive activations of token t, from column i.
+fn xt4(t: u32, i: u32) -> vec4<f32> {
+    return x4(t * params.n_in + i);
+}
+
 @compute @workgroup_size(ROWS)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
     let row = wg.x * ROWS + lid;
@@ -36,18 +38,43 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
     if (row >= params.n_out) {
         return;
     }
-    let n_tok_here = min(TOK, params.n_tok - tok0);
+    // Tokens past the end repeat the last one (their results are not written).
+    let last = params.n_tok - 1u;
+    let t_lo = min(vec4<u32>(tok0) + vec4<u32>(0u, 1u, 2u, 3u), vec4<u32>(last));
+    let t_hi = min(vec4<u32>(tok0) + vec4<u32>(4u, 5u, 6u, 7u), vec4<u32>(last));
+    let row_byte = (params.first_row + row) * params.row_bytes;
     let n_groups = (params.n_in + 31u) / 32u;
-    var acc: array<f32, TOK>;
+    var acc_lo = vec4<f32>(0.0);
+    var acc_hi = vec4<f32>(0.0);
     for (var g = 0u; g < n_groups; g++) {
         let n_valid = min(32u, params.n_in - g * 32u);
-        for (var t = 0u; t < n_tok_here; t++) {
-            acc[t] += dot32((params.first_row + row) * params.row_bytes, g, (tok0 + t) * params.n_in + g * 32u, n_valid);
+        dequant32(row_byte, g, n_valid);
+        if (n_valid == 32u) {
+            // A whole block: a constant trip count lets the compiler keep `wv` in registers.
+            for (var k = 0u; k < 8u; k++) {
+                let wk = vec4<f32>(wv[4u * k], wv[4u * k + 1u], wv[4u * k + 2u], wv[4u * k + 3u]);
+                let i = g * 32u + 4u * k;
+                acc_lo += vec4<f32>(dot(wk, xt4(t_lo.x, i)), dot(wk, xt4(t_lo.y, i)), dot(wk, xt4(t_lo.z, i)), dot(wk, xt4(t_lo.w, i)));
+                acc_hi += vec4<f32>(dot(wk, xt4(t_hi.x, i)), dot(wk, xt4(t_hi.y, i)), dot(wk, xt4(t_hi.z, i)), dot(wk, xt4(t_hi.w, i)));
+            }
+        } else {
+            // A float row's last, partial group.
+            for (var i = 0u; i < n_valid; i++) {
+                let c = g * 32u + i;
+                let n = params.n_in;
+                let xs_lo = vec4<f32>(x1(t_lo.x * n + c), x1(t_lo.y * n + c), x1(t_lo.z * n + c), x1(t_lo.w * n + c));
+                let xs_hi = vec4<f32>(x1(t_hi.x * n + c), x1(t_hi.y * n + c), x1(t_hi.z * n + c), x1(t_hi.w * n + c));
+                acc_lo += wv[i] * xs_lo;
+                acc_hi += wv[i] * xs_hi;
+            }
         }
     }
-    for (var t = 0u; t < n_tok_here; t++) {
+    for (var t = 0u; t < TOK; t++) {
+        if (tok0 + t > last) {
+            break;
+        }
         let i = (tok0 + t) * params.y_stride + params.y_row0 + row;
         let prev = select(0.0, y[i], params.accumulate == 1u);
-        y[i] = prev + acc[t];
+        y[i] = prev + select(acc_hi[t - 4u], acc_lo[t], t < 4u);
     }
 }

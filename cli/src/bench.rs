@@ -1,35 +1,121 @@
-//! `bench`: load time, time to first token, prefill and decode tokens/s on this machine's GPU.
+//! `bench`: the native half of the benchmark (wgpu on this machine's Vulkan/Metal/DX12 adapter).
+//! Per run: load from disk, a chat-templated ~100-token prompt, 128 greedy tokens past EOS; the
+//! table shows the median of the runs. Then the kernel roofline (copy vs every GEMV and GEMM).
+//! `--out PATH` also writes everything as JSON.
 
 use crate::args::Args;
-use webslm::generate::GenerateOptions;
-use webslm::tokenizer::ChatMessage;
-use webslm::Error;
+use serde_json::json;
+use webslm::generate::{GenerateOptions, Timings};
+use webslm::tokenizer::{ChatMessage, Tokenizer};
+use webslm::{roofline, Error};
+
+/// The benchmark's user message, repeated until the templated prompt has enough tokens.
+pub const FILLER: &str = "Tell me about the history of maps, from clay tablets to satellites, in some detail. ";
+
+struct Run {
+    load_s: f64,
+    prompt_tokens: usize,
+    timings: Timings,
+}
 
 pub async fn bench(args: &Args) -> Result<(), Error> {
-    let n_prompt: usize = args.num("--prompt-tokens", 100).map_err(Error::InvalidRequest)?;
-    let n_gen: usize = args.num("--gen", 128).map_err(Error::InvalidRequest)?;
-    let loaded = crate::load(args).await?;
-    let mut engine = loaded.engine;
-    // A chat-templated prompt of about n_prompt tokens.
-    let filler = "Tell me about the history of maps, from clay tablets to satellites, in some detail. ";
-    let mut user = String::new();
-    let prompt = loop {
-        user.push_str(filler);
-        let ids = engine.tokenizer.encode_chat(&[ChatMessage::new("user", &user)])?;
-        if ids.len() >= n_prompt {
-            break ids;
-        }
+    let invalid = Error::InvalidRequest;
+    let n_prompt: usize = args.num("--prompt-tokens", 100).map_err(invalid)?;
+    let n_gen: usize = args.num("--gen", 128).map_err(invalid)?;
+    let n_runs: usize = args.num("--runs", 3).map_err(invalid)?;
+    let mut runs = Vec::new();
+    let mut about = None;
+    for i in 0..n_runs.max(1) {
+        let loaded = crate::load(args).await?;
+        let mut engine = loaded.engine;
+        let prompt = prompt_of(&engine.tokenizer, n_prompt)?;
+        let options = GenerateOptions { max_tokens: n_gen, ignore_eos: true, ..Default::default() };
+        let out = engine.complete(&prompt, &options, |_| true).await?;
+        eprintln!("run {}: prefill {:.1} tok/s, decode {:.1} tok/s", i + 1, out.timings.prefill_tok_s(), out.timings.decode_tok_s());
+        about.get_or_insert((engine.ctx.info.summary(), engine.model.weight_bytes));
+        runs.push(Run { load_s: loaded.load_seconds, prompt_tokens: prompt.len(), timings: out.timings });
+    }
+    let (adapter, weight_bytes) = about.expect("at least one run");
+    let median = |f: &dyn Fn(&Run) -> f64| {
+        let mut v: Vec<f64> = runs.iter().map(f).collect();
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
     };
-    // Greedy, and no stop tokens end it early: a fixed amount of work.
-    engine.tokenizer.stop_ids.clear();
-    let options = GenerateOptions { max_tokens: n_gen, ..Default::default() };
-    let out = engine.complete(&prompt, &options, |_| true).await?;
-    let t = out.timings;
-    println!("adapter        {}", engine.ctx.info.summary());
-    println!("model          {} ({:.1} MiB of weights on the GPU)", args.required("--model").unwrap_or(""), engine.model.weight_bytes as f64 / (1 << 20) as f64);
-    println!("load (disk)    {:.2} s", loaded.load_seconds);
-    println!("prompt         {} tokens, time to first token {:.3} s", prompt.len(), t.prefill_ms / 1000.0);
-    println!("prefill        {:.1} tok/s", t.prefill_tok_s());
-    println!("decode         {:.1} tok/s ({} tokens)", t.decode_tok_s(), t.decode_steps);
+    let load_s = median(&|r| r.load_s);
+    let ttft_s = median(&|r| r.timings.prefill_ms / 1000.0);
+    let prefill = median(&|r| r.timings.prefill_tok_s());
+    let decode = median(&|r| r.timings.decode_tok_s());
+    let cpu_ms = median(&|r| r.timings.decode_cpu_ms_per_step());
+    let peak_rss = peak_rss_bytes();
+    let model = args.required("--model").unwrap_or("");
+    println!("adapter                {adapter}");
+    println!("model                  {model} ({:.1} MiB of weights)", weight_bytes as f64 / (1 << 20) as f64);
+    println!("runs                   {} (medians below)", runs.len());
+    println!("load (disk)            {load_s:.2} s");
+    println!("prompt                 {} tokens; {} generated", runs[0].prompt_tokens, runs[0].timings.decode_steps + 1);
+    println!("time to first token    {ttft_s:.3} s");
+    println!("prefill                {prefill:.1} tok/s ({:.1}× decode)", prefill / decode);
+    println!("decode                 {decode:.2} tok/s");
+    println!("CPU per decode step    {cpu_ms:.3} ms (recording + submit; GPU wait excluded)");
+    if let Some(rss) = peak_rss {
+        println!("peak RSS               {:.0} MiB (on a CPU adapter this includes the \"GPU\" memory)", rss as f64 / (1 << 20) as f64);
+    }
+    let roofline = if args.flag("--no-roofline") {
+        None
+    } else {
+        let r = roofline::measure(&webslm::GpuContext::new().await?, &roofline::TYPES, &roofline::GEMM_TYPES, &roofline::SHAPES).await?;
+        println!("\nkernel roofline\n{r}");
+        // Decode's own place on the roofline: weight bytes read per token × tok/s vs the copy.
+        let gb_s = weight_bytes as f64 * decode / 1e9;
+        println!("decode reads {gb_s:.2} GB/s of weights = {:.0}% of the copy kernel", 100.0 * gb_s / r.copy_gb_per_s);
+        Some(r)
+    };
+    if let Some(path) = args.str("--out") {
+        let report = json!({
+            "engine": "webslm (native)",
+            "adapter": adapter,
+            "model": model,
+            "weight_bytes": weight_bytes,
+            "runs": runs.len(),
+            "prompt_tokens": runs[0].prompt_tokens,
+            "load_disk_ms": load_s * 1000.0,
+            "ttft_ms": ttft_s * 1000.0,
+            "prefill_tok_s": prefill,
+            "decode_tok_s": decode,
+            "decode_cpu_ms_per_step": cpu_ms,
+            "peak_rss_bytes": peak_rss,
+            "roofline": roofline,
+        });
+        std::fs::write(path, serde_json::to_string_pretty(&report).expect("JSON"))
+            .map_err(|e| Error::InvalidRequest(format!("writing {path}: {e}")))?;
+        println!("wrote {path}");
+    }
+    Ok(())
+}
+
+/// A chat-templated prompt of at least `n` tokens.
+pub fn prompt_of(tokenizer: &Tokenizer, n: usize) -> Result<Vec<u32>, Error> {
+    let mut user = String::new();
+    loop {
+        user.push_str(FILLER);
+        let ids = tokenizer.encode_chat(&[ChatMessage::new("user", &user)])?;
+        if ids.len() >= n {
+            return Ok(ids);
+        }
+    }
+}
+
+/// The process's peak resident memory (Linux: VmHWM).
+fn peak_rss_bytes() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
+}
+
+/// `roofline`: the kernel roofline alone.
+pub async fn roofline_only() -> Result<(), Error> {
+    let ctx = webslm::GpuContext::new().await?;
+    println!("{}", roofline::measure(&ctx, &roofline::TYPES, &roofline::GEMM_TYPES, &roofline::SHAPES).await?);
     Ok(())
 }

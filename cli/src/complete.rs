@@ -32,6 +32,7 @@ fn options(args: &Args, default_max_tokens: usize) -> Result<GenerateOptions, Er
         stop: args.str("--stop").map(|s| vec![s.to_string()]).unwrap_or_default(),
         logprobs: args.num("--logprobs", 0usize).map_err(invalid)?,
         echo: args.flag("--echo"),
+        ignore_eos: false,
     })
 }
 

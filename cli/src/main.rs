@@ -4,7 +4,8 @@
 //!                   [--temperature T] [--top-k K] [--top-p P] [--seed S] [--stop TEXT]
 //!                   [--logprobs K] [--echo] [--json]
 //!   webslm chat --model PATH [--max-tokens N] [--temperature T] [--top-k K] [--top-p P] [--seed S]
-//!   webslm bench --model PATH [--prompt-tokens 100] [--gen 128]
+//!   webslm bench --model PATH [--prompt-tokens 100] [--gen 128] [--runs 3] [--out PATH.json] [--no-roofline]
+//!   webslm roofline
 //!   webslm info
 
 mod args;
@@ -15,7 +16,7 @@ use args::Args;
 use webslm::model::{load_file, ModelOptions};
 use webslm::{Engine, GpuContext};
 
-const USAGE: &str = "usage: webslm <complete|chat|bench|info> [options] (see README.md)";
+const USAGE: &str = "usage: webslm <complete|chat|bench|roofline|info> [options] (see README.md)";
 
 fn main() {
     let result = Args::parse(std::env::args().skip(1)).and_then(|args| {
@@ -47,6 +48,7 @@ async fn run(args: &Args) -> Result<(), webslm::Error> {
         "complete" => complete::complete(args).await,
         "chat" => complete::chat(args).await,
         "bench" => bench::bench(args).await,
+        "roofline" => bench::roofline_only().await,
         "info" => {
             let ctx = GpuContext::new().await?;
             println!("{}", ctx.info.summary());

@@ -50,6 +50,8 @@ export interface SamplingOptions {
   /** `true` (with `top_logprobs`) or a count: the K highest raw logits per position. */
   logprobs?: boolean | number;
   top_logprobs?: number;
+  /** Keep generating past end-of-sequence tokens until `max_tokens` (benchmarks). */
+  ignore_eos?: boolean;
   signal?: AbortSignal;
 }
 
@@ -81,6 +83,8 @@ export interface Timings {
   decode_steps: number;
   prefill_tokens_per_s: number;
   decode_tokens_per_s: number;
+  /** CPU time per decode step spent recording and submitting GPU work. */
+  decode_cpu_ms_per_step: number;
 }
 
 export interface Position {
@@ -134,6 +138,8 @@ export interface EngineInfo {
   model: { name: string | null; architecture: string; n_vocab: number; n_layer: number; n_embd: number; n_head: number; n_kv_head: number; n_ctx_train: number; weight_bytes: number };
   context_length: number;
   has_chat_template: boolean;
+  /** Size of the runtime's wasm memory: it never shrinks, so this is its peak so far. */
+  wasm_memory_bytes: number;
 }
 
 export interface Engine {
@@ -190,3 +196,27 @@ export function createEngine(options: EngineOptions): Promise<Engine>;
 
 /** Loads the wasm module ahead of `createEngine` (optional). */
 export function initWasm(wasmUrl?: string | URL): Promise<unknown>;
+
+export interface MatmulRate {
+  type: string;
+  shape: { model: string; tensor: string; n_in: number; n_out: number };
+  /** 1: decode's GEMV; more: prefill's GEMM. */
+  n_tok: number;
+  weight_bytes: number;
+  ms: number;
+  gb_per_s: number;
+  pct_of_copy: number;
+  gflop_per_s: number;
+}
+
+export interface Roofline {
+  adapter: string;
+  /** A copy kernel's (read + written) bytes per second: the adapter's practical limit. */
+  copy_gb_per_s: number;
+  copy_bytes: number;
+  gemv: MatmulRate[];
+  gemm: MatmulRate[];
+}
+
+/** Measures this adapter's copy bandwidth and each quant type's matmul speed. */
+export function roofline(): Promise<Roofline>;

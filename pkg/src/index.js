@@ -59,6 +59,16 @@ export const cache = {
   persist: async () => (await initWasm(), WebSlm.persistStorage()),
 };
 
+/**
+ * Measures this adapter: a copy kernel's bandwidth and each quant type's matmul at real models'
+ * shapes (GB/s and % of the copy for decode's GEMV, GFLOP/s for prefill's GEMM).
+ * @returns {Promise<import("./index").Roofline>}
+ */
+export async function roofline() {
+  await initWasm();
+  return WebSlm.roofline();
+}
+
 /** The engine API over an object with WebSlm's `chat`, `complete`, `info` and `unload`. */
 export function wrap(inner) {
   return {

@@ -222,11 +222,11 @@ pub async fn check_rope(ctx: &GpuContext, k: &Kernels, seed: u64) -> Result<Kern
     ];
     for (style, head_dim, n_rot, freq_base, pos0) in cases {
         let (n_tok, n_heads) = (5usize, 3usize);
-        let r = Rope { style, n_rot, freq_base };
+        let r = Rope { style, n_rot, freq_base, freq_scale: 1.0 };
         let x = rng.vec(n_tok * n_heads * head_dim as usize, -2.0, 2.0);
         let mut want = x.clone();
         cpu::rope(&mut want, n_heads, head_dim as usize, pos0 as usize, &r);
-        let (xb, fb) = (ctx.storage_buffer("x", &x), ctx.storage_buffer("inv_freqs", &r.inv_freqs()));
+        let (xb, fb) = (ctx.storage_buffer("x", &x), ctx.storage_buffer("inv_freqs", &r.inv_freqs(None)));
         let got = run(ctx, |e| k.rope(ctx, e, whole(&xb), whole(&fb), n_tok as u32, n_heads as u32, head_dim, pos0, &r), &xb, x.len()).await?;
         tally.add(&got, &want, |i| want[i].abs());
     }

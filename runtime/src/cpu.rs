@@ -25,7 +25,7 @@ pub fn matmul(w: &[f32], x: &[f32], n_in: usize) -> Vec<f32> {
 /// Rotary embedding in place on `x` [n_tok][n_heads][head_dim], positions `pos0 + t`.
 pub fn rope(x: &mut [f32], n_heads: usize, head_dim: usize, pos0: usize, rope: &Rope) {
     let half = rope.n_rot as usize / 2;
-    let inv_freqs = rope.inv_freqs();
+    let inv_freqs = rope.inv_freqs(None);
     for (t, token) in x.chunks_mut(n_heads * head_dim).enumerate() {
         let pos = (pos0 + t) as f32;
         for head in token.chunks_mut(head_dim) {

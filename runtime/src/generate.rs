@@ -49,11 +49,13 @@ pub struct GenerateOptions {
     pub logprobs: usize,
     /// Whether `positions` also covers the prompt.
     pub echo: bool,
+    /// Keep generating past stop tokens (EOS, end of turn): a fixed amount of work for benchmarks.
+    pub ignore_eos: bool,
 }
 
 impl Default for GenerateOptions {
     fn default() -> Self {
-        Self { max_tokens: 256, sampling: Sampling::GREEDY, seed: 0, stop: Vec::new(), logprobs: 0, echo: false }
+        Self { max_tokens: 256, sampling: Sampling::GREEDY, seed: 0, stop: Vec::new(), logprobs: 0, echo: false, ignore_eos: false }
     }
 }
 
@@ -67,6 +69,9 @@ pub struct Timings {
     /// Prompt tokens actually run (the rest came from the KV cache).
     pub prefill_tokens: usize,
     pub decode_steps: usize,
+    /// CPU time the decode steps spent recording and submitting GPU work (the wait for the GPU
+    /// and the readback excluded).
+    pub decode_cpu_ms: f64,
 }
 
 impl Timings {
@@ -75,6 +80,9 @@ impl Timings {
     }
     pub fn decode_tok_s(&self) -> f64 {
         self.decode_steps as f64 / (self.decode_ms / 1000.0)
+    }
+    pub fn decode_cpu_ms_per_step(&self) -> f64 {
+        self.decode_cpu_ms / self.decode_steps.max(1) as f64
     }
 }
 
@@ -179,7 +187,7 @@ async fn run(
         if tokens.len() >= options.max_tokens {
             break FinishReason::Length;
         }
-        if tokenizer.stop_ids.contains(&next) {
+        if !options.ignore_eos && tokenizer.stop_ids.contains(&next) {
             break FinishReason::Stop;
         }
         tokens.push(next);
@@ -203,6 +211,7 @@ async fn run(
         let step = model.step(ctx, &[next], cached.len() as u32, Logits::Last, k > 0, &options.sampling, rng.next_f32()).await?;
         cached.push(next);
         timings.decode_steps += 1;
+        timings.decode_cpu_ms += step.cpu_ms;
         if let Some(logits) = &step.logits {
             positions.push(top_logits(logits, k));
         }

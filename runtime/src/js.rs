@@ -74,6 +74,7 @@ fn options(req: &Value, default_max_tokens: usize) -> Result<GenerateOptions> {
         stop,
         logprobs,
         echo: req.get("echo").and_then(Value::as_bool).unwrap_or(false),
+        ignore_eos: req.get("ignore_eos").and_then(Value::as_bool).unwrap_or(false),
     })
 }
 
@@ -90,9 +91,15 @@ fn result_json(engine: &Engine, out: &Completion, key: &str, content: Value) -> 
             "prefill_ms": out.timings.prefill_ms, "prefill_tokens": out.timings.prefill_tokens,
             "decode_ms": out.timings.decode_ms, "decode_steps": out.timings.decode_steps,
             "prefill_tokens_per_s": out.timings.prefill_tok_s(), "decode_tokens_per_s": out.timings.decode_tok_s(),
+            "decode_cpu_ms_per_step": out.timings.decode_cpu_ms_per_step(),
         },
         "model": engine.model.header.metadata.str("general.name").ok().flatten().unwrap_or("model"),
     })
+}
+
+fn wasm_memory_bytes() -> u64 {
+    let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
+    js_sys::ArrayBuffer::from(memory.buffer()).byte_length() as u64
 }
 
 fn aborted(signal: &JsValue) -> bool {
@@ -220,7 +227,22 @@ impl JsEngine {
             },
             "context_length": e.model.n_ctx,
             "has_chat_template": e.tokenizer.chat_template.is_some(),
+            "wasm_memory_bytes": wasm_memory_bytes(),
         })))
+    }
+
+    /// Bandwidth of a copy kernel and of every quant type's matmul at real models' shapes on this
+    /// adapter (see `roofline.rs`): `{ adapter, copy_gb_per_s, gemv: [...], gemm: [...] }`.
+    pub async fn roofline() -> Result<JsValue, JsValue> {
+        let ctx = GpuContext::new().await.map_err(js_error)?;
+        let r = crate::roofline::measure(&ctx, &crate::roofline::TYPES, &crate::roofline::GEMM_TYPES, &crate::roofline::SHAPES).await.map_err(js_error)?;
+        Ok(to_js(&serde_json::to_value(&r).map_err(|e| js_error(invalid(e.to_string())))?))
+    }
+
+    /// The size of this module's wasm memory, which never shrinks: its peak so far.
+    #[wasm_bindgen(js_name = wasmMemoryBytes)]
+    pub fn wasm_memory_bytes_js() -> f64 {
+        wasm_memory_bytes() as f64
     }
 
     /// `request`: `{ messages: [{role, content}], temperature, top_p, top_k, max_tokens, seed,

@@ -18,6 +18,7 @@ pub mod kernels;
 pub mod model;
 pub mod quant;
 pub mod rng;
+pub mod roofline;
 #[cfg(target_arch = "wasm32")]
 pub mod source;
 pub mod stop;

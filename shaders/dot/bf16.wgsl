@@ -14,7 +14,7 @@ fn dot32(row_byte: u32, group: u32, xb: u32, n_valid: u32) -> f32 {
     }
     for (var i = 0u; i < n_valid; i++) {
         let byte = base + 2u * i;
-        s += bitcast<f32>((w[byte >> 2u] >> ((byte & 2u) * 8u)) << 16u) * x[xb + i];
+        s += bitcast<f32>((w[byte >> 2u] >> ((byte & 2u) * 8u)) << 16u) * x1(xb + i);
     }
     return s;
 }

@@ -20,9 +20,10 @@ const TYPES = {
 
 /**
  * Serves `root` on 127.0.0.1 at a free port, and each folder of `mounts` ({ "/models/": dir }) under
- * its prefix, on `port` (0: any free one); resolves to { url, close, requests }.
+ * its prefix, on `port` (0: any free one); resolves to { url, close, requests }. `headers` are added
+ * to every response (e.g. COOP/COEP for cross-origin isolation).
  */
-export function serveStatic(root, mounts = {}, port = 0) {
+export function serveStatic(root, mounts = {}, port = 0, headers = {}) {
   const requests = [];
   const server = http.createServer((req, res) => {
     const url = new URL(req.url, "http://x");
@@ -31,6 +32,7 @@ export function serveStatic(root, mounts = {}, port = 0) {
     const base = mount ? mounts[mount] : root;
     const rest = mount ? url.pathname.slice(mount.length) : url.pathname;
     let file = path.join(base, decodeURIComponent(rest));
+    for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
     if (!file.startsWith(path.resolve(base))) return res.writeHead(403).end();
     if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, "index.html");
     if (!fs.existsSync(file)) return res.writeHead(404).end("not found");

@@ -38,16 +38,18 @@ impl Kernel {
         Self { pipeline, label: label.to_string() }
     }
 
-    /// An op that reads a quantized tensor: its WGSL is composed as bytes helpers + the op +
-    /// the type's `dequant32` or `dot32`.
-    pub fn with_type(device: &wgpu::Device, label: &str, op_wgsl: &str, ty: GgmlType, part: TypePart) -> Result<Self> {
+    /// An op that reads a quantized tensor: its WGSL is composed as bytes helpers + `parts` (the
+    /// op and what it includes) + the type's `dequant32` or `dot32`.
+    pub fn with_type(device: &wgpu::Device, label: &str, parts: &[&str], ty: GgmlType, part: TypePart) -> Result<Self> {
         let wgsl = ty.wgsl().ok_or_else(|| Error::UnsupportedModel(format!("tensor type {ty:?} has no GPU kernel yet")))?;
         let type_fn = match part {
             TypePart::Dequant => wgsl.dequant,
             TypePart::Dot => wgsl.dot,
         };
-        let source = [include_str!("../../../shaders/dequant/bytes.wgsl"), op_wgsl, type_fn].join("\n");
-        Ok(Self::new(device, &format!("{label}.{ty:?}"), &source))
+        let mut source = vec![include_str!("../../../shaders/dequant/bytes.wgsl")];
+        source.extend_from_slice(parts);
+        source.push(type_fn);
+        Ok(Self::new(device, &format!("{label}.{ty:?}"), &source.join("\n")))
     }
 
     /// Records one dispatch: binding 0 = `params`, then `buffers` at 1, 2, ...

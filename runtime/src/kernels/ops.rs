@@ -14,6 +14,10 @@ macro_rules! shader {
     };
 }
 
+/// How matmuls read their activations (see shaders/activations/).
+const X_VEC4: &str = shader!("activations/vec4");
+const X_SCALAR: &str = shader!("activations/scalar");
+
 #[repr(C)]
 #[derive(Clone, Copy, Pod, Zeroable)]
 struct NormParams { n_cols: u32, n_rows: u32, eps: f32, accumulate: u32 }
@@ -41,6 +45,10 @@ struct GluParams { n: u32, act: u32, _pad: [u32; 2] }
 #[repr(C)]
 #[derive(Clone, Copy, Pod, Zeroable)]
 struct AddParams { n: u32, n_x: u32, _pad: [u32; 2] }
+
+#[repr(C)]
+#[derive(Clone, Copy, Pod, Zeroable)]
+struct CopyParams { n_vec4: u32, _pad: [u32; 3] }
 
 #[repr(C)]
 #[derive(Clone, Copy, Pod, Zeroable)]
@@ -85,13 +93,22 @@ pub struct Rope {
     pub style: RopeStyle,
     pub n_rot: u32,
     pub freq_base: f32,
+    /// Linear position interpolation: every frequency times this (1 / the scaling factor).
+    pub freq_scale: f32,
 }
 
 impl Rope {
-    /// Rotation speed of each pair, `base^(-2i / n_rot)`, computed once in f64 on the CPU so
-    /// the GPU only multiplies by the position (GPU `pow` is too coarse at long contexts).
-    pub fn inv_freqs(&self) -> Vec<f32> {
-        (0..self.n_rot / 2).map(|i| (self.freq_base as f64).powf(-2.0 * i as f64 / self.n_rot as f64) as f32).collect()
+    /// Rotation speed of each pair, `base^(-2i / n_rot) · freq_scale / factors[i]`, computed once
+    /// in f64 on the CPU so the GPU only multiplies by the position (GPU `pow` is too coarse at
+    /// long contexts). `factors` are Llama 3's per-pair divisors (`rope_freqs.weight`), as in
+    /// llama.cpp's `ggml_rope_ext`.
+    pub fn inv_freqs(&self, factors: Option<&[f32]>) -> Vec<f32> {
+        (0..self.n_rot / 2)
+            .map(|i| {
+                let theta = (self.freq_base as f64).powf(-2.0 * i as f64 / self.n_rot as f64) * self.freq_scale as f64;
+                (theta / factors.map_or(1.0, |f| f[i as usize] as f64)) as f32
+            })
+            .collect()
     }
 }
 
@@ -116,7 +133,11 @@ pub struct Kernels {
     glu: Kernel,
     add: Kernel,
     sample: Kernel,
+    copy: Kernel,
     matmul: HashMap<GgmlType, Kernel>,
+    matvec: HashMap<GgmlType, Kernel>,
+    /// matmul for float rows whose length is not a multiple of 4.
+    matmul_any: HashMap<GgmlType, Kernel>,
     embed: HashMap<GgmlType, Kernel>,
 }
 
@@ -125,11 +146,18 @@ impl Kernels {
     pub fn new(ctx: &GpuContext, types: impl IntoIterator<Item = GgmlType>) -> Result<Self> {
         let d = &ctx.device;
         let mut matmul = HashMap::new();
+        let mut matvec = HashMap::new();
+        let mut matmul_any = HashMap::new();
         let mut embed = HashMap::new();
         for ty in types {
             if !matmul.contains_key(&ty) {
-                matmul.insert(ty, Kernel::with_type(d, "matmul", shader!("matmul"), ty, TypePart::Dot)?);
-                embed.insert(ty, Kernel::with_type(d, "embed", shader!("embed"), ty, TypePart::Dequant)?);
+                matmul.insert(ty, Kernel::with_type(d, "matmul", &[X_VEC4, shader!("matmul")], ty, TypePart::Dequant)?);
+                matvec.insert(ty, Kernel::with_type(d, "matvec", &[X_VEC4, shader!("matvec")], ty, TypePart::Dot)?);
+                if ty.block_size() == 1 {
+                    // Float rows of any length, not always whole vec4s.
+                    matmul_any.insert(ty, Kernel::with_type(d, "matmul_any", &[X_SCALAR, shader!("matmul")], ty, TypePart::Dequant)?);
+                }
+                embed.insert(ty, Kernel::with_type(d, "embed", &[shader!("embed")], ty, TypePart::Dequant)?);
             }
         }
         Ok(Self {
@@ -139,7 +167,10 @@ impl Kernels {
             glu: Kernel::new(d, "glu", shader!("glu")),
             add: Kernel::new(d, "add", shader!("add")),
             sample: Kernel::new(d, "sample", shader!("sample")),
+            copy: Kernel::new(d, "copy", shader!("copy")),
             matmul,
+            matvec,
+            matmul_any,
             embed,
         })
     }
@@ -172,7 +203,13 @@ impl Kernels {
                 y_row0: part.row0,
             };
             let grid = [part.n_rows.div_ceil(MATMUL_ROWS), n_tok.div_ceil(8), 1];
-            self.matmul[&w.ty].dispatch(ctx, enc, &p, &[part.binding(), x.clone(), y.clone()], grid);
+            // Decode's GEMV or prefill's GEMM, both reading x in 16-byte loads when rows allow.
+            let kernel = match (n_tok, w.row_len() % 4 == 0) {
+                (_, false) => &self.matmul_any[&w.ty],
+                (1, true) => &self.matvec[&w.ty],
+                (_, true) => &self.matmul[&w.ty],
+            };
+            kernel.dispatch(ctx, enc, &p, &[part.binding(), x.clone(), y.clone()], grid);
         }
     }
 
@@ -242,5 +279,11 @@ impl Kernels {
             _pad1: 0.0,
         };
         self.sample.dispatch(ctx, enc, &p, &[logits, result], [1, 1, 1]);
+    }
+
+    /// `dst = src` over `n_bytes` (a multiple of 16): the bandwidth benchmark's reference kernel.
+    pub fn copy(&self, ctx: &GpuContext, enc: &mut Enc, src: B, dst: B, n_bytes: u64) {
+        let n_vec4 = (n_bytes / 16) as u32;
+        self.copy.dispatch(ctx, enc, &CopyParams { n_vec4, _pad: [0; 3] }, &[src, dst], grid_1d(n_vec4.div_ceil(256)));
     }
 }

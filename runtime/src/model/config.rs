@@ -119,7 +119,7 @@ impl ModelConfig {
             Arch::Gemma3 => (int("attention.sliding_window")?.unwrap_or(0), int("attention.sliding_window_pattern")?.unwrap_or(6).max(1)),
             _ => (0, 1),
         };
-        let rope = Rope { style: rope_style, n_rot, freq_base: float("rope.freq_base", 10000.0)? };
+        let rope = Rope { style: rope_style, n_rot, freq_base: float("rope.freq_base", 10000.0)?, freq_scale: rope_freq_scale(md, &key)? };
         let embd = h.tensor("token_embd.weight").ok_or_else(|| Error::UnsupportedModel("no token_embd.weight tensor".into()))?;
         let config = ModelConfig {
             arch,
@@ -139,10 +139,30 @@ impl ModelConfig {
             attention_scale: float("attention.scale", 1.0 / (head_dim as f64).sqrt())?,
             sliding_window,
             sliding_window_pattern,
-            rope_local: Rope { freq_base: float("rope.freq_base_swa", 10000.0)?, ..rope },
+            rope_local: Rope { freq_base: float("rope.freq_base_swa", 10000.0)?, freq_scale: 1.0, ..rope }, // gemma3 scales only its global layers
         };
         Ok(config)
     }
+}
+
+/// RoPE frequency scaling from `<arch>.rope.scaling.type` and `.factor` (or the older
+/// `rope.scale_linear`): linear interpolation multiplies every frequency by 1 / factor. Llama 3's
+/// scaling needs nothing here: its per-pair factors come as the `rope_freqs.weight` tensor. YaRN
+/// and LongRoPE change more than the frequencies and are refused rather than run wrong.
+fn rope_freq_scale(md: &crate::gguf::Metadata, key: &dyn Fn(&str) -> String) -> Result<f32> {
+    let factor = |k: &str| -> Result<f64> {
+        match md.f64(&key(k))? {
+            Some(f) if f.is_finite() && f > 0.0 => Ok(f),
+            Some(_) => Err(bad(&key(k), "must be a positive number")),
+            None => Ok(1.0),
+        }
+    };
+    let scale = match md.str(&key("rope.scaling.type"))? {
+        None | Some("none") => 1.0 / factor("rope.scale_linear")?,
+        Some("linear") => 1.0 / factor("rope.scaling.factor")?,
+        Some(other) => return Err(Error::UnsupportedModel(format!("RoPE scaling {other:?} is not supported (none, linear and Llama 3's are)"))),
+    };
+    Ok(scale as f32)
 }
 
 fn missing(key: &str) -> Error {
@@ -151,4 +171,41 @@ fn missing(key: &str) -> Error {
 
 fn bad(key: &str, why: &str) -> Error {
     Error::UnsupportedModel(format!("metadata {key:?} {why}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gguf::{Metadata, Value};
+
+    fn scale_of(entries: &[(&str, Value)]) -> Result<f32> {
+        let md = Metadata(entries.iter().map(|(k, v)| (format!("llama.{k}"), v.clone())).collect());
+        rope_freq_scale(&md, &|s: &str| format!("llama.{s}"))
+    }
+
+    #[test]
+    fn rope_scaling_from_metadata() {
+        assert_eq!(scale_of(&[]).unwrap(), 1.0);
+        assert_eq!(scale_of(&[("rope.scaling.type", Value::String("none".into()))]).unwrap(), 1.0);
+        let linear = [("rope.scaling.type", Value::String("linear".into())), ("rope.scaling.factor", Value::F32(4.0))];
+        assert_eq!(scale_of(&linear).unwrap(), 0.25);
+        assert_eq!(scale_of(&[("rope.scale_linear", Value::F32(2.0))]).unwrap(), 0.5);
+        let yarn = [("rope.scaling.type", Value::String("yarn".into())), ("rope.scaling.factor", Value::F32(4.0))];
+        assert!(matches!(scale_of(&yarn), Err(Error::UnsupportedModel(m)) if m.contains("yarn")));
+        let zero = [("rope.scaling.type", Value::String("linear".into())), ("rope.scaling.factor", Value::F32(0.0))];
+        assert!(scale_of(&zero).is_err());
+    }
+
+    #[test]
+    fn rope_frequencies_with_scale_and_llama3_factors() {
+        let rope = Rope { style: RopeStyle::Adjacent, n_rot: 8, freq_base: 10000.0, freq_scale: 1.0 };
+        let plain = rope.inv_freqs(None);
+        let want: Vec<f32> = (0..4).map(|i| 10000f64.powf(-2.0 * i as f64 / 8.0) as f32).collect();
+        assert_eq!(plain, want);
+        let half = Rope { freq_scale: 0.5, ..rope }.inv_freqs(None);
+        assert!(half.iter().zip(&plain).all(|(h, p)| (h - p / 2.0).abs() <= p * 1e-6));
+        let factors = [1.0, 2.0, 8.0, 32.0];
+        let scaled = rope.inv_freqs(Some(&factors));
+        assert!(scaled.iter().zip(&plain).zip(factors).all(|((s, p), f)| (s - p / f).abs() <= p * 1e-6));
+    }
 }

@@ -15,6 +15,7 @@
 //! Fused weights (phi3's attn_qkv, and ffn_up holding [gate; up]) are used through row views.
 
 use super::{ModelConfig, ModelOptions, Weights};
+use crate::clock::now_ms;
 use crate::error::{Error, Result};
 use crate::gguf::GgufHeader;
 use crate::gpu::{whole, GpuContext, GpuTensor};
@@ -147,9 +148,16 @@ impl Model {
         let token_embd = weights.get("token_embd.weight")?.clone();
         let output = if config.tied_embeddings { token_embd.clone() } else { weights.get("output.weight")?.clone() };
         let kernels = Kernels::new(ctx, header.tensors.iter().map(|t| t.ty))?;
+        // Llama 3's RoPE scaling: one divisor per rotated pair (global layers).
+        let rope_factors = weights.host_f32("rope_freqs.weight")?;
+        if let Some(f) = &rope_factors {
+            if f.len() != config.rope.n_rot as usize / 2 || f.iter().any(|v| !(v.is_finite() && *v > 0.0)) {
+                return Err(Error::UnsupportedModel(format!("rope_freqs.weight must hold {} positive factors", config.rope.n_rot / 2)));
+            }
+        }
         Ok(Self {
-            rope_freqs: ctx.storage_buffer("rope_freqs", &config.rope.inv_freqs()),
-            rope_freqs_local: ctx.storage_buffer("rope_freqs_local", &config.rope_local.inv_freqs()),
+            rope_freqs: ctx.storage_buffer("rope_freqs", &config.rope.inv_freqs(rope_factors.as_deref())),
+            rope_freqs_local: ctx.storage_buffer("rope_freqs_local", &config.rope_local.inv_freqs(None)),
             n_ctx,
             weight_bytes: weights.total_bytes,
             kernels,
@@ -288,16 +296,18 @@ impl Model {
     pub async fn step(&self, ctx: &GpuContext, tokens: &[u32], pos0: u32, which: Logits, read_logits: bool, sampling: &Sampling, u: f32) -> Result<Step> {
         let n_vocab = self.config.n_vocab;
         let rows = if which == Logits::All { tokens.len() } else { 1 };
+        let start = now_ms();
         let mut enc = ctx.device.create_command_encoder(&Default::default());
         let logits = self.encode(ctx, &mut enc, tokens, pos0, which)?;
         let result = ctx.output_buffer("next", 4);
         let last_row = (rows as u32 - 1) * n_vocab;
         self.kernels.sample(ctx, &mut enc, whole(&logits), last_row, n_vocab, sampling, u, whole(&result));
         ctx.queue.submit([enc.finish()]);
+        let cpu_ms = now_ms() - start;
         let bytes = ctx.read_bytes(&result, 4).await?;
         let next = u32::from_le_bytes(bytes[..4].try_into().expect("4 bytes"));
         let logits = if read_logits { Some(ctx.read_f32(&logits, rows * n_vocab as usize).await?) } else { None };
-        Ok(Step { next, logits })
+        Ok(Step { next, logits, cpu_ms })
     }
 }
 
@@ -307,6 +317,8 @@ pub struct Step {
     pub next: u32,
     /// The logits rows, when asked for.
     pub logits: Option<Vec<f32>>,
+    /// CPU time spent recording and submitting the step.
+    pub cpu_ms: f64,
 }
 
 /// A fused weight must hold exactly the rows its parts need.

@@ -9,6 +9,11 @@ use crate::gpu::{GpuContext, GpuTensor, TensorPart};
 use std::collections::HashMap;
 use std::ops::Range;
 
+/// Small tensors the CPU needs too (Llama 3's RoPE factors shape the frequency table), kept as
+/// bytes beside their GPU copy; capped so a hostile file cannot make this a big allocation.
+const HOST_TENSORS: &[&str] = &["rope_freqs.weight"];
+const HOST_TENSOR_MAX_BYTES: u64 = 64 << 10;
+
 /// Rows per split part are a multiple of this, so each part's outputs start 256-byte aligned.
 const SPLIT_ROW_MULTIPLE: u64 = 64;
 
@@ -34,6 +39,8 @@ pub struct Uploader {
     carry: Vec<u8>,
     carry_part: usize,
     carry_at: u64,
+    /// CPU copies of [`HOST_TENSORS`], by tensor index.
+    host: HashMap<usize, Vec<u8>>,
 }
 
 impl Uploader {
@@ -89,11 +96,22 @@ impl Uploader {
                 })
             })
             .collect();
-        Ok(Self { arenas, parts, tensor_parts, carry: Vec::new(), carry_part: usize::MAX, carry_at: 0 })
+        let host = header
+            .tensors
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| HOST_TENSORS.contains(&t.name.as_str()) && t.n_bytes <= HOST_TENSOR_MAX_BYTES)
+            .map(|(i, t)| (i, Vec::with_capacity(t.n_bytes as usize)))
+            .collect();
+        Ok(Self { arenas, parts, tensor_parts, carry: Vec::new(), carry_part: usize::MAX, carry_at: 0, host })
     }
 
     /// Writes bytes `[offset, offset + bytes.len())` of tensor `index` (arriving in order).
     pub fn write(&mut self, ctx: &GpuContext, index: usize, offset: u64, bytes: &[u8]) {
+        if let Some(copy) = self.host.get_mut(&index) {
+            debug_assert_eq!(copy.len() as u64, offset);
+            copy.extend_from_slice(bytes);
+        }
         let end = offset + bytes.len() as u64;
         for pid in self.tensor_parts[index].clone() {
             let (p0, p1) = (self.parts[pid].byte0, self.parts[pid].byte0 + self.parts[pid].n_bytes);
@@ -158,13 +176,16 @@ impl Uploader {
                 (t.name.clone(), GpuTensor { ty: t.ty, dims: t.dims.clone(), parts })
             })
             .collect();
-        Weights { tensors, total_bytes: self.parts.iter().map(|p| p.size).sum() }
+        let host = self.host.into_iter().map(|(i, bytes)| (header.tensors[i].name.clone(), bytes)).collect();
+        Weights { tensors, host, total_bytes: self.parts.iter().map(|p| p.size).sum() }
     }
 }
 
 #[derive(Default)]
 pub struct Weights {
     tensors: HashMap<String, GpuTensor>,
+    /// CPU copies of the tensors in [`HOST_TENSORS`] the model has.
+    host: HashMap<String, Vec<u8>>,
     pub total_bytes: u64,
 }
 
@@ -172,8 +193,24 @@ impl Weights {
     /// Adds another shard's tensors.
     pub fn extend(&mut self, other: Weights) {
         self.tensors.extend(other.tensors);
+        self.host.extend(other.host);
         self.total_bytes += other.total_bytes;
     }
+    /// A [`HOST_TENSORS`] tensor's values as f32 (it must be stored as F32).
+    pub fn host_f32(&self, name: &str) -> Result<Option<Vec<f32>>> {
+        let Some(bytes) = self.host.get(name) else {
+            return match self.tensors.contains_key(name) {
+                true => Err(Error::UnsupportedModel(format!("tensor {name:?} is larger than {HOST_TENSOR_MAX_BYTES} bytes"))),
+                false => Ok(None),
+            };
+        };
+        let ty = self.tensors.get(name).map(|t| t.ty);
+        if ty != Some(crate::quant::GgmlType::F32) {
+            return Err(Error::UnsupportedModel(format!("tensor {name:?} must be F32, not {ty:?}")));
+        }
+        Ok(Some(bytes.chunks_exact(4).map(|b| f32::from_le_bytes(b.try_into().expect("4 bytes"))).collect()))
+    }
+
     pub fn get(&self, name: &str) -> Result<&GpuTensor> {
         self.tensors.get(name).ok_or_else(|| Error::UnsupportedModel(format!("tensor {name:?} is missing")))
     }

@@ -1,0 +1,49 @@
+// Printing the benchmark's tables: medians of the runs, webslm next to its peer, and the roofline.
+
+export function median(values) {
+  const v = values.filter((x) => typeof x === "number" && Number.isFinite(x)).sort((a, b) => a - b);
+  return v.length ? v[Math.floor(v.length / 2)] : null;
+}
+
+const ROWS = [
+  ["load from network (s)", (r) => r.load_network_ms / 1000, 2],
+  ["load from cache (s)", (r) => r.load_cache_ms / 1000, 2],
+  ["prompt tokens", (r) => r.prompt_tokens, 0],
+  ["time to first token (s)", (r) => r.ttft_ms / 1000, 2],
+  ["prefill (tok/s)", (r) => r.prefill_tok_s, 2],
+  ["decode (tok/s)", (r) => r.decode_tok_s, 2],
+  ["generated tokens", (r) => r.generated_tokens, 0],
+  ["peak wasm memory (MiB)", (r) => r.peak_wasm_bytes / 2 ** 20, 1],
+];
+
+export function printComparison(title, ours, peer) {
+  console.log(`\n${title} (median of ${ours.length} runs)`);
+  console.log(`${"".padEnd(26)}${"webslm".padStart(12)}${"wllama".padStart(12)}${"webslm/wllama".padStart(15)}`);
+  for (const [label, get, digits] of ROWS) {
+    const a = median(ours.map(get));
+    const b = median(peer.map(get));
+    const ratio = a !== null && b ? (a / b).toFixed(2) : "-";
+    const fmt = (x) => (x === null ? "-" : x.toFixed(digits));
+    console.log(`${label.padEnd(26)}${fmt(a).padStart(12)}${fmt(b).padStart(12)}${ratio.padStart(15)}`);
+  }
+  const cpu = median(ours.map((r) => r.decode_cpu_ms_per_step));
+  if (cpu !== null) console.log(`webslm CPU time per decode step (recording + submit): ${cpu.toFixed(3)} ms`);
+}
+
+export function printRoofline(r, ours) {
+  if (!r) return;
+  console.log(`\nkernel roofline on ${r.adapter}`);
+  console.log(`copy ${r.copy_gb_per_s.toFixed(2)} GB/s (read + write)`);
+  console.log(`${"GEMV".padEnd(7)}${"shape".padEnd(24)}${"ms".padStart(9)}${"GB/s".padStart(8)}${"% copy".padStart(8)}`);
+  for (const m of r.gemv) {
+    console.log(`${m.type.padEnd(7)}${`${m.shape.model} ${m.shape.tensor}`.padEnd(24)}${m.ms.toFixed(3).padStart(9)}${m.gb_per_s.toFixed(2).padStart(8)}${(m.pct_of_copy.toFixed(0) + "%").padStart(8)}`);
+  }
+  console.log(`${"GEMM".padEnd(7)}${"shape (100 tokens)".padEnd(24)}${"ms".padStart(9)}${"GFLOP/s".padStart(9)}`);
+  for (const m of r.gemm) {
+    console.log(`${m.type.padEnd(7)}${`${m.shape.model} ${m.shape.tensor}`.padEnd(24)}${m.ms.toFixed(3).padStart(9)}${m.gflop_per_s.toFixed(2).padStart(9)}`);
+  }
+  if (ours) {
+    const gbs = (ours.weight_bytes * ours.decode_tok_s) / 1e9;
+    console.log(`decode reads ${gbs.toFixed(2)} GB/s of weights = ${((100 * gbs) / r.copy_gb_per_s).toFixed(0)}% of the copy kernel`);
+  }
+}

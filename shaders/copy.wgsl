@@ -1,0 +1,22 @@
+// dst = src, 16 bytes per invocation: the plain copy whose bandwidth is the adapter's practical
+// limit for a memory-bound kernel (the roofline the matmul benchmarks are measured against).
+
+struct Params {
+    n_vec4: u32,
+    _pad0: u32,
+    _pad1: u32,
+    _pad2: u32,
+}
+
+@group(0) @binding(0) var<uniform> params: Params;
+@group(0) @binding(1) var<storage, read> src: array<vec4<u32>>;
+@group(0) @binding(2) var<storage, read_write> dst: array<vec4<u32>>;
+
+@compute @workgroup_size(256)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+    let i = gid.x + gid.y * 65535u * 256u;
+    if (i >= params.n_vec4) {
+        return;
+    }
+    dst[i] = src[i];
+}
