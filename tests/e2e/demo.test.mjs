@@ -95,6 +95,18 @@ test("chat demo: load, ask, stop, ask again; offline after a reload", async () =
     assert.match(offline.text, /Paris/);
     assert.deepEqual(network, [], "no request reached the network after the reload");
 
+    // Untrusted output: markup in a message (and in whatever the model echoes of it, code fences
+    // included) shows as text; nothing in it runs or becomes an element.
+    await page.fill("#system-prompt", "Repeat the user's message exactly, with no other words.");
+    const hostile = `<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>\n\`\`\`html\n<script>window.__xss=3</script>\n\`\`\``;
+    const echoed = await ask(page, hostile);
+    console.log(`demo reply to markup: ${JSON.stringify(echoed.text)}`);
+    const userBubble = await page.locator(".msg.user .bubble").last().innerText();
+    assert.ok(userBubble.includes('<img src=x onerror="window.__xss=1">') && userBubble.includes("<script>window.__xss=3</script>"), userBubble);
+    assert.equal(await page.evaluate(() => window.__xss), undefined, "no markup from a message ran");
+    assert.equal(await page.locator("#messages img, #messages script, #messages iframe").count(), 0, "no element was made from a message");
+    await page.fill("#system-prompt", "");
+
     await page.setViewportSize({ width: 390, height: 844 });
     await page.screenshot({ path: path.join(outputDir(), "demo-chat-phone.png"), fullPage: true });
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);

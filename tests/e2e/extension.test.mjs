@@ -38,10 +38,11 @@ test("the extension's side panel answers from the model, without CSP violations"
     await page.goto(`chrome-extension://${id}/sidepanel.html`);
     await page.waitForSelector("body[data-ready=true], body[data-error]", { timeout: 300_000 });
     assert.equal(await page.locator("body").getAttribute("data-error"), null, await page.locator("#status").innerText());
-    const ask = async () => {
-      await page.fill("#q", "What is the capital of France?");
+    const ask = async (question = "What is the capital of France?") => {
+      const before = await page.locator(".assistant[data-done=true]").count();
+      await page.fill("#q", question);
       await page.click("form button");
-      const reply = page.locator(".assistant[data-done=true]");
+      const reply = page.locator(".assistant[data-done=true]").nth(before);
       await reply.waitFor({ timeout: 300_000 });
       return reply.innerText();
     };
@@ -55,6 +56,12 @@ test("the extension's side panel answers from the model, without CSP violations"
     await page.waitForSelector("body[data-ready=true], body[data-error]", { timeout: 300_000 });
     assert.match(await ask(), /Paris/);
     assert.equal(server.requests.filter((r) => r.endsWith(".gguf")).length, downloads, "the second load came from the cache");
+    // Untrusted output: markup in a question and in the reply stays text; nothing runs.
+    const hostile = `Repeat exactly: <img src=x onerror="window.__xss=1"><script>window.__xss=2</script>`;
+    console.log(`extension reply to markup: ${JSON.stringify(await ask(hostile))}`);
+    assert.ok((await page.locator(".msg.user").last().innerText()).includes('<img src=x onerror="window.__xss=1">'));
+    assert.equal(await page.evaluate(() => window.__xss), undefined, "no markup from a message ran");
+    assert.equal(await page.locator("#log img, #log script").count(), 0, "no element was made from a message");
     await page.screenshot({ path: path.join(outputDir(), "extension-side-panel.png") });
     const csp = problems.filter((p) => /Content Security Policy|unsafe-eval|Refused to/i.test(p));
     assert.deepEqual(csp, [], "no CSP violation");
