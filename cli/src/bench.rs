@@ -63,7 +63,7 @@ pub async fn bench(args: &Args) -> Result<(), Error> {
     let roofline = if args.flag("--no-roofline") {
         None
     } else {
-        let r = roofline::measure(&webslm::GpuContext::new().await?, &roofline::TYPES, &roofline::GEMM_TYPES, &roofline::SHAPES).await?;
+        let r = roofline::measure(&webslm::GpuContext::new().await?, &roofline::gemv_types(), &roofline::GEMM_TYPES, &roofline::SHAPES).await?;
         println!("\nkernel roofline\n{r}");
         // Decode's own place on the roofline: weight bytes read per token × tok/s vs the copy.
         let gb_s = weight_bytes as f64 * decode / 1e9;
@@ -116,6 +116,6 @@ fn peak_rss_bytes() -> Option<u64> {
 /// `roofline`: the kernel roofline alone.
 pub async fn roofline_only() -> Result<(), Error> {
     let ctx = webslm::GpuContext::new().await?;
-    println!("{}", roofline::measure(&ctx, &roofline::TYPES, &roofline::GEMM_TYPES, &roofline::SHAPES).await?);
+    println!("{}", roofline::measure(&ctx, &roofline::gemv_types(), &roofline::GEMM_TYPES, &roofline::SHAPES).await?);
     Ok(())
 }

@@ -36,18 +36,11 @@ pub const SHAPES: [Shape; 5] = [
     Shape { model: "Qwen2.5-0.5B", tensor: "ffn_down", n_in: 4864, n_out: 896 },
 ];
 
-/// The types the roofline covers: every quantized format plus F16.
-pub const TYPES: [GgmlType; 9] = [
-    GgmlType::Q4_0,
-    GgmlType::Q4_1,
-    GgmlType::Q5_0,
-    GgmlType::Q5_1,
-    GgmlType::Q8_0,
-    GgmlType::Q4_K,
-    GgmlType::Q5_K,
-    GgmlType::Q6_K,
-    GgmlType::F16,
-];
+/// The types the roofline covers: every type with a GPU kernel except the plain f32-width ones
+/// (F32, BF16), which real models do not use for their big matrices.
+pub fn gemv_types() -> Vec<GgmlType> {
+    GgmlType::supported().filter(|t| !matches!(t, GgmlType::F32 | GgmlType::BF16)).collect()
+}
 
 /// The types whose prefill GEMM is measured: the ones real models mostly use.
 pub const GEMM_TYPES: [GgmlType; 4] = [GgmlType::Q4_0, GgmlType::Q4_1, GgmlType::Q8_0, GgmlType::Q4_K];
