@@ -1,9 +1,11 @@
-// dst = src, 16 bytes per invocation: the plain copy whose bandwidth is the adapter's practical
-// limit for a memory-bound kernel (the roofline the matmul benchmarks are measured against).
+// dst[dst_offset..] = src[..n_vec4], 16 bytes per invocation: the plain copy whose bandwidth is
+// the adapter's practical limit for a memory-bound kernel (the roofline the matmul benchmarks are
+// measured against), and how a step writes its keys and values into the KV cache without leaving
+// the compute pass.
 
 struct Params {
     n_vec4: u32,
-    _pad0: u32,
+    dst_offset: u32, // in vec4s
     _pad1: u32,
     _pad2: u32,
 }
@@ -18,5 +20,5 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
     if (i >= params.n_vec4) {
         return;
     }
-    dst[i] = src[i];
+    dst[params.dst_offset + i] = src[i];
 }

@@ -13,6 +13,7 @@ struct Params {
     first_row: u32,  // W's rows start here in the binding (a row view, e.g. phi3's fused attn_qkv)
     y_stride: u32,   // y's row length: n_out, or the whole tensor's rows when W is one part of it
     y_row0: u32,     // where this part's outputs start in a row of y
+    tok_base: u32,   // the first token of this dispatch; x's binding starts at its row
 }
 
 @group(0) @binding(0) var<uniform> params: Params;
@@ -28,13 +29,13 @@ const TOK: u32 = 8u;   // tokens per workgroup: two vec4 accumulators
 
 // Four consecutive activations of token t, from column i.
 fn xt4(t: u32, i: u32) -> vec4<f32> {
-    return x4(t * params.n_in + i);
+    return x4((t - params.tok_base) * params.n_in + i);
 }
 
 @compute @workgroup_size(ROWS)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
     let row = wg.x * ROWS + lid;
-    let tok0 = wg.y * TOK;
+    let tok0 = params.tok_base + wg.y * TOK;
     if (row >= params.n_out) {
         return;
     }
@@ -62,8 +63,10 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
             for (var i = 0u; i < n_valid; i++) {
                 let c = g * 32u + i;
                 let n = params.n_in;
-                let xs_lo = vec4<f32>(x1(t_lo.x * n + c), x1(t_lo.y * n + c), x1(t_lo.z * n + c), x1(t_lo.w * n + c));
-                let xs_hi = vec4<f32>(x1(t_hi.x * n + c), x1(t_hi.y * n + c), x1(t_hi.z * n + c), x1(t_hi.w * n + c));
+                let lo = (t_lo - vec4<u32>(params.tok_base)) * n + c;
+                let hi = (t_hi - vec4<u32>(params.tok_base)) * n + c;
+                let xs_lo = vec4<f32>(x1(lo.x), x1(lo.y), x1(lo.z), x1(lo.w));
+                let xs_hi = vec4<f32>(x1(hi.x), x1(hi.y), x1(hi.z), x1(hi.w));
                 acc_lo += wv[i] * xs_lo;
                 acc_hi += wv[i] * xs_hi;
             }

@@ -10,6 +10,7 @@ struct Params {
     first_row: u32,
     y_stride: u32,
     y_row0: u32,
+    tok_base: u32,
 }
 
 @group(0) @binding(0) var<uniform> params: Params;

@@ -3,7 +3,7 @@
 //! demo page, so a kernel is verified on every adapter it runs on.
 
 use crate::error::Result;
-use crate::gpu::{whole, GpuContext, GpuTensor};
+use crate::gpu::{whole, GpuContext, GpuTensor, Recorder};
 use crate::kernels::{Activation, AttentionShape, Kernels, Rope, RopeStyle, Sampling};
 use crate::quant::{dequantize, GgmlType};
 use crate::rng::SplitMix64;
@@ -103,10 +103,10 @@ pub fn upload_tensor(ctx: &GpuContext, ty: GgmlType, dims: &[u64], bytes: &[u8])
     GpuTensor::whole(buffer, 0, padded.len() as u64, ty, dims.to_vec())
 }
 
-async fn run(ctx: &GpuContext, record: impl FnOnce(&mut wgpu::CommandEncoder), out: &wgpu::Buffer, len: usize) -> Result<Vec<f32>> {
-    let mut encoder = ctx.device.create_command_encoder(&Default::default());
-    record(&mut encoder);
-    ctx.queue.submit([encoder.finish()]);
+async fn run(ctx: &GpuContext, record: impl FnOnce(&mut Recorder<'_>), out: &wgpu::Buffer, len: usize) -> Result<Vec<f32>> {
+    let mut rec = Recorder::new(ctx);
+    record(&mut rec);
+    rec.submit();
     ctx.read_f32(out, len).await
 }
 
@@ -118,13 +118,13 @@ pub async fn check_rms_norm(ctx: &GpuContext, k: &Kernels, seed: u64) -> Result<
         let w = rng.vec(n_cols, 0.5, 1.5);
         let want: Vec<f32> = x.chunks(n_cols).flat_map(|r| cpu::rms_norm(r, &w, 1e-5)).collect();
         let (xb, wb, yb) = (ctx.storage_buffer("x", &x), ctx.storage_buffer("w", &w), ctx.output_buffer("y", (x.len() * 4) as u64));
-        let got = run(ctx, |e| k.rms_norm(ctx, e, whole(&xb), whole(&wb), whole(&yb), n_rows as u32, n_cols as u32, 1e-5), &yb, x.len()).await?;
+        let got = run(ctx, |e| k.rms_norm(e, whole(&xb), whole(&wb), whole(&yb), n_rows as u32, n_cols as u32, 1e-5), &yb, x.len()).await?;
         tally.add(&got, &want, |i| want[i].abs());
         // Accumulating into a residual stream.
         let y0 = rng.vec(x.len(), -1.0, 1.0);
         let want: Vec<f32> = want.iter().zip(&y0).map(|(a, b)| a + b).collect();
         let yb = ctx.storage_buffer("y", &y0);
-        let got = run(ctx, |e| k.rms_norm_into(ctx, e, whole(&xb), whole(&wb), whole(&yb), n_rows as u32, n_cols as u32, 1e-5, true), &yb, x.len()).await?;
+        let got = run(ctx, |e| k.rms_norm_into(e, whole(&xb), whole(&wb), whole(&yb), n_rows as u32, n_cols as u32, 1e-5, true), &yb, x.len()).await?;
         tally.add(&got, &want, |i| want[i].abs() + y0[i].abs());
     }
     // f32 sums of up to 4096 squares in a different order: ~1e-6 relative.
@@ -159,19 +159,31 @@ pub async fn check_matmul(ctx: &GpuContext, k: &Kernels, ty: GgmlType, seed: u64
             .collect();
         let tensor = upload_tensor(ctx, ty, &[n_in as u64, n_out as u64], &bytes);
         let (xb, yb) = (ctx.storage_buffer("x", &x), ctx.storage_buffer("y", &base));
-        let got = run(ctx, |e| k.matmul(ctx, e, &tensor, whole(&xb), whole(&yb), n_tok as u32, accumulate), &yb, want.len()).await?;
+        let got = run(ctx, |e| k.matmul(e, &tensor, whole(&xb), whole(&yb), n_tok as u32, accumulate), &yb, want.len()).await?;
         tally.add(&got, &want, |i| magnitude[i] + if accumulate { base[i].abs() } else { 0.0 });
 
-        // A row view (rows 5..n_out - 3), as Q/K/V slices of a fused weight are used.
+        // A row view (rows 5..n_out - 3), as Q/K/V slices of a fused weight are used, with x
+        // in a plain storage buffer: the path for activations too long for a uniform window.
+        let xb = storage_only_buffer(ctx, &x);
         let (start, count) = (5, n_out - 8);
         let view = tensor.rows(start as u32, count as u32);
         let want: Vec<f32> = cpu::matmul(&w[start * n_in..(start + count) * n_in], &x, n_in);
         let yb = ctx.output_buffer("y", (count * n_tok * 4) as u64);
-        let got = run(ctx, |e| k.matmul(ctx, e, &view, whole(&xb), whole(&yb), n_tok as u32, false), &yb, want.len()).await?;
+        let got = run(ctx, |e| k.matmul(e, &view, whole(&xb), whole(&yb), n_tok as u32, false), &yb, want.len()).await?;
         let row_of = |i: usize| (i / count) * n_out + start + i % count;
         tally.add(&got, &want, |i| magnitude[row_of(i)]);
     }
     Ok(tally.done(format!("matmul {ty:?}"), 1e-5))
+}
+
+/// A buffer that kernels can only read as storage (not through a uniform window).
+fn storage_only_buffer(ctx: &GpuContext, data: &[f32]) -> wgpu::Buffer {
+    use wgpu::util::DeviceExt;
+    ctx.device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
+        label: Some("x (storage only)"),
+        contents: bytemuck::cast_slice(data),
+        usage: wgpu::BufferUsages::STORAGE,
+    })
 }
 
 /// Embedding rows of one type, scaled.
@@ -190,7 +202,7 @@ pub async fn check_embed(ctx: &GpuContext, k: &Kernels, ty: GgmlType, seed: u64)
     let want: Vec<f32> = ids.iter().flat_map(|&id| table[id as usize * n_embd..][..n_embd].iter().map(|v| v * scale)).collect();
     let tensor = upload_tensor(ctx, ty, &[n_embd as u64, n_vocab as u64], &bytes);
     let (ib, yb) = (ctx.storage_buffer("ids", &ids), ctx.output_buffer("y", (want.len() * 4) as u64));
-    let got = run(ctx, |e| k.embed(ctx, e, &tensor, whole(&ib), whole(&yb), ids.len() as u32, scale), &yb, want.len()).await?;
+    let got = run(ctx, |e| k.embed(e, &tensor, whole(&ib), whole(&yb), ids.len() as u32, scale), &yb, want.len()).await?;
     let mut tally = Tally::new();
     tally.add(&got, &want, |i| want[i].abs());
     Ok(tally.done(format!("embed {ty:?}"), 1e-6))
@@ -206,7 +218,7 @@ pub async fn check_dequant_bits(ctx: &GpuContext, k: &Kernels, ty: GgmlType, raw
     let tensor = upload_tensor(ctx, ty, &[ROW as u64, n_rows as u64], raw);
     let ids: Vec<u32> = (0..n_rows as u32).collect();
     let (ib, yb) = (ctx.storage_buffer("ids", &ids), ctx.output_buffer("y", (want.len() * 4) as u64));
-    let got = run(ctx, |e| k.embed(ctx, e, &tensor, whole(&ib), whole(&yb), n_rows as u32, 1.0), &yb, want.len()).await?;
+    let got = run(ctx, |e| k.embed(e, &tensor, whole(&ib), whole(&yb), n_rows as u32, 1.0), &yb, want.len()).await?;
     let mismatches = got.iter().zip(want).filter(|(g, w)| g.to_bits() != w.to_bits()).count();
     Ok(KernelCheck { kernel: format!("dequant bits {ty:?}"), cases: 1, values: want.len(), max_error: mismatches as f32, tolerance: 0.0 })
 }
@@ -227,7 +239,7 @@ pub async fn check_rope(ctx: &GpuContext, k: &Kernels, seed: u64) -> Result<Kern
         let mut want = x.clone();
         cpu::rope(&mut want, n_heads, head_dim as usize, pos0 as usize, &r);
         let (xb, fb) = (ctx.storage_buffer("x", &x), ctx.storage_buffer("inv_freqs", &r.inv_freqs(None)));
-        let got = run(ctx, |e| k.rope(ctx, e, whole(&xb), whole(&fb), n_tok as u32, n_heads as u32, head_dim, pos0, &r), &xb, x.len()).await?;
+        let got = run(ctx, |e| k.rope(e, whole(&xb), whole(&fb), n_tok as u32, n_heads as u32, head_dim, pos0, &r), &xb, x.len()).await?;
         tally.add(&got, &want, |i| want[i].abs());
     }
     // The kernel computes sin/cos itself (reduction + polynomials) to ~1e-7 at any angle.
@@ -248,7 +260,7 @@ pub async fn check_attention(ctx: &GpuContext, k: &Kernels, seed: u64) -> Result
         let want = cpu::attention(&q, &kc, &vc, pos0 as usize, &shape);
         let (qb, kb, vb) = (ctx.storage_buffer("q", &q), ctx.storage_buffer("k", &kc), ctx.storage_buffer("v", &vc));
         let ob = ctx.output_buffer("out", (q.len() * 4) as u64);
-        let got = run(ctx, |e| k.attention(ctx, e, whole(&qb), whole(&kb), whole(&vb), whole(&ob), n_tok, pos0, &shape), &ob, q.len()).await?;
+        let got = run(ctx, |e| k.attention(e, whole(&qb), whole(&kb), whole(&vb), whole(&ob), n_tok, pos0, &shape), &ob, q.len()).await?;
         tally.add(&got, &want, |i| want[i].abs());
     }
     Ok(tally.done("attention", 1e-5))
@@ -262,7 +274,7 @@ pub async fn check_glu(ctx: &GpuContext, k: &Kernels, seed: u64) -> Result<Kerne
         let (g, u) = (rng.vec(n, -12.0, 12.0), rng.vec(n, -2.0, 2.0));
         let want = cpu::glu(&g, &u, act);
         let (gb, ub) = (ctx.storage_buffer("g", &g), ctx.storage_buffer("u", &u));
-        let got = run(ctx, |e| k.glu(ctx, e, whole(&gb), whole(&ub), n as u32, act), &gb, n).await?;
+        let got = run(ctx, |e| k.glu(e, whole(&gb), whole(&ub), n as u32, act), &gb, n).await?;
         tally.add(&got, &want, |i| want[i].abs());
     }
     Ok(tally.done("glu (silu, gelu_tanh)", 1e-5))
@@ -276,7 +288,7 @@ pub async fn check_add(ctx: &GpuContext, k: &Kernels, seed: u64) -> Result<Kerne
         let (y, x) = (rng.vec(n, -2.0, 2.0), rng.vec(n_x, -2.0, 2.0));
         let want: Vec<f32> = y.iter().enumerate().map(|(i, v)| v + x[i % n_x]).collect();
         let (yb, xb) = (ctx.storage_buffer("y", &y), ctx.storage_buffer("x", &x));
-        let got = run(ctx, |e| k.add(ctx, e, whole(&yb), whole(&xb), n as u32, n_x as u32), &yb, n).await?;
+        let got = run(ctx, |e| k.add(e, whole(&yb), whole(&xb), n as u32, n_x as u32), &yb, n).await?;
         tally.add(&got, &want, |i| want[i].abs());
     }
     Ok(tally.done("add", 1e-6))
@@ -285,9 +297,9 @@ pub async fn check_add(ctx: &GpuContext, k: &Kernels, seed: u64) -> Result<Kerne
 /// Runs the sampling kernel once on `logits[offset..offset + n]`.
 async fn sample_once(ctx: &GpuContext, k: &Kernels, logits: &wgpu::Buffer, offset: u32, n: u32, sampling: &Sampling, u: f32) -> Result<usize> {
     let rb = ctx.output_buffer("r", 4);
-    let mut e = ctx.device.create_command_encoder(&Default::default());
-    k.sample(ctx, &mut e, whole(logits), offset, n, sampling, u, whole(&rb));
-    ctx.queue.submit([e.finish()]);
+    let mut rec = Recorder::new(ctx);
+    k.sample(&mut rec, whole(logits), offset, n, sampling, u, whole(&rb));
+    rec.submit();
     let bytes = ctx.read_bytes(&rb, 4).await?;
     Ok(u32::from_le_bytes(bytes[..4].try_into().expect("4 bytes")) as usize)
 }

@@ -12,7 +12,7 @@
 use crate::check::{random_tensor_bytes, upload_tensor};
 use crate::clock::now_ms;
 use crate::error::Result;
-use crate::gpu::{whole, GpuContext};
+use crate::gpu::{whole, GpuContext, Recorder};
 use crate::kernels::Kernels;
 use crate::quant::GgmlType;
 use crate::rng::SplitMix64;
@@ -100,12 +100,12 @@ pub async fn measure(ctx: &GpuContext, types: &[GgmlType], gemm_types: &[GgmlTyp
 }
 
 /// Seconds for `reps` recorded dispatches, from submit to a readback of `out`.
-async fn time_dispatches(ctx: &GpuContext, reps: u32, out: &wgpu::Buffer, record: impl Fn(&mut wgpu::CommandEncoder)) -> Result<f64> {
-    let mut enc = ctx.device.create_command_encoder(&Default::default());
+async fn time_dispatches(ctx: &GpuContext, reps: u32, out: &wgpu::Buffer, record: impl Fn(&mut Recorder<'_>)) -> Result<f64> {
+    let mut rec = Recorder::new(ctx);
     for _ in 0..reps {
-        record(&mut enc);
+        record(&mut rec);
     }
-    let commands = enc.finish();
+    let commands = rec.finish();
     let t0 = now_ms();
     ctx.queue.submit([commands]);
     ctx.read_bytes(out, 4).await?;
@@ -119,7 +119,7 @@ fn reps_for(bytes: u64) -> u32 {
 async fn copy_rate(ctx: &GpuContext, k: &Kernels, bytes: u64) -> Result<f64> {
     let src = ctx.output_buffer("copy.src", bytes);
     let dst = ctx.output_buffer("copy.dst", bytes);
-    let record = |enc: &mut wgpu::CommandEncoder| k.copy(ctx, enc, whole(&src), whole(&dst), bytes);
+    let record = |rec: &mut Recorder<'_>| k.copy(rec, &src, &dst, 0, bytes);
     time_dispatches(ctx, 1, &dst, record).await?; // warm-up
     let reps = reps_for(2 * bytes);
     let seconds = time_dispatches(ctx, reps, &dst, record).await?;
@@ -133,7 +133,7 @@ async fn matmul_rate(ctx: &GpuContext, k: &Kernels, ty: GgmlType, shape: Shape, 
     let w = upload_tensor(ctx, ty, &[shape.n_in as u64, shape.n_out as u64], &bytes);
     let x = ctx.storage_buffer("x", &rng.vec(n_tok as usize * shape.n_in as usize, -1.0, 1.0));
     let y = ctx.output_buffer("y", n_tok as u64 * shape.n_out as u64 * 4);
-    let record = |enc: &mut wgpu::CommandEncoder| k.matmul(ctx, enc, &w, whole(&x), whole(&y), n_tok, false);
+    let record = |rec: &mut Recorder<'_>| k.matmul(rec, &w, whole(&x), whole(&y), n_tok, false);
     time_dispatches(ctx, 1, &y, record).await?;
     let flops = 2.0 * n as f64 * n_tok as f64;
     // A GEMM is compute-bound: size its repetitions by work, not bytes (~1 GFLOP).

@@ -30,9 +30,9 @@ fn gpu_sampling_follows_the_restricted_softmax() {
         let mut c = [0usize; 5];
         for i in 0..n {
             let rb = ctx.output_buffer("r", 4);
-            let mut e = ctx.device.create_command_encoder(&Default::default());
-            k.sample(&ctx, &mut e, whole(&xb), 0, 5, &s, (i as f32 + 0.5) / n as f32, whole(&rb));
-            ctx.queue.submit([e.finish()]);
+            let mut rec = webslm::gpu::Recorder::new(&ctx);
+            k.sample(&mut rec, whole(&xb), 0, 5, &s, (i as f32 + 0.5) / n as f32, whole(&rb));
+            rec.submit();
             let b = pollster::block_on(ctx.read_bytes(&rb, 4)).unwrap();
             c[u32::from_le_bytes(b[..4].try_into().unwrap()) as usize] += 1;
         }

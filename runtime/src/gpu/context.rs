@@ -23,6 +23,11 @@ impl GpuInfo {
     pub fn has_subgroups(&self) -> bool {
         self.features.contains(wgpu::Features::SUBGROUP)
     }
+    /// Bytes of the uniform window through which matmuls read activations (64 KiB, or less
+    /// where the adapter allows less).
+    pub fn uniform_window(&self) -> u64 {
+        self.limits.max_uniform_buffer_binding_size.min(64 << 10) / 16 * 16
+    }
     /// Human-readable adapter name; WebGPU may hide the name, so fall back to vendor/backend.
     pub fn adapter_name(&self) -> String {
         let a = &self.adapter;
@@ -83,31 +88,38 @@ impl GpuContext {
         Ok(Self { device, queue, info })
     }
 
-    /// A storage buffer initialised from `data`, readable by kernels and copyable for readback.
+    /// A storage buffer initialised from `data`, readable by kernels and copyable for readback;
+    /// like [`Self::output_buffer`] also readable as activations through a uniform window.
     pub fn storage_buffer<T: bytemuck::Pod>(&self, label: &str, data: &[T]) -> wgpu::Buffer {
+        let bytes: &[u8] = bytemuck::cast_slice(data);
+        let mut contents = bytes.to_vec();
+        contents.resize(self.with_window_room(bytes.len() as u64) as usize, 0);
         self.device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
             label: Some(label),
-            contents: bytemuck::cast_slice(data),
-            usage: wgpu::BufferUsages::STORAGE | wgpu::BufferUsages::COPY_SRC | wgpu::BufferUsages::COPY_DST,
+            contents: &contents,
+            usage: wgpu::BufferUsages::STORAGE | wgpu::BufferUsages::UNIFORM | wgpu::BufferUsages::COPY_SRC | wgpu::BufferUsages::COPY_DST,
         })
     }
 
-    /// An uninitialised (zeroed) storage buffer of `size` bytes for kernel outputs.
+    /// `size` rounded up so that a uniform window fits from any 16-byte offset below `size`.
+    fn with_window_room(&self, size: u64) -> u64 {
+        let window = self.info.uniform_window();
+        if size <= window {
+            window.max(4)
+        } else {
+            size.div_ceil(16) * 16 + window
+        }
+    }
+
+    /// A zeroed storage buffer for kernel outputs of `size` bytes. It is also a uniform buffer
+    /// with room for one uniform window past `size`, so that a following matmul can read it as
+    /// activations through that window (see shaders/activations/uniform.wgsl).
     pub fn output_buffer(&self, label: &str, size: u64) -> wgpu::Buffer {
         self.device.create_buffer(&wgpu::BufferDescriptor {
             label: Some(label),
-            size,
-            usage: wgpu::BufferUsages::STORAGE | wgpu::BufferUsages::COPY_SRC | wgpu::BufferUsages::COPY_DST,
+            size: self.with_window_room(size),
+            usage: wgpu::BufferUsages::STORAGE | wgpu::BufferUsages::UNIFORM | wgpu::BufferUsages::COPY_SRC | wgpu::BufferUsages::COPY_DST,
             mapped_at_creation: false,
-        })
-    }
-
-    /// A uniform buffer holding one parameter struct.
-    pub fn uniform_buffer<T: bytemuck::Pod>(&self, label: &str, params: &T) -> wgpu::Buffer {
-        self.device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
-            label: Some(label),
-            contents: bytemuck::bytes_of(params),
-            usage: wgpu::BufferUsages::UNIFORM | wgpu::BufferUsages::COPY_DST,
         })
     }
 }

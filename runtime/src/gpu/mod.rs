@@ -2,9 +2,11 @@
 
 mod context;
 mod readback;
+mod recorder;
 mod tensor;
 
 pub use context::{GpuContext, GpuInfo};
+pub use recorder::{BindCache, KernelRef, Recorder};
 pub use tensor::{GpuTensor, TensorPart};
 
 /// The whole of `buffer` as a binding.

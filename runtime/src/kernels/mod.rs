@@ -6,7 +6,7 @@ mod ops;
 pub use ops::{Activation, AttentionShape, Kernels, Rope, RopeStyle, Sampling};
 
 use crate::error::{Error, Result};
-use crate::gpu::GpuContext;
+use crate::gpu::{KernelRef, Recorder};
 use crate::quant::GgmlType;
 
 /// Which per-type WGSL function an op uses.
@@ -18,6 +18,7 @@ pub enum TypePart {
 /// One compute pipeline (entry point `main`, bind group 0 = params uniform + buffers).
 pub struct Kernel {
     pipeline: wgpu::ComputePipeline,
+    layout: wgpu::BindGroupLayout,
     label: String,
 }
 
@@ -35,7 +36,8 @@ impl Kernel {
             compilation_options: Default::default(),
             cache: None,
         });
-        Self { pipeline, label: label.to_string() }
+        let layout = pipeline.get_bind_group_layout(0);
+        Self { pipeline, layout, label: label.to_string() }
     }
 
     /// An op that reads a quantized tensor: its WGSL is composed as bytes helpers + `parts` (the
@@ -53,28 +55,9 @@ impl Kernel {
     }
 
     /// Records one dispatch: binding 0 = `params`, then `buffers` at 1, 2, ...
-    pub fn dispatch<P: bytemuck::Pod>(
-        &self,
-        ctx: &GpuContext,
-        encoder: &mut wgpu::CommandEncoder,
-        params: &P,
-        buffers: &[wgpu::BufferBinding<'_>],
-        workgroups: [u32; 3],
-    ) {
-        let params = ctx.uniform_buffer(&self.label, params);
-        let mut entries = vec![wgpu::BindGroupEntry { binding: 0, resource: params.as_entire_binding() }];
-        for (i, b) in buffers.iter().enumerate() {
-            entries.push(wgpu::BindGroupEntry { binding: i as u32 + 1, resource: wgpu::BindingResource::Buffer(b.clone()) });
-        }
-        let bind_group = ctx.device.create_bind_group(&wgpu::BindGroupDescriptor {
-            label: Some(&self.label),
-            layout: &self.pipeline.get_bind_group_layout(0),
-            entries: &entries,
-        });
-        let mut pass = encoder.begin_compute_pass(&wgpu::ComputePassDescriptor { label: Some(&self.label), timestamp_writes: None });
-        pass.set_pipeline(&self.pipeline);
-        pass.set_bind_group(0, &bind_group, &[]);
-        pass.dispatch_workgroups(workgroups[0], workgroups[1], workgroups[2]);
+    pub fn dispatch<P: bytemuck::Pod>(&self, rec: &mut Recorder<'_>, params: &P, buffers: &[wgpu::BufferBinding<'_>], workgroups: [u32; 3]) {
+        let kernel = KernelRef { pipeline: &self.pipeline, layout: &self.layout, label: &self.label };
+        rec.dispatch(&kernel, bytemuck::bytes_of(params), buffers, workgroups);
     }
 }
 

@@ -2,11 +2,11 @@
 
 use super::{grid_1d, Kernel, TypePart};
 use crate::error::Result;
-use crate::gpu::{GpuContext, GpuTensor};
+use crate::gpu::{GpuContext, GpuTensor, Recorder};
 use crate::quant::GgmlType;
 use bytemuck::{Pod, Zeroable};
 use std::collections::HashMap;
-use wgpu::{BufferBinding as B, CommandEncoder as Enc};
+use wgpu::BufferBinding as B;
 
 macro_rules! shader {
     ($name:literal) => {
@@ -24,7 +24,7 @@ struct NormParams { n_cols: u32, n_rows: u32, eps: f32, accumulate: u32 }
 
 #[repr(C)]
 #[derive(Clone, Copy, Pod, Zeroable)]
-struct MatmulParams { n_in: u32, n_out: u32, n_tok: u32, row_bytes: u32, accumulate: u32, first_row: u32, y_stride: u32, y_row0: u32 }
+struct MatmulParams { n_in: u32, n_out: u32, n_tok: u32, row_bytes: u32, accumulate: u32, first_row: u32, y_stride: u32, y_row0: u32, tok_base: u32, _pad: [u32; 3] }
 
 #[repr(C)]
 #[derive(Clone, Copy, Pod, Zeroable)]
@@ -48,7 +48,7 @@ struct AddParams { n: u32, n_x: u32, _pad: [u32; 2] }
 
 #[repr(C)]
 #[derive(Clone, Copy, Pod, Zeroable)]
-struct CopyParams { n_vec4: u32, _pad: [u32; 3] }
+struct CopyParams { n_vec4: u32, dst_offset: u32, _pad: [u32; 2] }
 
 #[repr(C)]
 #[derive(Clone, Copy, Pod, Zeroable)]
@@ -125,6 +125,20 @@ pub struct AttentionShape {
 
 /// Rows per matmul workgroup (`ROWS` in shaders/matmul.wgsl).
 const MATMUL_ROWS: u32 = 64;
+/// Tokens per matmul workgroup (`TOK` in shaders/matmul.wgsl).
+const MATMUL_TOK: u32 = 8;
+
+/// The matmul variants of one weight type.
+struct Matmuls {
+    /// Prefill GEMM and decode GEMV reading x through a uniform window.
+    gemm_uniform: Kernel,
+    gemv_uniform: Kernel,
+    /// The same reading x from storage in 16-byte loads (x too long for the window).
+    gemm: Kernel,
+    gemv: Kernel,
+    /// Float rows whose length is not a multiple of 4 (block size 1 types only).
+    any: Option<Kernel>,
+}
 
 pub struct Kernels {
     rms_norm: Kernel,
@@ -134,10 +148,7 @@ pub struct Kernels {
     add: Kernel,
     sample: Kernel,
     copy: Kernel,
-    matmul: HashMap<GgmlType, Kernel>,
-    matvec: HashMap<GgmlType, Kernel>,
-    /// matmul for float rows whose length is not a multiple of 4.
-    matmul_any: HashMap<GgmlType, Kernel>,
+    matmul: HashMap<GgmlType, Matmuls>,
     embed: HashMap<GgmlType, Kernel>,
 }
 
@@ -145,18 +156,21 @@ impl Kernels {
     /// Compiles the fixed ops plus matmul/embedding variants for each tensor type in `types`.
     pub fn new(ctx: &GpuContext, types: impl IntoIterator<Item = GgmlType>) -> Result<Self> {
         let d = &ctx.device;
+        let x_uniform = shader!("activations/uniform").replace("X_VEC4S", &(ctx.info.uniform_window() / 16).to_string());
         let mut matmul = HashMap::new();
-        let mut matvec = HashMap::new();
-        let mut matmul_any = HashMap::new();
         let mut embed = HashMap::new();
         for ty in types {
             if !matmul.contains_key(&ty) {
-                matmul.insert(ty, Kernel::with_type(d, "matmul", &[X_VEC4, shader!("matmul")], ty, TypePart::Dequant)?);
-                matvec.insert(ty, Kernel::with_type(d, "matvec", &[X_VEC4, shader!("matvec")], ty, TypePart::Dot)?);
-                if ty.block_size() == 1 {
-                    // Float rows of any length, not always whole vec4s.
-                    matmul_any.insert(ty, Kernel::with_type(d, "matmul_any", &[X_SCALAR, shader!("matmul")], ty, TypePart::Dequant)?);
-                }
+                let gemm = |x: &str| Kernel::with_type(d, "matmul", &[x, shader!("matmul")], ty, TypePart::Dequant);
+                let gemv = |x: &str| Kernel::with_type(d, "matvec", &[x, shader!("matvec")], ty, TypePart::Dot);
+                let matmuls = Matmuls {
+                    gemm_uniform: gemm(&x_uniform)?,
+                    gemv_uniform: gemv(&x_uniform)?,
+                    gemm: gemm(X_VEC4)?,
+                    gemv: gemv(X_VEC4)?,
+                    any: if ty.block_size() == 1 { Some(gemm(X_SCALAR)?) } else { None },
+                };
+                matmul.insert(ty, matmuls);
                 embed.insert(ty, Kernel::with_type(d, "embed", &[shader!("embed")], ty, TypePart::Dequant)?);
             }
         }
@@ -169,31 +183,34 @@ impl Kernels {
             sample: Kernel::new(d, "sample", shader!("sample")),
             copy: Kernel::new(d, "copy", shader!("copy")),
             matmul,
-            matvec,
-            matmul_any,
             embed,
         })
     }
 
     /// `y[r] = x[r] / rms(x[r]) * weight` for `n_rows` rows of `n_cols`.
     #[allow(clippy::too_many_arguments)]
-    pub fn rms_norm(&self, ctx: &GpuContext, enc: &mut Enc, x: B, weight: B, y: B, n_rows: u32, n_cols: u32, eps: f32) {
-        self.rms_norm_into(ctx, enc, x, weight, y, n_rows, n_cols, eps, false);
+    pub fn rms_norm(&self, rec: &mut Recorder<'_>, x: B, weight: B, y: B, n_rows: u32, n_cols: u32, eps: f32) {
+        self.rms_norm_into(rec, x, weight, y, n_rows, n_cols, eps, false);
     }
 
     /// [`Self::rms_norm`], adding into `y` when `accumulate`.
     #[allow(clippy::too_many_arguments)]
-    pub fn rms_norm_into(&self, ctx: &GpuContext, enc: &mut Enc, x: B, weight: B, y: B, n_rows: u32, n_cols: u32, eps: f32, accumulate: bool) {
+    pub fn rms_norm_into(&self, rec: &mut Recorder<'_>, x: B, weight: B, y: B, n_rows: u32, n_cols: u32, eps: f32, accumulate: bool) {
         let p = NormParams { n_cols, n_rows, eps, accumulate: accumulate as u32 };
-        self.rms_norm.dispatch(ctx, enc, &p, &[x, weight, y], [n_rows, 1, 1]);
+        self.rms_norm.dispatch(rec, &p, &[x, weight, y], [n_rows, 1, 1]);
     }
 
     /// `y[t] (+)= W · x[t]` for `n_tok` tokens; `accumulate` adds into `y` (residual).
-    /// One dispatch per part of W (a tensor split over bindings writes its rows' slice of y).
-    pub fn matmul(&self, ctx: &GpuContext, enc: &mut Enc, w: &GpuTensor, x: B, y: B, n_tok: u32, accumulate: bool) {
+    /// One dispatch per part of W (a tensor split over bindings writes its rows' slice of y),
+    /// and where x is read through the uniform window, one per window of tokens.
+    pub fn matmul(&self, rec: &mut Recorder<'_>, w: &GpuTensor, x: B, y: B, n_tok: u32, accumulate: bool) {
+        let m = &self.matmul[&w.ty];
+        let n_in = w.row_len();
+        let tile = if n_tok == 1 { 1 } else { MATMUL_TOK };
+        let windowed = n_in % 4 == 0 && uniform_window_fits(rec, &x, n_in, tile, n_tok);
         for part in &w.parts {
             let p = MatmulParams {
-                n_in: w.row_len(),
+                n_in,
                 n_out: part.n_rows,
                 n_tok,
                 row_bytes: w.row_bytes(),
@@ -201,20 +218,31 @@ impl Kernels {
                 first_row: part.skip_rows,
                 y_stride: w.n_rows(),
                 y_row0: part.row0,
+                tok_base: 0,
+                _pad: [0; 3],
             };
-            let grid = [part.n_rows.div_ceil(MATMUL_ROWS), n_tok.div_ceil(8), 1];
-            // Decode's GEMV or prefill's GEMM, both reading x in 16-byte loads when rows allow.
-            let kernel = match (n_tok, w.row_len() % 4 == 0) {
-                (_, false) => &self.matmul_any[&w.ty],
-                (1, true) => &self.matvec[&w.ty],
-                (_, true) => &self.matmul[&w.ty],
-            };
-            kernel.dispatch(ctx, enc, &p, &[part.binding(), x.clone(), y.clone()], grid);
+            let row_groups = part.n_rows.div_ceil(MATMUL_ROWS);
+            if windowed {
+                let kernel = if n_tok == 1 { &m.gemv_uniform } else { &m.gemm_uniform };
+                let window = rec.ctx.info.uniform_window();
+                for tok_base in (0..n_tok).step_by(tile as usize) {
+                    let xw = B { buffer: x.buffer, offset: x.offset + tok_base as u64 * n_in as u64 * 4, size: wgpu::BufferSize::new(window) };
+                    let p = MatmulParams { tok_base, ..p };
+                    kernel.dispatch(rec, &p, &[part.binding(), xw, y.clone()], [row_groups, 1, 1]);
+                }
+            } else {
+                let kernel = match (n_tok, n_in % 4 == 0) {
+                    (_, false) => m.any.as_ref().expect("quantized rows are whole blocks"),
+                    (1, true) => &m.gemv,
+                    (_, true) => &m.gemm,
+                };
+                kernel.dispatch(rec, &p, &[part.binding(), x.clone(), y.clone()], [row_groups, n_tok.div_ceil(MATMUL_TOK), 1]);
+            }
         }
     }
 
     /// `y[t] = table[ids[t]] * scale`.
-    pub fn embed(&self, ctx: &GpuContext, enc: &mut Enc, table: &GpuTensor, ids: B, y: B, n_tok: u32, scale: f32) {
+    pub fn embed(&self, rec: &mut Recorder<'_>, table: &GpuTensor, ids: B, y: B, n_tok: u32, scale: f32) {
         for part in &table.parts {
             let p = EmbedParams {
                 n_embd: table.row_len(),
@@ -225,22 +253,22 @@ impl Kernels {
                 skip_rows: part.skip_rows,
                 _pad: [0; 2],
             };
-            self.embed[&table.ty].dispatch(ctx, enc, &p, &[part.binding(), ids.clone(), y.clone()], [n_tok, 1, 1]);
+            self.embed[&table.ty].dispatch(rec, &p, &[part.binding(), ids.clone(), y.clone()], [n_tok, 1, 1]);
         }
     }
 
     /// Rotates `x` [n_tok][n_heads][head_dim] in place for positions `pos0..pos0 + n_tok`;
     /// `inv_freqs` holds [`Rope::inv_freqs`].
     #[allow(clippy::too_many_arguments)]
-    pub fn rope(&self, ctx: &GpuContext, enc: &mut Enc, x: B, inv_freqs: B, n_tok: u32, n_heads: u32, head_dim: u32, pos0: u32, rope: &Rope) {
+    pub fn rope(&self, rec: &mut Recorder<'_>, x: B, inv_freqs: B, n_tok: u32, n_heads: u32, head_dim: u32, pos0: u32, rope: &Rope) {
         let p = RopeParams { n_tok, n_heads, head_dim, n_rot: rope.n_rot, pos0, mode: rope.style as u32, _pad: [0; 2] };
         let n_pairs = n_tok * n_heads * rope.n_rot / 2;
-        self.rope.dispatch(ctx, enc, &p, &[x, inv_freqs], grid_1d(n_pairs.div_ceil(64)));
+        self.rope.dispatch(rec, &p, &[x, inv_freqs], grid_1d(n_pairs.div_ceil(64)));
     }
 
     /// Causal attention of `n_tok` queries at `pos0..` over the cache's keys/values `0..pos0 + n_tok`.
     #[allow(clippy::too_many_arguments)]
-    pub fn attention(&self, ctx: &GpuContext, enc: &mut Enc, q: B, k_cache: B, v_cache: B, out: B, n_tok: u32, pos0: u32, shape: &AttentionShape) {
+    pub fn attention(&self, rec: &mut Recorder<'_>, q: B, k_cache: B, v_cache: B, out: B, n_tok: u32, pos0: u32, shape: &AttentionShape) {
         let p = AttentionParams {
             n_tok,
             n_head: shape.n_head,
@@ -251,23 +279,23 @@ impl Kernels {
             scale: shape.scale,
             _pad: 0,
         };
-        self.attention.dispatch(ctx, enc, &p, &[q, k_cache, v_cache, out], [shape.n_head, n_tok, 1]);
+        self.attention.dispatch(rec, &p, &[q, k_cache, v_cache, out], [shape.n_head, n_tok, 1]);
     }
 
     /// `gate = act(gate) * up` over `n` values.
-    pub fn glu(&self, ctx: &GpuContext, enc: &mut Enc, gate: B, up: B, n: u32, act: Activation) {
-        self.glu.dispatch(ctx, enc, &GluParams { n, act: act as u32, _pad: [0; 2] }, &[gate, up], grid_1d(n.div_ceil(256)));
+    pub fn glu(&self, rec: &mut Recorder<'_>, gate: B, up: B, n: u32, act: Activation) {
+        self.glu.dispatch(rec, &GluParams { n, act: act as u32, _pad: [0; 2] }, &[gate, up], grid_1d(n.div_ceil(256)));
     }
 
     /// `y[i] += x[i % n_x]` over `n` values (residual add, or a bias added to every token).
-    pub fn add(&self, ctx: &GpuContext, enc: &mut Enc, y: B, x: B, n: u32, n_x: u32) {
-        self.add.dispatch(ctx, enc, &AddParams { n, n_x, _pad: [0; 2] }, &[y, x], grid_1d(n.div_ceil(256)));
+    pub fn add(&self, rec: &mut Recorder<'_>, y: B, x: B, n: u32, n_x: u32) {
+        self.add.dispatch(rec, &AddParams { n, n_x, _pad: [0; 2] }, &[y, x], grid_1d(n.div_ceil(256)));
     }
 
     /// `result[0]` = a token drawn from `logits[offset..offset + n]` by `sampling`, with `u`
     /// uniform in [0, 1) as the random draw (see shaders/sample.wgsl).
     #[allow(clippy::too_many_arguments)]
-    pub fn sample(&self, ctx: &GpuContext, enc: &mut Enc, logits: B, offset: u32, n: u32, sampling: &Sampling, u: f32, result: B) {
+    pub fn sample(&self, rec: &mut Recorder<'_>, logits: B, offset: u32, n: u32, sampling: &Sampling, u: f32, result: B) {
         let p = SampleParams {
             n,
             offset,
@@ -278,12 +306,35 @@ impl Kernels {
             u,
             _pad1: 0.0,
         };
-        self.sample.dispatch(ctx, enc, &p, &[logits, result], [1, 1, 1]);
+        self.sample.dispatch(rec, &p, &[logits, result], [1, 1, 1]);
     }
 
-    /// `dst = src` over `n_bytes` (a multiple of 16): the bandwidth benchmark's reference kernel.
-    pub fn copy(&self, ctx: &GpuContext, enc: &mut Enc, src: B, dst: B, n_bytes: u64) {
+    /// `dst[dst_offset..] = src[..n_bytes]`, both in bytes and multiples of 16 (else a
+    /// buffer copy, which ends the compute pass): the bandwidth benchmark's reference kernel,
+    /// and the KV-cache write.
+    pub fn copy(&self, rec: &mut Recorder<'_>, src: &wgpu::Buffer, dst: &wgpu::Buffer, dst_offset: u64, n_bytes: u64) {
+        if n_bytes % 16 != 0 || dst_offset % 16 != 0 || dst_offset / 16 > u32::MAX as u64 {
+            rec.copy_buffer(src, 0, dst, dst_offset, n_bytes);
+            return;
+        }
         let n_vec4 = (n_bytes / 16) as u32;
-        self.copy.dispatch(ctx, enc, &CopyParams { n_vec4, _pad: [0; 3] }, &[src, dst], grid_1d(n_vec4.div_ceil(256)));
-    }
+        let p = CopyParams { n_vec4, dst_offset: (dst_offset / 16) as u32, _pad: [0; 2] };
+        self.copy.dispatch(rec, &p, &[src.as_entire_buffer_binding(), dst.as_entire_buffer_binding()], grid_1d(n_vec4.div_ceil(256)));
+}
+}
+
+/// Whether x ([n_tok][n_in] f32 at the binding's offset) can be read through uniform windows of
+/// `tile` tokens: the buffer is a uniform buffer with room for a window past every tile's start,
+/// a tile fits in a window, and each tile's start meets the uniform offset alignment.
+fn uniform_window_fits(rec: &Recorder<'_>, x: &B, n_in: u32, tile: u32, n_tok: u32) -> bool {
+    let info = &rec.ctx.info;
+    let window = info.uniform_window();
+    let tile_bytes = tile as u64 * n_in as u64 * 4;
+    let last_start = x.offset + ((n_tok - 1) / tile) as u64 * tile_bytes;
+    let align = info.limits.min_uniform_buffer_offset_alignment as u64;
+    x.buffer.usage().contains(wgpu::BufferUsages::UNIFORM)
+        && tile_bytes <= window
+        && last_start + window <= x.buffer.size()
+        && x.offset % align == 0
+        && (n_tok == 1 || tile_bytes % align == 0)
 }

@@ -18,7 +18,8 @@ use super::{ModelConfig, ModelOptions, Weights};
 use crate::clock::now_ms;
 use crate::error::{Error, Result};
 use crate::gguf::GgufHeader;
-use crate::gpu::{whole, GpuContext, GpuTensor};
+use crate::gpu::{whole, BindCache, GpuContext, GpuTensor, Recorder};
+use std::cell::RefCell;
 use crate::kernels::{AttentionShape, Kernels, Sampling};
 
 struct Layer {
@@ -65,6 +66,7 @@ pub struct Model {
     output_norm: GpuTensor,
     output: GpuTensor,
     layers: Vec<Layer>,
+    decode: RefCell<Option<Decode>>,
 }
 
 /// Activations of one forward pass over `n_tok` tokens.
@@ -165,6 +167,7 @@ impl Model {
             token_embd,
             output,
             layers,
+            decode: RefCell::new(None),
             header: header.clone(),
             config,
         })
@@ -188,10 +191,18 @@ impl Model {
         }
     }
 
-    /// Records the forward pass of `tokens` at positions `pos0..`; returns the logits buffer
-    /// ([1 or n_tok][n_vocab]).
-    fn encode(&self, ctx: &GpuContext, enc: &mut wgpu::CommandEncoder, tokens: &[u32], pos0: u32, which: Logits) -> Result<wgpu::Buffer> {
-        let c = &self.config;
+    /// Fresh buffers for one pass over `n_tok` tokens.
+    fn buffers(&self, ctx: &GpuContext, n_tok: u32, which: Logits) -> StepBuffers {
+        let rows = if which == Logits::All { n_tok } else { 1 };
+        StepBuffers {
+            s: self.scratch(ctx, n_tok),
+            ids: ctx.output_buffer("ids", n_tok as u64 * 4),
+            logits: ctx.output_buffer("logits", rows as u64 * self.config.n_vocab as u64 * 4),
+            next: ctx.output_buffer("next", 4),
+        }
+    }
+
+    fn check_tokens(&self, tokens: &[u32], pos0: u32) -> Result<()> {
         let n_tok = tokens.len() as u32;
         if n_tok == 0 {
             return Err(Error::InvalidRequest("no tokens to process".into()));
@@ -202,40 +213,45 @@ impl Model {
                 self.n_ctx, pos0, n_tok
             )));
         }
-        if let Some(&bad) = tokens.iter().find(|&&t| t >= c.n_vocab) {
-            return Err(Error::InvalidRequest(format!("token id {bad} is outside the vocabulary of {}", c.n_vocab)));
+        if let Some(&bad) = tokens.iter().find(|&&t| t >= self.config.n_vocab) {
+            return Err(Error::InvalidRequest(format!("token id {bad} is outside the vocabulary of {}", self.config.n_vocab)));
         }
-        let k = &self.kernels;
-        let s = self.scratch(ctx, n_tok);
-        let ids = ctx.storage_buffer("ids", tokens);
+        Ok(())
+    }
+
+    /// Records the forward pass of `n_tok` tokens (already in `b.ids`) at positions `pos0..`
+    /// into `b.logits` ([1 or n_tok][n_vocab]).
+    fn encode(&self, rec: &mut Recorder<'_>, b: &StepBuffers, n_tok: u32, pos0: u32, which: Logits) {
+        let c = &self.config;
+        let (k, s) = (&self.kernels, &b.s);
         let kv_row_bytes = c.kv_dim() as u64 * 4;
         let (q_len, kv_len) = (n_tok * c.q_dim(), n_tok * c.kv_dim());
 
-        k.embed(ctx, enc, &self.token_embd, whole(&ids), whole(&s.x), n_tok, c.embedding_scale);
+        k.embed(rec, &self.token_embd, whole(&b.ids), whole(&s.x), n_tok, c.embedding_scale);
         for layer in &self.layers {
-            k.rms_norm(ctx, enc, whole(&s.x), layer.attn_norm.binding(), whole(&s.h), n_tok, c.n_embd, c.rms_eps);
-            k.matmul(ctx, enc, &layer.wq, whole(&s.h), whole(&s.q), n_tok, false);
-            k.matmul(ctx, enc, &layer.wk, whole(&s.h), whole(&s.k), n_tok, false);
-            k.matmul(ctx, enc, &layer.wv, whole(&s.h), whole(&s.v), n_tok, false);
+            k.rms_norm(rec, whole(&s.x), layer.attn_norm.binding(), whole(&s.h), n_tok, c.n_embd, c.rms_eps);
+            k.matmul(rec, &layer.wq, whole(&s.h), whole(&s.q), n_tok, false);
+            k.matmul(rec, &layer.wk, whole(&s.h), whole(&s.k), n_tok, false);
+            k.matmul(rec, &layer.wv, whole(&s.h), whole(&s.v), n_tok, false);
             if let Some([bq, bk, bv]) = &layer.qkv_bias {
-                k.add(ctx, enc, whole(&s.q), bq.binding(), q_len, c.q_dim());
-                k.add(ctx, enc, whole(&s.k), bk.binding(), kv_len, c.kv_dim());
-                k.add(ctx, enc, whole(&s.v), bv.binding(), kv_len, c.kv_dim());
+                k.add(rec, whole(&s.q), bq.binding(), q_len, c.q_dim());
+                k.add(rec, whole(&s.k), bk.binding(), kv_len, c.kv_dim());
+                k.add(rec, whole(&s.v), bv.binding(), kv_len, c.kv_dim());
             }
             let (q, key) = match &layer.qk_norm {
                 Some([qn, kn]) => {
-                    k.rms_norm(ctx, enc, whole(&s.q), qn.binding(), whole(&s.q_normed), n_tok * c.n_head, c.head_dim, c.rms_eps);
-                    k.rms_norm(ctx, enc, whole(&s.k), kn.binding(), whole(&s.k_normed), n_tok * c.n_kv_head, c.head_dim, c.rms_eps);
+                    k.rms_norm(rec, whole(&s.q), qn.binding(), whole(&s.q_normed), n_tok * c.n_head, c.head_dim, c.rms_eps);
+                    k.rms_norm(rec, whole(&s.k), kn.binding(), whole(&s.k_normed), n_tok * c.n_kv_head, c.head_dim, c.rms_eps);
                     (&s.q_normed, &s.k_normed)
                 }
                 None => (&s.q, &s.k),
             };
             let (rope, freqs) = if layer.local { (&c.rope_local, &self.rope_freqs_local) } else { (&c.rope, &self.rope_freqs) };
-            k.rope(ctx, enc, whole(q), whole(freqs), n_tok, c.n_head, c.head_dim, pos0, rope);
-            k.rope(ctx, enc, whole(key), whole(freqs), n_tok, c.n_kv_head, c.head_dim, pos0, rope);
+            k.rope(rec, whole(q), whole(freqs), n_tok, c.n_head, c.head_dim, pos0, rope);
+            k.rope(rec, whole(key), whole(freqs), n_tok, c.n_kv_head, c.head_dim, pos0, rope);
             let at = pos0 as u64 * kv_row_bytes;
-            enc.copy_buffer_to_buffer(key, 0, &layer.k_cache, at, n_tok as u64 * kv_row_bytes);
-            enc.copy_buffer_to_buffer(&s.v, 0, &layer.v_cache, at, n_tok as u64 * kv_row_bytes);
+            k.copy(rec, key, &layer.k_cache, at, n_tok as u64 * kv_row_bytes);
+            k.copy(rec, &s.v, &layer.v_cache, at, n_tok as u64 * kv_row_bytes);
             let shape = AttentionShape {
                 n_head: c.n_head,
                 n_kv_head: c.n_kv_head,
@@ -243,39 +259,38 @@ impl Model {
                 scale: c.attention_scale,
                 window: if layer.local { c.sliding_window } else { 0 },
             };
-            k.attention(ctx, enc, whole(q), whole(&layer.k_cache), whole(&layer.v_cache), whole(&s.att), n_tok, pos0, &shape);
-            self.residual(ctx, enc, &layer.wo, &s.att, layer.post_attention_norm.as_ref(), &s, n_tok);
+            k.attention(rec, whole(q), whole(&layer.k_cache), whole(&layer.v_cache), whole(&s.att), n_tok, pos0, &shape);
+            self.residual(rec, &layer.wo, &s.att, layer.post_attention_norm.as_ref(), s, n_tok);
 
-            k.rms_norm(ctx, enc, whole(&s.x), layer.ffn_norm.binding(), whole(&s.h), n_tok, c.n_embd, c.rms_eps);
-            k.matmul(ctx, enc, &layer.w_gate, whole(&s.h), whole(&s.gate), n_tok, false);
-            k.matmul(ctx, enc, &layer.w_up, whole(&s.h), whole(&s.up), n_tok, false);
-            k.glu(ctx, enc, whole(&s.gate), whole(&s.up), n_tok * c.n_ff, c.activation);
-            self.residual(ctx, enc, &layer.w_down, &s.gate, layer.post_ffw_norm.as_ref(), &s, n_tok);
+            k.rms_norm(rec, whole(&s.x), layer.ffn_norm.binding(), whole(&s.h), n_tok, c.n_embd, c.rms_eps);
+            k.matmul(rec, &layer.w_gate, whole(&s.h), whole(&s.gate), n_tok, false);
+            k.matmul(rec, &layer.w_up, whole(&s.h), whole(&s.up), n_tok, false);
+            k.glu(rec, whole(&s.gate), whole(&s.up), n_tok * c.n_ff, c.activation);
+            self.residual(rec, &layer.w_down, &s.gate, layer.post_ffw_norm.as_ref(), s, n_tok);
         }
-        k.rms_norm(ctx, enc, whole(&s.x), self.output_norm.binding(), whole(&s.h), n_tok, c.n_embd, c.rms_eps);
+        k.rms_norm(rec, whole(&s.x), self.output_norm.binding(), whole(&s.h), n_tok, c.n_embd, c.rms_eps);
+        let row = c.n_embd as u64 * 4;
         let (rows, input) = match which {
-            Logits::All => (n_tok, s.h),
-            Logits::Last => {
-                let last = ctx.output_buffer("h_last", c.n_embd as u64 * 4);
-                let row = c.n_embd as u64 * 4;
-                enc.copy_buffer_to_buffer(&s.h, (n_tok as u64 - 1) * row, &last, 0, row);
-                (1, last)
+            Logits::Last if n_tok > 1 => {
+                // Only the last token's row goes through the output matrix.
+                rec.copy_buffer(&s.h, (n_tok as u64 - 1) * row, &s.branch, 0, row);
+                (1, wgpu::BufferBinding { buffer: &s.branch, offset: 0, size: wgpu::BufferSize::new(row) })
             }
+            Logits::Last => (1, whole(&s.h)),
+            Logits::All => (n_tok, whole(&s.h)),
         };
-        let logits = ctx.output_buffer("logits", rows as u64 * c.n_vocab as u64 * 4);
-        k.matmul(ctx, enc, &self.output, whole(&input), whole(&logits), rows, false);
-        Ok(logits)
+        k.matmul(rec, &self.output, input, whole(&b.logits), rows, false);
     }
 
     /// `x += W · input`, or with a post-norm (gemma3) `x += rms_norm(W · input) · post_norm`.
     #[allow(clippy::too_many_arguments)]
-    fn residual(&self, ctx: &GpuContext, enc: &mut wgpu::CommandEncoder, w: &GpuTensor, input: &wgpu::Buffer, post_norm: Option<&GpuTensor>, s: &Scratch, n_tok: u32) {
+    fn residual(&self, rec: &mut Recorder<'_>, w: &GpuTensor, input: &wgpu::Buffer, post_norm: Option<&GpuTensor>, s: &Scratch, n_tok: u32) {
         let (k, c) = (&self.kernels, &self.config);
         match post_norm {
-            None => k.matmul(ctx, enc, w, whole(input), whole(&s.x), n_tok, true),
+            None => k.matmul(rec, w, whole(input), whole(&s.x), n_tok, true),
             Some(norm) => {
-                k.matmul(ctx, enc, w, whole(input), whole(&s.branch), n_tok, false);
-                k.rms_norm_into(ctx, enc, whole(&s.branch), norm.binding(), whole(&s.x), n_tok, c.n_embd, c.rms_eps, true);
+                k.matmul(rec, w, whole(input), whole(&s.branch), n_tok, false);
+                k.rms_norm_into(rec, whole(&s.branch), norm.binding(), whole(&s.x), n_tok, c.n_embd, c.rms_eps, true);
             }
         }
     }
@@ -283,32 +298,60 @@ impl Model {
     /// Runs `tokens` at positions `pos0..` (filling the KV cache) and returns logits,
     /// `[n_vocab]` for [`Logits::Last`] or `[n_tok][n_vocab]` for [`Logits::All`].
     pub async fn forward(&self, ctx: &GpuContext, tokens: &[u32], pos0: u32, which: Logits) -> Result<Vec<f32>> {
-        let mut enc = ctx.device.create_command_encoder(&Default::default());
-        let logits = self.encode(ctx, &mut enc, tokens, pos0, which)?;
-        ctx.queue.submit([enc.finish()]);
+        self.check_tokens(tokens, pos0)?;
+        let n_tok = tokens.len() as u32;
+        let b = self.buffers(ctx, n_tok, which);
+        ctx.queue.write_buffer(&b.ids, 0, bytemuck::cast_slice(tokens));
+        let mut rec = Recorder::new(ctx);
+        self.encode(&mut rec, &b, n_tok, pos0, which);
+        rec.submit();
         let rows = if which == Logits::All { tokens.len() } else { 1 };
-        ctx.read_f32(&logits, rows * self.config.n_vocab as usize).await
+        ctx.read_f32(&b.logits, rows * self.config.n_vocab as usize).await
     }
 
     /// Runs `tokens` at `pos0..` and draws the next token on the GPU from the last position's
     /// logits (a 4-byte readback); with `read_logits` also returns the logits ([`Logits`] rows).
+    /// A one-token step (decode) reuses its buffers and bind groups from the step before.
     #[allow(clippy::too_many_arguments)]
     pub async fn step(&self, ctx: &GpuContext, tokens: &[u32], pos0: u32, which: Logits, read_logits: bool, sampling: &Sampling, u: f32) -> Result<Step> {
-        let n_vocab = self.config.n_vocab;
-        let rows = if which == Logits::All { tokens.len() } else { 1 };
+        self.check_tokens(tokens, pos0)?;
+        let (n_tok, n_vocab) = (tokens.len() as u32, self.config.n_vocab);
+        let rows = if which == Logits::All { n_tok } else { 1 };
         let start = now_ms();
-        let mut enc = ctx.device.create_command_encoder(&Default::default());
-        let logits = self.encode(ctx, &mut enc, tokens, pos0, which)?;
-        let result = ctx.output_buffer("next", 4);
-        let last_row = (rows as u32 - 1) * n_vocab;
-        self.kernels.sample(ctx, &mut enc, whole(&logits), last_row, n_vocab, sampling, u, whole(&result));
-        ctx.queue.submit([enc.finish()]);
+        let mut decode = self.decode.borrow_mut();
+        let mut fresh = None;
+        let (b, mut rec) = if n_tok == 1 {
+            let d = decode.get_or_insert_with(|| Decode { b: self.buffers(ctx, 1, Logits::Last), binds: BindCache::default() });
+            (&d.b, Recorder::with_cache(ctx, &mut d.binds))
+        } else {
+            (&*fresh.insert(self.buffers(ctx, n_tok, which)), Recorder::new(ctx))
+        };
+        ctx.queue.write_buffer(&b.ids, 0, bytemuck::cast_slice(tokens));
+        self.encode(&mut rec, b, n_tok, pos0, which);
+        self.kernels.sample(&mut rec, whole(&b.logits), (rows - 1) * n_vocab, n_vocab, sampling, u, whole(&b.next));
+        rec.submit();
+        let (next, logits) = (b.next.clone(), b.logits.clone());
+        drop(decode);
         let cpu_ms = now_ms() - start;
-        let bytes = ctx.read_bytes(&result, 4).await?;
+        let bytes = ctx.read_bytes(&next, 4).await?;
         let next = u32::from_le_bytes(bytes[..4].try_into().expect("4 bytes"));
-        let logits = if read_logits { Some(ctx.read_f32(&logits, rows * n_vocab as usize).await?) } else { None };
+        let logits = if read_logits { Some(ctx.read_f32(&logits, rows as usize * n_vocab as usize).await?) } else { None };
         Ok(Step { next, logits, cpu_ms })
     }
+}
+
+/// The buffers one forward pass reads and writes besides the weights and the KV cache.
+struct StepBuffers {
+    s: Scratch,
+    ids: wgpu::Buffer,
+    logits: wgpu::Buffer,
+    next: wgpu::Buffer,
+}
+
+/// What decode steps keep from one step to the next.
+struct Decode {
+    b: StepBuffers,
+    binds: BindCache,
 }
 
 /// The outcome of [`Model::step`].
