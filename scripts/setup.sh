@@ -40,6 +40,7 @@ install_cli() { # binary crate version [cargo install flags...]
 install_cli wasm-bindgen wasm-bindgen-cli "$WASM_BINDGEN_VERSION"
 install_cli wasm-pack wasm-pack "$WASM_PACK_VERSION" --locked
 install_cli trunk trunk "$TRUNK_VERSION" --locked
+install_cli cargo-fuzz cargo-fuzz "$CARGO_FUZZ_VERSION" --locked
 
 # 4. Node packages for browser tests (playwright-core drives the system Chromium; binaryen's wasm-opt).
 if [ ! -f node_modules/.package-lock.json ] || ! cmp -s package-lock.json node_modules/.lock-copy; then

@@ -24,4 +24,7 @@ trunk build --offline --release
 WEBSLM_PKG_TARBALL=$(scripts/build-pkg.sh | tail -1)
 export WEBSLM_PKG_TARBALL
 node --test tests/e2e/
+
+step "fuzzing: the GGUF reader, tokenizer construction and chat templates, 60 s each"
+scripts/fuzz.sh 60
 step "all tests passed"

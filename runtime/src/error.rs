@@ -19,6 +19,10 @@ pub enum Error {
     #[error("the GPU device was lost: {0}. Load the model again.")]
     DeviceLost(String),
 
+    /// Allocating the model's GPU buffers failed (the GPU's memory is full).
+    #[error("out of GPU memory: {0}. Close other GPU-heavy tabs or pick a smaller model.")]
+    OutOfGpuMemory(String),
+
     /// The model file is malformed.
     #[error("invalid GGUF file: {0}")]
     Gguf(#[from] crate::gguf::GgufError),
@@ -76,6 +80,7 @@ impl Error {
             Error::DeviceRequest(_) => "DeviceRequest",
             Error::DeviceLost(_) => "DeviceLost",
             Error::Gpu(_) => "GpuError",
+            Error::OutOfGpuMemory(_) => "OutOfGpuMemory",
             Error::Gguf(_) => "GgufError",
             Error::UnsupportedModel(_) => "UnsupportedModel",
             Error::TooBigForGpu(_) => "OutOfGpuMemory",

@@ -116,3 +116,28 @@ fn stop_strings_cut_the_text_and_limits_are_reported() {
     assert_eq!(full.finish, FinishReason::ContextFull);
     assert_eq!(near_full.len() + full.tokens.len(), 128 + 1, "the last token is drawn but not fed");
 }
+
+#[test]
+fn a_lost_device_fails_with_device_lost_and_a_new_load_works() {
+    let mut e = stories();
+    let prompt = e.tokenizer.encode("Once upon a time", true).unwrap();
+    let options = GenerateOptions { max_tokens: 24, ignore_eos: true, ..Default::default() };
+    let device = e.ctx.device.clone();
+    let mut pieces = 0;
+    // The device goes away mid-generation, as after a driver reset.
+    let lost = pollster::block_on(e.complete(&prompt, &options, |_| {
+        pieces += 1;
+        if pieces == 3 {
+            device.destroy();
+        }
+        true
+    }));
+    let err = lost.expect_err("generation on a destroyed device must fail");
+    assert_eq!(err.kind(), "DeviceLost", "{err}");
+    // The engine keeps saying so instead of failing some other way.
+    let again = pollster::block_on(e.complete(&prompt, &options, |_| true)).expect_err("still lost");
+    assert_eq!(again.kind(), "DeviceLost", "{again}");
+    // Loading again (a new device) works.
+    let mut fresh = stories();
+    assert_eq!(complete(&mut fresh, &prompt, &options).tokens.len(), 24);
+}

@@ -60,3 +60,20 @@ fn streaming_never_emits_broken_characters() {
         assert_eq!(out, text);
     }
 }
+
+/// Found by the `tokenizer_metadata` fuzz target: a merge whose result is longer than every
+/// token made `tokenizers` panic; it must be a clear error.
+#[test]
+fn a_merge_outside_the_vocabulary_is_an_error_not_a_panic() {
+    use webslm::gguf::{Metadata, Value};
+    let strings = |v: &[&str]| Value::Array(v.iter().map(|s| Value::String(s.to_string())).collect());
+    for merges in [&["a b"][..], &["a bb"], &["a"]] {
+        let md = Metadata::from_entries([
+            ("tokenizer.ggml.model".to_string(), Value::String("gpt2".into())),
+            ("tokenizer.ggml.tokens".to_string(), strings(&["a", "b", "bb"])),
+            ("tokenizer.ggml.merges".to_string(), strings(merges)),
+        ]);
+        let err = Tokenizer::from_metadata(&md).err().unwrap_or_else(|| panic!("{merges:?} was accepted"));
+        assert_eq!(err.kind(), "TokenizerError", "{err}");
+    }
+}

@@ -76,6 +76,10 @@ impl Value {
 pub struct Metadata(pub(crate) BTreeMap<String, Value>);
 
 impl Metadata {
+    /// Metadata from key/value pairs (tests and fuzzing build tokenizers from it).
+    pub fn from_entries(entries: impl IntoIterator<Item = (String, Value)>) -> Self {
+        Self(entries.into_iter().collect())
+    }
     pub fn get(&self, key: &str) -> Option<&Value> {
         self.0.get(key)
     }

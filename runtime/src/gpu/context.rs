@@ -1,6 +1,7 @@
 //! Adapter and device, natively (Vulkan/Metal/DX12) and in the browser (WebGPU).
 
 use crate::error::{Error, Result};
+use std::sync::{Arc, Mutex};
 use wgpu::util::DeviceExt;
 
 /// Optional features we use when the adapter has them; everything has a plain fallback.
@@ -54,6 +55,15 @@ pub struct GpuContext {
     pub device: wgpu::Device,
     pub queue: wgpu::Queue,
     pub info: GpuInfo,
+    faults: Arc<Mutex<Faults>>,
+}
+
+/// What the device reported asynchronously: loss, and errors no scope caught (without a handler
+/// wgpu would panic on them natively; in the browser they would only reach the console).
+#[derive(Default)]
+struct Faults {
+    lost: Option<String>,
+    out_of_memory: Option<String>,
 }
 
 impl GpuContext {
@@ -85,7 +95,45 @@ impl GpuContext {
             adapter_info.name = browser_adapter_name().await.unwrap_or_default();
         }
         let info = GpuInfo { adapter: adapter_info, limits, features };
-        Ok(Self { device, queue, info })
+        let faults = Arc::new(Mutex::new(Faults::default()));
+        let on_lost = faults.clone();
+        device.set_device_lost_callback(move |reason, message| {
+            if let Ok(mut f) = on_lost.lock() {
+                f.lost.get_or_insert(format!("{reason:?}: {message}"));
+            }
+        });
+        let on_error = faults.clone();
+        device.on_uncaptured_error(Arc::new(move |error: wgpu::Error| {
+            if let wgpu::Error::OutOfMemory { .. } = error {
+                if let Ok(mut f) = on_error.lock() {
+                    f.out_of_memory.get_or_insert(error.to_string());
+                }
+            } else {
+                log_error(&error.to_string());
+            }
+        }));
+        Ok(Self { device, queue, info, faults })
+    }
+
+    /// `DeviceLost` once the device has gone away, `OutOfGpuMemory` (with `needs`, what the
+    /// caller was allocating) after an allocation failed; Ok otherwise.
+    pub fn check_faults(&self, needs: &str) -> Result<()> {
+        let f = self.faults.lock().map_err(|_| Error::Gpu("the fault record is poisoned".into()))?;
+        if let Some(reason) = &f.lost {
+            return Err(Error::DeviceLost(reason.clone()));
+        }
+        if let Some(message) = &f.out_of_memory {
+            return Err(Error::OutOfGpuMemory(format!("{needs}; the GPU could not allocate it ({message})")));
+        }
+        Ok(())
+    }
+
+    /// Waits until the GPU has finished all submitted work (and so reported any fault of it),
+    /// then [`Self::check_faults`].
+    pub async fn settle(&self, needs: &str) -> Result<()> {
+        let probe = self.output_buffer("settle", 4);
+        self.read_bytes(&probe, 4).await?;
+        self.check_faults(needs)
     }
 
     /// A storage buffer initialised from `data`, readable by kernels and copyable for readback;
@@ -142,4 +190,12 @@ async fn browser_adapter_name() -> Option<String> {
         .filter(|s| !s.is_empty())
         .collect();
     (!parts.is_empty()).then(|| parts.join(" "))
+}
+
+/// An error no one asked about: shown in the console (browser) or on stderr.
+fn log_error(message: &str) {
+    #[cfg(target_arch = "wasm32")]
+    web_sys::console::error_1(&format!("webslm: GPU error: {message}").into());
+    #[cfg(not(target_arch = "wasm32"))]
+    eprintln!("webslm: GPU error: {message}");
 }

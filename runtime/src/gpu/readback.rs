@@ -25,10 +25,12 @@ impl GpuContext {
         self.device
             .poll(wgpu::PollType::wait_indefinitely())
             .map_err(|e| Error::Gpu(format!("waiting for the GPU failed: {e}")))?;
-        receiver
-            .await
-            .map_err(|_| Error::DeviceLost("the readback was dropped".into()))?
-            .map_err(|e| Error::Gpu(format!("mapping a readback buffer failed: {e}")))?;
+        let mapped = receiver.await.map_err(|_| Error::DeviceLost("the readback was dropped".into()));
+        if !matches!(mapped, Ok(Ok(()))) {
+            // A lost device fails every map: say so rather than "mapping failed".
+            self.check_faults("a readback buffer")?;
+        }
+        mapped?.map_err(|e| Error::Gpu(format!("mapping a readback buffer failed: {e}")))?;
         let bytes = staging
             .slice(..)
             .get_mapped_range()

@@ -315,6 +315,7 @@ impl Model {
     #[allow(clippy::too_many_arguments)]
     pub async fn step(&self, ctx: &GpuContext, tokens: &[u32], pos0: u32, which: Logits, read_logits: bool, sampling: &Sampling, u: f32) -> Result<Step> {
         self.check_tokens(tokens, pos0)?;
+        ctx.check_faults("a forward pass")?;
         let (n_tok, n_vocab) = (tokens.len() as u32, self.config.n_vocab);
         let rows = if which == Logits::All { n_tok } else { 1 };
         let start = now_ms();

@@ -90,6 +90,16 @@ impl<'a> ModelLoader<'a> {
     }
 
     /// Completes loading once every byte of every shard was fed.
+    /// [`Self::finish`], then waits for the uploads to complete on the GPU so that a failed
+    /// allocation is reported here (`OutOfGpuMemory`, naming the model's size), not later.
+    pub async fn finish_on_gpu(self, options: &ModelOptions) -> Result<Model> {
+        let ctx = self.ctx;
+        let model = self.finish(options)?;
+        let needs = format!("the model needs {:.0} MiB of GPU buffers for its weights", model.weight_bytes as f64 / (1 << 20) as f64);
+        ctx.settle(&needs).await?;
+        Ok(model)
+    }
+
     pub fn finish(mut self, options: &ModelOptions) -> Result<Model> {
         self.end_shard()?;
         let model = self.model.take().expect("at least one shard");
@@ -166,5 +176,5 @@ pub async fn load_file(ctx: &GpuContext, path: &std::path::Path, options: &Model
             loader.feed(&chunk[..n])?;
         }
     }
-    loader.expect("at least one path").finish(options)
+    loader.expect("at least one path").finish_on_gpu(options).await
 }

@@ -124,8 +124,10 @@ async fn from_cache(ctx: &GpuContext, request: &LoadRequest, cache: &ModelCache,
             return Err(Error::Integrity(format!("the cache holds {read} bytes of {} but the file has {:?}", shard.url, shard.size)));
         }
     }
+    // An abort that came with the last chunk still counts.
+    request.check_abort()?;
     meter.advance(Phase::Compile, 0);
-    loader.expect("a manifest has shards").finish(&request.options)
+    loader.expect("a manifest has shards").finish_on_gpu(&request.options).await
 }
 
 /// Downloads what the cache lacks (everything without a cache), feeding every byte to the GPU.
@@ -221,8 +223,9 @@ async fn download(
         manifest.complete = true;
         cache.put_manifest(&mut manifest).await?;
     }
+    request.check_abort()?;
     meter.advance(Phase::Compile, 0);
-    loader.expect("a model has files").finish(&request.options).map(Some)
+    loader.expect("a model has files").finish_on_gpu(&request.options).await.map(Some)
 }
 
 /// Stores the next chunk of shard `s`; a full quota becomes an error naming the sizes.
@@ -292,6 +295,9 @@ pub async fn load_blob(ctx: &GpuContext, blob: &web_sys::Blob, options: &ModelOp
         loader.feed(&piece)?;
         meter.advance(Phase::Upload, piece.len() as u64);
     }
+    if is_aborted(signal) {
+        return Err(Error::Aborted);
+    }
     meter.advance(Phase::Compile, 0);
-    loader.finish(options)
+    loader.finish_on_gpu(options).await
 }

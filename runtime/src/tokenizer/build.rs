@@ -50,12 +50,21 @@ pub fn from_metadata(md: &Metadata) -> Result<Built> {
     Ok(Built { tokenizer, n_vocab: tokens.len(), is_sentencepiece })
 }
 
+/// One merge rule `"a b"`: both parts and their concatenation must be tokens. (`tokenizers`
+/// panics on a merge whose result is longer than every token, a case found by fuzzing.)
+fn checked_merge(vocab: &Vocab, rule: &str) -> Result<(String, String)> {
+    let (a, b) = rule.split_once(' ').ok_or_else(|| err(format!("bad merge {rule:?}")))?;
+    for part in [a, b, &format!("{a}{b}")] {
+        if !vocab.contains_key(part) {
+            return Err(err(format!("merge {rule:?}: {part:?} is not in the vocabulary")));
+        }
+    }
+    Ok((a.to_string(), b.to_string()))
+}
+
 fn byte_level_bpe(md: &Metadata, vocab: Vocab) -> Result<tokenizers::Tokenizer> {
     let merges = md.str_array("tokenizer.ggml.merges")?.ok_or_else(|| Error::Tokenizer("tokenizer.ggml.merges is missing".into()))?;
-    let merges = merges
-        .iter()
-        .map(|m| m.split_once(' ').map(|(a, b)| (a.to_string(), b.to_string())).ok_or_else(|| err(format!("bad merge {m:?}"))))
-        .collect::<Result<Vec<_>>>()?;
+    let merges = merges.iter().map(|m| checked_merge(&vocab, m)).collect::<Result<Vec<_>>>()?;
     let bpe = BPE::builder().vocab_and_merges(vocab, merges).build().map_err(err)?;
     let mut tokenizer = tokenizers::Tokenizer::new(bpe);
     let pre = md.str("tokenizer.ggml.pre")?.unwrap_or("default");
