@@ -56,8 +56,14 @@ impl GgufReader {
                 if n as u64 > limits::MAX_HEADER_BYTES {
                     return Err(GgufError::TooLarge { what: "the header".into(), value: n as u64, limit: limits::MAX_HEADER_BYTES }.into());
                 }
-                // Retry only once that much is here, or when the buffer doubles: linear total work.
-                self.need = n.min(self.pending.len() * 2);
+                // With the file size known, retry once that much is here and the buffer has
+                // doubled (a few parses in all, however small the chunks; never past the end).
+                // Without it, retry as soon as either holds: a parse may be the last chance.
+                let doubled = self.pending.len() * 2;
+                self.need = match self.file_size {
+                    Some(size) => n.max(doubled).min(usize::try_from(size).unwrap_or(usize::MAX)),
+                    None => n.min(doubled),
+                };
                 Ok(())
             }
             Err(Stop::Bad(e)) => Err(e.into()),
