@@ -2,7 +2,6 @@
 
 use crate::error::{Error, Result};
 use std::sync::{Arc, Mutex};
-use wgpu::util::DeviceExt;
 
 /// Optional features we use when the adapter has them; everything has a plain fallback.
 const OPTIONAL_FEATURES: wgpu::Features = wgpu::Features::SHADER_F16.union(wgpu::Features::SUBGROUP);
@@ -140,13 +139,20 @@ impl GpuContext {
     /// like [`Self::output_buffer`] also readable as activations through a uniform window.
     pub fn storage_buffer<T: bytemuck::Pod>(&self, label: &str, data: &[T]) -> wgpu::Buffer {
         let bytes: &[u8] = bytemuck::cast_slice(data);
-        let mut contents = bytes.to_vec();
-        contents.resize(self.with_window_room(bytes.len() as u64) as usize, 0);
-        self.device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
+        // Written through the mapping: no second copy of `data` in (wasm) memory.
+        let buffer = self.device.create_buffer(&wgpu::BufferDescriptor {
             label: Some(label),
-            contents: &contents,
+            size: self.with_window_room(bytes.len() as u64).div_ceil(4) * 4,
             usage: wgpu::BufferUsages::STORAGE | wgpu::BufferUsages::UNIFORM | wgpu::BufferUsages::COPY_SRC | wgpu::BufferUsages::COPY_DST,
-        })
+            mapped_at_creation: true,
+        });
+        match buffer.slice(..).get_mapped_range_mut() {
+            Ok(mut view) => view.slice(..bytes.len()).copy_from_slice(bytes),
+            // Only a lost device refuses a fresh mapping; check_faults reports that.
+            Err(e) => log_error(&format!("writing buffer {label}: {e}")),
+        }
+        buffer.unmap();
+        buffer
     }
 
     /// `size` rounded up so that a uniform window fits from any 16-byte offset below `size`.

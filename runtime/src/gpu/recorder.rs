@@ -35,7 +35,7 @@ impl<'a> Recorder<'a> {
     pub fn dispatch(&mut self, kernel: &KernelRef<'_>, params: &[u8], buffers: &[wgpu::BufferBinding<'_>], workgroups: [u32; 3]) {
         let bind_group = match self.binds.as_deref_mut() {
             Some(cache) => cache.get(self.ctx, kernel, params, buffers),
-            None => make_bind_group(self.ctx, kernel, &uniform(self.ctx, kernel.label, params), buffers),
+            None => make_bind_group(self.ctx, kernel, uniform(self.ctx, kernel.label, params).as_entire_buffer_binding(), buffers.iter().map(Bindable::Binding)),
         };
         let encoder = &mut self.encoder;
         let pass = self.pass.get_or_insert_with(|| {
@@ -55,7 +55,7 @@ impl<'a> Recorder<'a> {
     pub fn finish(mut self) -> wgpu::CommandBuffer {
         self.pass = None;
         if let Some(cache) = self.binds.take() {
-            cache.end();
+            cache.end(self.ctx);
         }
         self.encoder.finish()
     }
@@ -74,17 +74,66 @@ pub struct KernelRef<'k> {
     pub label: &'k str,
 }
 
-/// Bind groups (with their parameter buffers) kept between submissions, keyed by the pipeline,
-/// the bound buffer ranges and the how-many-th such dispatch of the submission it is. Reuse is
-/// safe because a changed parameter is written with `queue.write_buffer`, which takes effect
-/// before the next submission runs and after the previous one ran; the key's occurrence count
-/// keeps two dispatches of one submission from sharing a parameter buffer.
+/// Bind groups kept between submissions, keyed by the pipeline, the bound buffer ranges and the
+/// how-many-th such dispatch of the submission it is (so two dispatches of one submission never
+/// share parameters). Parameters live in slots of one uniform buffer (the arena) mirrored on the
+/// CPU; the slots that changed in a submission (a position, say) are written with a single
+/// `queue.write_buffer` when it finishes, which takes effect after the previous submission ran
+/// and before this one runs. Past the arena's slots, entries get a buffer of their own.
 #[derive(Default)]
 pub struct BindCache {
     bound: HashMap<BindKey, Bound>,
     /// Occurrences of each key (with `nth` = 0) in the submission being recorded.
     seen: HashMap<BindKey, u32>,
     submission: u64,
+    arena: Option<Arena>,
+}
+
+/// Parameter slots in one uniform buffer, with their CPU copy and the span written since the
+/// last upload.
+struct Arena {
+    buffer: wgpu::Buffer,
+    shadow: Vec<u8>,
+    slot_bytes: usize,
+    free: Vec<usize>,
+    dirty: Option<(usize, usize)>,
+}
+
+/// Parameter slots per arena: more than a decode step of the largest model we run dispatches.
+const ARENA_SLOTS: usize = 2048;
+
+impl Arena {
+    fn new(ctx: &GpuContext) -> Self {
+        let slot_bytes = (ctx.info.limits.min_uniform_buffer_offset_alignment as usize).max(256);
+        let size = slot_bytes * ARENA_SLOTS;
+        let buffer = ctx.device.create_buffer(&wgpu::BufferDescriptor {
+            label: Some("params arena"),
+            size: size as u64,
+            usage: wgpu::BufferUsages::UNIFORM | wgpu::BufferUsages::COPY_DST,
+            mapped_at_creation: false,
+        });
+        Self { buffer, shadow: vec![0; size], slot_bytes, free: (0..ARENA_SLOTS).rev().collect(), dirty: None }
+    }
+
+    fn set(&mut self, slot: usize, params: &[u8]) {
+        let at = slot * self.slot_bytes;
+        self.shadow[at..at + params.len()].copy_from_slice(params);
+        let (lo, hi) = self.dirty.unwrap_or((at, at + params.len()));
+        self.dirty = Some((lo.min(at), hi.max(at + params.len())));
+    }
+
+    fn upload(&mut self, ctx: &GpuContext) {
+        if let Some((lo, hi)) = self.dirty.take() {
+            let (lo, hi) = (lo / 4 * 4, hi.div_ceil(4) * 4);
+            ctx.queue.write_buffer(&self.buffer, lo as u64, &self.shadow[lo..hi]);
+        }
+    }
+}
+
+/// Where an entry's parameters live.
+enum ParamsAt {
+    Slot(usize),
+    Own(wgpu::Buffer),
 }
 
 #[derive(Clone, PartialEq, Eq, Hash)]
@@ -95,7 +144,7 @@ struct BindKey {
 }
 
 struct Bound {
-    params: wgpu::Buffer,
+    params: ParamsAt,
     params_bytes: Vec<u8>,
     group: wgpu::BindGroup,
     last_used: u64,
@@ -116,9 +165,19 @@ impl BindCache {
         self.seen.clear();
     }
 
-    fn end(&mut self) {
+    fn end(&mut self, ctx: &GpuContext) {
         let now = self.submission;
-        self.bound.retain(|_, b| b.last_used == now);
+        let arena = &mut self.arena;
+        self.bound.retain(|_, b| {
+            let keep = b.last_used == now;
+            if let (false, ParamsAt::Slot(slot), Some(arena)) = (keep, &b.params, arena.as_mut()) {
+                arena.free.push(*slot);
+            }
+            keep
+        });
+        if let Some(arena) = &mut self.arena {
+            arena.upload(ctx);
+        }
     }
 
     fn get(&mut self, ctx: &GpuContext, kernel: &KernelRef<'_>, params: &[u8], buffers: &[wgpu::BufferBinding<'_>]) -> wgpu::BindGroup {
@@ -131,22 +190,33 @@ impl BindCache {
         match self.bound.get_mut(&key) {
             Some(b) => {
                 if b.params_bytes != params {
-                    ctx.queue.write_buffer(&b.params, 0, params);
+                    match &b.params {
+                        ParamsAt::Slot(slot) => self.arena.as_mut().expect("slots come from the arena").set(*slot, params),
+                        ParamsAt::Own(buffer) => ctx.queue.write_buffer(buffer, 0, params),
+                    }
                     b.params_bytes = params.to_vec();
                 }
                 b.last_used = now;
                 b.group.clone()
             }
             None => {
-                let params_buffer = uniform(ctx, kernel.label, params);
-                let bindings: Vec<_> = key
-                    .buffers
-                    .iter()
-                    .map(|(buffer, offset, size)| wgpu::BufferBinding { buffer, offset: *offset, size: wgpu::BufferSize::new(*size) })
-                    .collect();
-                let group = make_bind_group(ctx, kernel, &params_buffer, &bindings);
-                self.bound.insert(key, Bound { params: params_buffer, params_bytes: params.to_vec(), group: group.clone(), last_used: now });
-                group
+                let arena = self.arena.get_or_insert_with(|| Arena::new(ctx));
+                let slot = arena.free.pop().filter(|_| params.len() <= arena.slot_bytes);
+                let (params_at, binding) = match slot {
+                    Some(slot) => {
+                        arena.set(slot, params);
+                        let at = (slot * arena.slot_bytes) as u64;
+                        let binding = wgpu::BufferBinding { buffer: &arena.buffer, offset: at, size: wgpu::BufferSize::new(params.len() as u64) };
+                        (ParamsAt::Slot(slot), make_bind_group(ctx, kernel, binding, key.buffers.iter().map(Bindable::Key)))
+                    }
+                    None => {
+                        let own = uniform(ctx, kernel.label, params);
+                        let group = make_bind_group(ctx, kernel, own.as_entire_buffer_binding(), key.buffers.iter().map(Bindable::Key));
+                        (ParamsAt::Own(own), group)
+                    }
+                };
+                self.bound.insert(key, Bound { params: params_at, params_bytes: params.to_vec(), group: binding.clone(), last_used: now });
+                binding
             }
         }
     }
@@ -161,10 +231,25 @@ fn uniform(ctx: &GpuContext, label: &str, params: &[u8]) -> wgpu::Buffer {
     })
 }
 
-fn make_bind_group(ctx: &GpuContext, kernel: &KernelRef<'_>, params: &wgpu::Buffer, buffers: &[wgpu::BufferBinding<'_>]) -> wgpu::BindGroup {
-    let mut entries = vec![wgpu::BindGroupEntry { binding: 0, resource: params.as_entire_binding() }];
-    for (i, b) in buffers.iter().enumerate() {
-        entries.push(wgpu::BindGroupEntry { binding: i as u32 + 1, resource: wgpu::BindingResource::Buffer(b.clone()) });
+fn make_bind_group<'b>(ctx: &GpuContext, kernel: &KernelRef<'_>, params: wgpu::BufferBinding<'_>, buffers: impl IntoIterator<Item = Bindable<'b>>) -> wgpu::BindGroup {
+    let mut entries = vec![wgpu::BindGroupEntry { binding: 0, resource: wgpu::BindingResource::Buffer(params) }];
+    for (i, b) in buffers.into_iter().enumerate() {
+        entries.push(wgpu::BindGroupEntry { binding: i as u32 + 1, resource: wgpu::BindingResource::Buffer(b.binding()) });
     }
     ctx.device.create_bind_group(&wgpu::BindGroupDescriptor { label: Some(kernel.label), layout: kernel.layout, entries: &entries })
+}
+
+/// A buffer range to bind: given by the caller, or as a cache key holds it.
+enum Bindable<'b> {
+    Binding(&'b wgpu::BufferBinding<'b>),
+    Key(&'b (wgpu::Buffer, u64, u64)),
+}
+
+impl<'b> Bindable<'b> {
+    fn binding(&self) -> wgpu::BufferBinding<'b> {
+        match *self {
+            Bindable::Binding(b) => b.clone(),
+            Bindable::Key((buffer, offset, size)) => wgpu::BufferBinding { buffer, offset: *offset, size: wgpu::BufferSize::new(*size) },
+        }
+    }
 }
