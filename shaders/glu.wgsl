@@ -1,16 +1,18 @@
-// Gated linear unit, in place: gate[i] = act(gate[i]) * up[i], where act is SiLU (SwiGLU: llama,
-// qwen, phi3) or GELU with the tanh approximation (GeGLU: gemma).
+// Gated linear unit: out[t][i] = act(gate[t][i]) * up[t][i], where act is SiLU (SwiGLU: llama,
+// qwen, phi3) or GELU with the tanh approximation (GeGLU: gemma). Gate and up are the two
+// halves of one row per token, [t][gate (n_ff) | up (n_ff)], as one matmul over a fused
+// [gate; up] weight (or two matmuls into the halves) writes them.
 
 struct Params {
-    n: u32,
-    act: u32, // 0: silu, 1: gelu_tanh
-    _pad0: u32,
-    _pad1: u32,
+    n: u32,    // n_tok * n_ff outputs
+    act: u32,  // 0: silu, 1: gelu_tanh
+    n_ff: u32,
+    _pad: u32,
 }
 
 @group(0) @binding(0) var<uniform> params: Params;
-@group(0) @binding(1) var<storage, read_write> gate: array<f32>;
-@group(0) @binding(2) var<storage, read> up: array<f32>;
+@group(0) @binding(1) var<storage, read> gate_up: array<f32>;
+@group(0) @binding(2) var<storage, read_write> out: array<f32>;
 
 fn gelu_tanh(x: f32) -> f32 {
     // tanh of a clamped argument: some tanh implementations overflow to NaN for large inputs,
@@ -25,12 +27,14 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
     if (i >= params.n) {
         return;
     }
-    let g = gate[i];
+    let t = i / params.n_ff;
+    let g = gate_up[i + t * params.n_ff];
+    let u = gate_up[i + (t + 1u) * params.n_ff];
     var a: f32;
     if (params.act == 1u) {
         a = gelu_tanh(g);
     } else {
         a = g / (1.0 + exp(-g));
     }
-    gate[i] = a * up[i];
+    out[i] = a * u;
 }

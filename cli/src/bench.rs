@@ -32,10 +32,10 @@ pub async fn bench(args: &Args) -> Result<(), Error> {
         let options = GenerateOptions { max_tokens: n_gen, ignore_eos: true, ..Default::default() };
         let out = engine.complete(&prompt, &options, |_| true).await?;
         eprintln!("run {}: prefill {:.1} tok/s, decode {:.1} tok/s", i + 1, out.timings.prefill_tok_s(), out.timings.decode_tok_s());
-        about.get_or_insert((engine.ctx.info.summary(), engine.model.weight_bytes));
+        about.get_or_insert((engine.ctx.info.summary(), engine.model.weight_bytes, engine.model.fused_layers()));
         runs.push(Run { load_s: loaded.load_seconds, prompt_tokens: prompt.len(), timings: out.timings });
     }
-    let (adapter, weight_bytes) = about.expect("at least one run");
+    let (adapter, weight_bytes, fused) = about.expect("at least one run");
     let median = |f: &dyn Fn(&Run) -> f64| {
         let mut v: Vec<f64> = runs.iter().map(f).collect();
         v.sort_by(f64::total_cmp);
@@ -46,6 +46,7 @@ pub async fn bench(args: &Args) -> Result<(), Error> {
     let prefill = median(&|r| r.timings.prefill_tok_s());
     let decode = median(&|r| r.timings.decode_tok_s());
     let cpu_ms = median(&|r| r.timings.decode_cpu_ms_per_step());
+    let record_wall_ms = median(&|r| r.timings.decode_record_wall_ms_per_step());
     let peak_rss = peak_rss_bytes();
     let model = args.required("--model").unwrap_or("");
     println!("adapter                {adapter}");
@@ -56,7 +57,8 @@ pub async fn bench(args: &Args) -> Result<(), Error> {
     println!("time to first token    {ttft_s:.3} s");
     println!("prefill                {prefill:.1} tok/s ({:.1}× decode)", prefill / decode);
     println!("decode                 {decode:.2} tok/s");
-    println!("CPU per decode step    {cpu_ms:.3} ms (recording + submit; GPU wait excluded)");
+    println!("fused matmuls          Q/K/V in {} and gate/up in {} of {} layers", fused.qkv, fused.gate_up, fused.of);
+    println!("CPU per decode step    {cpu_ms:.3} ms of thread CPU time recording + submitting ({record_wall_ms:.3} ms wall); GPU wait excluded");
     if let Some(rss) = peak_rss {
         println!("peak RSS               {:.0} MiB (on a CPU adapter this includes the \"GPU\" memory)", rss as f64 / (1 << 20) as f64);
     }
@@ -83,6 +85,7 @@ pub async fn bench(args: &Args) -> Result<(), Error> {
             "prefill_tok_s": prefill,
             "decode_tok_s": decode,
             "decode_cpu_ms_per_step": cpu_ms,
+            "decode_record_wall_ms_per_step": record_wall_ms,
             "peak_rss_bytes": peak_rss,
             "roofline": roofline,
         });

@@ -38,7 +38,7 @@ pub async fn load(args: &Args) -> Result<Loaded, webslm::Error> {
     let max_context = args.num("--context", 2048u32).map_err(webslm::Error::InvalidRequest)?;
     let ctx = GpuContext::new().await?;
     let start = std::time::Instant::now();
-    let model = load_file(&ctx, path.as_ref(), &ModelOptions { max_context }).await?;
+    let model = load_file(&ctx, path.as_ref(), &ModelOptions { max_context, ..Default::default() }).await?;
     let load_seconds = start.elapsed().as_secs_f64();
     Ok(Loaded { engine: Engine::new(ctx, model)?, load_seconds })
 }

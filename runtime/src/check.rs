@@ -4,7 +4,7 @@
 
 use crate::error::Result;
 use crate::gpu::{whole, GpuContext, GpuTensor, Recorder};
-use crate::kernels::{Activation, AttentionShape, Kernels, Rope, RopeStyle, Sampling};
+use crate::kernels::{Activation, AttentionShape, Kernels, Rope, RopeStyle, Sampling, YRows};
 use crate::quant::{dequantize, GgmlType};
 use crate::rng::SplitMix64;
 use crate::cpu;
@@ -145,12 +145,7 @@ pub async fn check_matmul(ctx: &GpuContext, k: &Kernels, ty: GgmlType, seed: u64
         let bytes = random_tensor_bytes(ty, n_in * n_out, &mut rng);
         let w = dequantize(ty, &bytes);
         let x = rng.vec(n_in * n_tok, -1.0, 1.0);
-        let base = rng.vec(n_out * n_tok, -1.0, 1.0); // y starts non-zero: tests accumulate
         let accumulate = n_tok % 2 == 1;
-        let mut want = cpu::matmul(&w, &x, n_in);
-        if accumulate {
-            want.iter_mut().zip(&base).for_each(|(w, b)| *w += b);
-        }
         let magnitude: Vec<f32> = (0..n_tok)
             .flat_map(|t| {
                 let (x, w) = (&x, &w);
@@ -158,9 +153,20 @@ pub async fn check_matmul(ctx: &GpuContext, k: &Kernels, ty: GgmlType, seed: u64
             })
             .collect();
         let tensor = upload_tensor(ctx, ty, &[n_in as u64, n_out as u64], &bytes);
+        // y rows wider than W's outputs, which start 3 floats in (gate and up written into the
+        // halves of one row); y starts non-zero (tests accumulate, and that the rest is kept).
+        let rows = YRows { stride: n_out as u32 + 7, row0: 3 };
+        let (stride, row0) = (rows.stride as usize, rows.row0 as usize);
+        let base = rng.vec(stride * n_tok, -1.0, 1.0);
+        let (mut want, mut scale) = (base.clone(), vec![0.0f32; base.len()]);
+        for (i, v) in cpu::matmul(&w, &x, n_in).into_iter().enumerate() {
+            let at = (i / n_out) * stride + row0 + i % n_out;
+            want[at] = v + if accumulate { base[at] } else { 0.0 };
+            scale[at] = magnitude[i] + base[at].abs();
+        }
         let (xb, yb) = (ctx.storage_buffer("x", &x), ctx.storage_buffer("y", &base));
-        let got = run(ctx, |e| k.matmul(e, &tensor, whole(&xb), whole(&yb), n_tok as u32, accumulate), &yb, want.len()).await?;
-        tally.add(&got, &want, |i| magnitude[i] + if accumulate { base[i].abs() } else { 0.0 });
+        let got = run(ctx, |e| k.matmul_into(e, &tensor, whole(&xb), whole(&yb), n_tok as u32, accumulate, rows), &yb, want.len()).await?;
+        tally.add(&got, &want, |i| scale[i]);
 
         // A row view (rows 5..n_out - 3), as Q/K/V slices of a fused weight are used, with x
         // in a plain storage buffer: the path for activations too long for a uniform window.
@@ -246,6 +252,39 @@ pub async fn check_rope(ctx: &GpuContext, k: &Kernels, seed: u64) -> Result<Kern
     Ok(tally.done("rope", 2e-6))
 }
 
+/// The fused decode RoPE + KV write against [`cpu::rope`] and plain copies; the caches' other
+/// positions must stay as they were.
+pub async fn check_rope_kv(ctx: &GpuContext, k: &Kernels, seed: u64) -> Result<KernelCheck> {
+    let mut rng = SplitMix64::new(seed);
+    let mut tally = Tally::new();
+    // (style, n_head, n_kv_head, head_dim, n_rot, pos): GQA, partial rotary, a long context.
+    let cases = [(RopeStyle::Adjacent, 9, 3, 64, 64, 0usize), (RopeStyle::Halves, 4, 4, 128, 128, 5), (RopeStyle::Halves, 6, 2, 64, 48, 9), (RopeStyle::Adjacent, 2, 1, 32, 24, 30_000)];
+    for (style, n_head, n_kv_head, head_dim, n_rot, pos) in cases {
+        let r = Rope { style, n_rot, freq_base: 10000.0, freq_scale: 1.0 };
+        let (q_dim, kv_dim) = (n_head * head_dim as usize, n_kv_head * head_dim as usize);
+        let qkv = rng.vec(q_dim + 2 * kv_dim, -2.0, 2.0);
+        let n_pos = pos + 2;
+        let (kc, vc) = (rng.vec(n_pos * kv_dim, -1.0, 1.0), rng.vec(n_pos * kv_dim, -1.0, 1.0));
+        let mut want_q = qkv[..q_dim].to_vec();
+        cpu::rope(&mut want_q, n_head, head_dim as usize, pos, &r);
+        let mut key = qkv[q_dim..q_dim + kv_dim].to_vec();
+        cpu::rope(&mut key, n_kv_head, head_dim as usize, pos, &r);
+        let (mut want_k, mut want_v) = (kc.clone(), vc.clone());
+        want_k[pos * kv_dim..(pos + 1) * kv_dim].copy_from_slice(&key);
+        want_v[pos * kv_dim..(pos + 1) * kv_dim].copy_from_slice(&qkv[q_dim + kv_dim..]);
+        let (qb, fb) = (ctx.storage_buffer("qkv", &qkv), ctx.storage_buffer("inv_freqs", &r.inv_freqs(None)));
+        let (kb, vb) = (ctx.storage_buffer("k_cache", &kc), ctx.storage_buffer("v_cache", &vc));
+        let record = |e: &mut Recorder<'_>| k.rope_kv(e, whole(&qb), whole(&fb), whole(&kb), whole(&vb), n_head as u32, n_kv_head as u32, head_dim, pos as u32, &r);
+        let got_q = run(ctx, record, &qb, q_dim).await?;
+        tally.add(&got_q, &want_q, |i| want_q[i].abs());
+        let got_k = ctx.read_f32(&kb, want_k.len()).await?;
+        tally.add(&got_k, &want_k, |i| want_k[i].abs());
+        let got_v = ctx.read_f32(&vb, want_v.len()).await?;
+        tally.add(&got_v, &want_v, |i| want_v[i].abs());
+    }
+    Ok(tally.done("rope + KV write (decode)", 2e-6))
+}
+
 pub async fn check_attention(ctx: &GpuContext, k: &Kernels, seed: u64) -> Result<KernelCheck> {
     let mut rng = SplitMix64::new(seed);
     let mut tally = Tally::new();
@@ -269,12 +308,15 @@ pub async fn check_attention(ctx: &GpuContext, k: &Kernels, seed: u64) -> Result
 pub async fn check_glu(ctx: &GpuContext, k: &Kernels, seed: u64) -> Result<KernelCheck> {
     let mut rng = SplitMix64::new(seed);
     let mut tally = Tally::new();
-    for act in [Activation::Silu, Activation::GeluTanh] {
-        let n = 70_000; // more than one row of workgroups
+    // One long token (more than one row of workgroups) and several short ones.
+    for (act, n_tok, n_ff) in [(Activation::Silu, 1, 70_000), (Activation::GeluTanh, 1, 70_000), (Activation::Silu, 5, 96), (Activation::GeluTanh, 3, 160)] {
+        let n = n_tok * n_ff;
         let (g, u) = (rng.vec(n, -12.0, 12.0), rng.vec(n, -2.0, 2.0));
         let want = cpu::glu(&g, &u, act);
-        let (gb, ub) = (ctx.storage_buffer("g", &g), ctx.storage_buffer("u", &u));
-        let got = run(ctx, |e| k.glu(e, whole(&gb), whole(&ub), n as u32, act), &gb, n).await?;
+        // [t][gate | up]
+        let gate_up: Vec<f32> = g.chunks(n_ff).zip(u.chunks(n_ff)).flat_map(|(g, u)| g.iter().chain(u).copied()).collect();
+        let (gub, ob) = (ctx.storage_buffer("gate_up", &gate_up), ctx.output_buffer("out", n as u64 * 4));
+        let got = run(ctx, |e| k.glu(e, whole(&gub), whole(&ob), n_tok as u32, n_ff as u32, act), &ob, n).await?;
         tally.add(&got, &want, |i| want[i].abs());
     }
     Ok(tally.done("glu (silu, gelu_tanh)", 1e-5))
@@ -356,6 +398,7 @@ pub async fn check_all(ctx: &GpuContext) -> Result<Vec<KernelCheck>> {
     let mut out = vec![
         check_rms_norm(ctx, k, 1).await?,
         check_rope(ctx, k, 2).await?,
+        check_rope_kv(ctx, k, 12).await?,
         check_attention(ctx, k, 3).await?,
         check_glu(ctx, k, 4).await?,
         check_add(ctx, k, 6).await?,

@@ -70,8 +70,10 @@ pub struct Timings {
     pub prefill_tokens: usize,
     pub decode_steps: usize,
     /// CPU time the decode steps spent recording and submitting GPU work (the wait for the GPU
-    /// and the readback excluded).
+    /// and the readback excluded): the thread's CPU time natively on Unix, else wall time.
     pub decode_cpu_ms: f64,
+    /// Wall time of the same recording and submitting.
+    pub decode_record_wall_ms: f64,
 }
 
 impl Timings {
@@ -83,6 +85,9 @@ impl Timings {
     }
     pub fn decode_cpu_ms_per_step(&self) -> f64 {
         self.decode_cpu_ms / self.decode_steps.max(1) as f64
+    }
+    pub fn decode_record_wall_ms_per_step(&self) -> f64 {
+        self.decode_record_wall_ms / self.decode_steps.max(1) as f64
     }
 }
 
@@ -212,6 +217,7 @@ async fn run(
         cached.push(next);
         timings.decode_steps += 1;
         timings.decode_cpu_ms += step.cpu_ms;
+        timings.decode_record_wall_ms += step.wall_ms;
         if let Some(logits) = &step.logits {
             positions.push(top_logits(logits, k));
         }

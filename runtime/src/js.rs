@@ -313,7 +313,7 @@ fn load_options(options: &JsValue) -> (ModelOptions, impl FnMut(&Progress)) {
             let _ = f.call1(&JsValue::NULL, &to_js(&event));
         }
     };
-    (ModelOptions { max_context }, report)
+    (ModelOptions { max_context, ..Default::default() }, report)
 }
 
 /// The per-token callback: forwards non-empty text to `on_delta`; stops when `signal` aborts.

@@ -119,7 +119,7 @@ fn reps_for(bytes: u64) -> u32 {
 async fn copy_rate(ctx: &GpuContext, k: &Kernels, bytes: u64) -> Result<f64> {
     let src = ctx.output_buffer("copy.src", bytes);
     let dst = ctx.output_buffer("copy.dst", bytes);
-    let record = |rec: &mut Recorder<'_>| k.copy(rec, &src, &dst, 0, bytes);
+    let record = |rec: &mut Recorder<'_>| k.copy(rec, src.as_entire_buffer_binding(), &dst, 0, bytes);
     time_dispatches(ctx, 1, &dst, record).await?; // warm-up
     let reps = reps_for(2 * bytes);
     let seconds = time_dispatches(ctx, reps, &dst, record).await?;

@@ -9,8 +9,12 @@ use webslm::tokenizer::ChatMessage;
 use webslm::{Engine, GpuContext};
 
 fn engine(path: &std::path::Path, max_context: u32) -> Engine {
+    engine_with(path, &ModelOptions { max_context, ..Default::default() })
+}
+
+fn engine_with(path: &std::path::Path, options: &ModelOptions) -> Engine {
     let ctx = pollster::block_on(GpuContext::new()).unwrap();
-    let model = pollster::block_on(load_file(&ctx, path, &ModelOptions { max_context })).unwrap();
+    let model = pollster::block_on(load_file(&ctx, path, options)).unwrap();
     Engine::new(ctx, model).unwrap()
 }
 
@@ -25,6 +29,8 @@ fn complete(e: &mut Engine, prompt: &[u32], options: &GenerateOptions) -> webslm
 #[test]
 fn smollm2_knows_the_capital_of_france() {
     let mut e = engine(&common::default_model(), 256);
+    let layers = e.model.fused_layers();
+    assert_eq!((layers.qkv, layers.gate_up, layers.of), (30, 30, 30), "SmolLM2's Q/K/V and gate/up run as one matmul each");
     let question = [ChatMessage::new("user", "What is the capital of France?")];
     let out = pollster::block_on(e.chat(&question, &GenerateOptions { max_tokens: 32, ..Default::default() }, |_| true)).unwrap();
     assert_eq!(out.text, "The capital of France is Paris.");
@@ -140,4 +146,29 @@ fn a_lost_device_fails_with_device_lost_and_a_new_load_works() {
     // Loading again (a new device) works.
     let mut fresh = stories();
     assert_eq!(complete(&mut fresh, &prompt, &options).tokens.len(), 24);
+}
+
+/// Q/K/V and gate/up as one matmul each (the uploader lays them back to back; phi3 stores them
+/// so) give the tokens and logits of running every weight on its own.
+#[test]
+fn fused_matmuls_give_what_separate_ones_give() {
+    for (name, fused) in [("stories260K.gguf", (5, 5)), ("synth-phi3.Q8_0.gguf", (2, 2)), ("synth-qwen2.Q4_K.gguf", (2, 2))] {
+        let path = common::fixtures().join("models").join(name);
+        let options = GenerateOptions { max_tokens: 12, logprobs: 3, echo: true, ignore_eos: true, ..Default::default() };
+        let run = |fuse_matmuls: bool| {
+            let mut e = engine_with(&path, &ModelOptions { max_context: 64, fuse_matmuls });
+            let layers = e.model.fused_layers();
+            (layers, complete(&mut e, &[1, 403, 407, 261], &options))
+        };
+        let ((on, a), (off, b)) = (run(true), run(false));
+        assert_eq!((on.qkv, on.gate_up), fused, "{name}: layers fused of {}", on.of);
+        assert_eq!((off.qkv, off.gate_up), (0, 0), "{name}");
+        assert_eq!(a.tokens, b.tokens, "{name}");
+        assert_eq!(a.positions.len(), b.positions.len());
+        for (pa, pb) in a.positions.iter().zip(&b.positions) {
+            for ((ia, la), (ib, lb)) in pa.iter().zip(pb) {
+                assert!(ia == ib && (la - lb).abs() <= 1e-4 * (1.0 + la.abs()), "{name}: {pa:?} vs {pb:?}");
+            }
+        }
+    }
 }

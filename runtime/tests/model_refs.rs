@@ -9,7 +9,7 @@ use webslm::GpuContext;
 
 fn check(ctx: &GpuContext, ref_name: &str, model_path: PathBuf) {
     let reference = common::reference(ref_name);
-    let model = pollster::block_on(load_file(ctx, &model_path, &ModelOptions { max_context: 512 }))
+    let model = pollster::block_on(load_file(ctx, &model_path, &ModelOptions { max_context: 512, ..Default::default() }))
         .unwrap_or_else(|e| panic!("{}: {e}", model_path.display()));
     let reports = pollster::block_on(check_model(ctx, &model, &reference, ref_name.starts_with("SmolLM2"))).unwrap();
     let mut failed = Vec::new();

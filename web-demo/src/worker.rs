@@ -42,7 +42,7 @@ async fn load(worker: &Worker, url: Option<String>, file: Option<web_sys::File>,
     let mut report = |p: &Progress| {
         send(&Event::Progress { phase: p.phase.as_str().into(), loaded: p.done, total: p.total, rate: p.bytes_per_s })
     };
-    let options = ModelOptions { max_context };
+    let options = ModelOptions { max_context, ..Default::default() };
     let (model, fallback_name) = match (url, file) {
         (Some(url), _) => {
             let request = LoadRequest { options, ..LoadRequest::new(&url) };

@@ -1,10 +1,9 @@
 //! Recording the dispatches of one submission. Runs of dispatches share one compute pass (a
 //! buffer copy ends it), and with a [`BindCache`] the bind groups and parameter buffers of a
-//! decode step are made once and reused by every later step: a step then costs the CPU a hash
-//! lookup per dispatch instead of two object creations.
+//! decode step are made once and reused by every later step: a step then costs the CPU a few
+//! pointer compares per dispatch instead of two object creations.
 
 use super::GpuContext;
-use std::collections::HashMap;
 
 /// Records compute dispatches and buffer copies into one command buffer.
 pub struct Recorder<'a> {
@@ -74,18 +73,18 @@ pub struct KernelRef<'k> {
     pub label: &'k str,
 }
 
-/// Bind groups kept between submissions, keyed by the pipeline, the bound buffer ranges and the
-/// how-many-th such dispatch of the submission it is (so two dispatches of one submission never
-/// share parameters). Parameters live in slots of one uniform buffer (the arena) mirrored on the
-/// CPU; the slots that changed in a submission (a position, say) are written with a single
-/// `queue.write_buffer` when it finishes, which takes effect after the previous submission ran
-/// and before this one runs. Past the arena's slots, entries get a buffer of their own.
+/// Bind groups kept between submissions of the same shape (decode steps), as a tape: the n-th
+/// dispatch of a submission reuses the n-th entry of the previous one when it binds the same
+/// pipeline and buffer ranges (a few pointer compares), else that entry is rebuilt. Parameters
+/// live in slots of one uniform buffer (the arena) mirrored on the CPU; the slots that changed
+/// in a submission (a position, say) are written with a single `queue.write_buffer` when it
+/// finishes, which takes effect after the previous submission ran and before this one runs.
+/// Past the arena's slots, entries get a buffer of their own.
 #[derive(Default)]
 pub struct BindCache {
-    bound: HashMap<BindKey, Bound>,
-    /// Occurrences of each key (with `nth` = 0) in the submission being recorded.
-    seen: HashMap<BindKey, u32>,
-    submission: u64,
+    tape: Vec<Bound>,
+    /// The next dispatch's place on the tape.
+    cursor: usize,
     arena: Option<Arena>,
 }
 
@@ -136,89 +135,89 @@ enum ParamsAt {
     Own(wgpu::Buffer),
 }
 
-#[derive(Clone, PartialEq, Eq, Hash)]
-struct BindKey {
+struct Bound {
     pipeline: wgpu::ComputePipeline,
     buffers: Vec<(wgpu::Buffer, u64, u64)>,
-    nth: u32,
-}
-
-struct Bound {
     params: ParamsAt,
     params_bytes: Vec<u8>,
     group: wgpu::BindGroup,
-    last_used: u64,
+}
+
+impl Bound {
+    fn binds(&self, kernel: &KernelRef<'_>, buffers: &[wgpu::BufferBinding<'_>]) -> bool {
+        &self.pipeline == kernel.pipeline
+            && self.buffers.len() == buffers.len()
+            && self.buffers.iter().zip(buffers).all(|((buffer, offset, size), b)| {
+                buffer == b.buffer && *offset == b.offset && *size == b.size.map_or(0, |s| s.get())
+            })
+    }
 }
 
 impl BindCache {
     /// Bind groups held (for tests and diagnostics).
     pub fn len(&self) -> usize {
-        self.bound.len()
+        self.tape.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.bound.is_empty()
+        self.tape.is_empty()
     }
 
     fn begin(&mut self) {
-        self.submission += 1;
-        self.seen.clear();
+        self.cursor = 0;
     }
 
     fn end(&mut self, ctx: &GpuContext) {
-        let now = self.submission;
-        let arena = &mut self.arena;
-        self.bound.retain(|_, b| {
-            let keep = b.last_used == now;
-            if let (false, ParamsAt::Slot(slot), Some(arena)) = (keep, &b.params, arena.as_mut()) {
-                arena.free.push(*slot);
+        for dropped in self.tape.drain(self.cursor..) {
+            if let (ParamsAt::Slot(slot), Some(arena)) = (dropped.params, self.arena.as_mut()) {
+                arena.free.push(slot);
             }
-            keep
-        });
+        }
         if let Some(arena) = &mut self.arena {
             arena.upload(ctx);
         }
     }
 
     fn get(&mut self, ctx: &GpuContext, kernel: &KernelRef<'_>, params: &[u8], buffers: &[wgpu::BufferBinding<'_>]) -> wgpu::BindGroup {
-        let buffers = buffers.iter().map(|b| (b.buffer.clone(), b.offset, b.size.map_or(0, |s| s.get()))).collect();
-        let mut key = BindKey { pipeline: kernel.pipeline.clone(), buffers, nth: 0 };
-        let seen = self.seen.entry(key.clone()).or_insert(0);
-        key.nth = *seen;
-        *seen += 1;
-        let now = self.submission;
-        match self.bound.get_mut(&key) {
-            Some(b) => {
-                if b.params_bytes != params {
-                    match &b.params {
-                        ParamsAt::Slot(slot) => self.arena.as_mut().expect("slots come from the arena").set(*slot, params),
-                        ParamsAt::Own(buffer) => ctx.queue.write_buffer(buffer, 0, params),
-                    }
-                    b.params_bytes = params.to_vec();
+        let at = self.cursor;
+        self.cursor += 1;
+        if let Some(b) = self.tape.get_mut(at).filter(|b| b.binds(kernel, buffers)) {
+            if b.params_bytes != params {
+                match &b.params {
+                    ParamsAt::Slot(slot) => self.arena.as_mut().expect("slots come from the arena").set(*slot, params),
+                    ParamsAt::Own(buffer) => ctx.queue.write_buffer(buffer, 0, params),
                 }
-                b.last_used = now;
-                b.group.clone()
+                b.params_bytes.clear();
+                b.params_bytes.extend_from_slice(params);
+            }
+            return b.group.clone();
+        }
+        let arena = self.arena.get_or_insert_with(|| Arena::new(ctx));
+        // The entry this one replaces gives its slot back first.
+        if let Some(ParamsAt::Slot(slot)) = self.tape.get(at).map(|b| &b.params) {
+            arena.free.push(*slot);
+        }
+        let buffers: Vec<_> = buffers.iter().map(|b| (b.buffer.clone(), b.offset, b.size.map_or(0, |s| s.get()))).collect();
+        let slot = if params.len() <= arena.slot_bytes { arena.free.pop() } else { None };
+        let (params_at, group) = match slot {
+            Some(slot) => {
+                arena.set(slot, params);
+                let at = (slot * arena.slot_bytes) as u64;
+                let binding = wgpu::BufferBinding { buffer: &arena.buffer, offset: at, size: wgpu::BufferSize::new(params.len() as u64) };
+                (ParamsAt::Slot(slot), make_bind_group(ctx, kernel, binding, buffers.iter().map(Bindable::Key)))
             }
             None => {
-                let arena = self.arena.get_or_insert_with(|| Arena::new(ctx));
-                let slot = arena.free.pop().filter(|_| params.len() <= arena.slot_bytes);
-                let (params_at, binding) = match slot {
-                    Some(slot) => {
-                        arena.set(slot, params);
-                        let at = (slot * arena.slot_bytes) as u64;
-                        let binding = wgpu::BufferBinding { buffer: &arena.buffer, offset: at, size: wgpu::BufferSize::new(params.len() as u64) };
-                        (ParamsAt::Slot(slot), make_bind_group(ctx, kernel, binding, key.buffers.iter().map(Bindable::Key)))
-                    }
-                    None => {
-                        let own = uniform(ctx, kernel.label, params);
-                        let group = make_bind_group(ctx, kernel, own.as_entire_buffer_binding(), key.buffers.iter().map(Bindable::Key));
-                        (ParamsAt::Own(own), group)
-                    }
-                };
-                self.bound.insert(key, Bound { params: params_at, params_bytes: params.to_vec(), group: binding.clone(), last_used: now });
-                binding
+                let own = uniform(ctx, kernel.label, params);
+                let group = make_bind_group(ctx, kernel, own.as_entire_buffer_binding(), buffers.iter().map(Bindable::Key));
+                (ParamsAt::Own(own), group)
             }
+        };
+        let bound = Bound { pipeline: kernel.pipeline.clone(), buffers, params: params_at, params_bytes: params.to_vec(), group: group.clone() };
+        match self.tape.get_mut(at) {
+            Some(old) => *old = bound,
+            None => self.tape.push(bound),
         }
+        group
     }
 }
 

@@ -36,11 +36,15 @@ struct RopeParams { n_tok: u32, n_heads: u32, head_dim: u32, n_rot: u32, pos0: u
 
 #[repr(C)]
 #[derive(Clone, Copy, Pod, Zeroable)]
+struct RopeKvParams { n_head: u32, n_kv_head: u32, head_dim: u32, n_rot: u32, pos: u32, mode: u32, _pad: [u32; 2] }
+
+#[repr(C)]
+#[derive(Clone, Copy, Pod, Zeroable)]
 struct AttentionParams { n_tok: u32, n_head: u32, n_kv_head: u32, head_dim: u32, pos0: u32, window: u32, scale: f32, _pad: u32 }
 
 #[repr(C)]
 #[derive(Clone, Copy, Pod, Zeroable)]
-struct GluParams { n: u32, act: u32, _pad: [u32; 2] }
+struct GluParams { n: u32, act: u32, n_ff: u32, _pad: u32 }
 
 #[repr(C)]
 #[derive(Clone, Copy, Pod, Zeroable)]
@@ -53,6 +57,15 @@ struct CopyParams { n_vec4: u32, dst_offset: u32, _pad: [u32; 2] }
 #[repr(C)]
 #[derive(Clone, Copy, Pod, Zeroable)]
 struct SampleParams { n: u32, offset: u32, top_k: u32, _pad: u32, temperature: f32, top_p: f32, u: f32, _pad1: f32 }
+
+/// Where a matmul's outputs go in each token's row of y.
+#[derive(Clone, Copy, Debug)]
+pub struct YRows {
+    /// y's row length (floats).
+    pub stride: u32,
+    /// The first output's place in the row.
+    pub row0: u32,
+}
 
 /// How the next token is drawn from the logits.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -143,6 +156,7 @@ struct Matmuls {
 pub struct Kernels {
     rms_norm: Kernel,
     rope: Kernel,
+    rope_kv: Kernel,
     attention: Kernel,
     glu: Kernel,
     add: Kernel,
@@ -176,7 +190,8 @@ impl Kernels {
         }
         Ok(Self {
             rms_norm: Kernel::new(d, "rms_norm", shader!("rms_norm")),
-            rope: Kernel::new(d, "rope", shader!("rope")),
+            rope: Kernel::new(d, "rope", &[shader!("rope/sin_cos"), shader!("rope/rope")].join("\n")),
+            rope_kv: Kernel::new(d, "rope_kv", &[shader!("rope/sin_cos"), shader!("rope/rope_kv")].join("\n")),
             attention: Kernel::new(d, "attention", shader!("attention")),
             glu: Kernel::new(d, "glu", shader!("glu")),
             add: Kernel::new(d, "add", shader!("add")),
@@ -204,6 +219,13 @@ impl Kernels {
     /// One dispatch per part of W (a tensor split over bindings writes its rows' slice of y),
     /// and where x is read through the uniform window, one per window of tokens.
     pub fn matmul(&self, rec: &mut Recorder<'_>, w: &GpuTensor, x: B, y: B, n_tok: u32, accumulate: bool) {
+        self.matmul_into(rec, w, x, y, n_tok, accumulate, YRows { stride: w.n_rows(), row0: 0 });
+    }
+
+    /// [`Self::matmul`] writing W's outputs at `y[t][rows.row0..]` of rows `rows.stride` long,
+    /// e.g. gate and up into the halves of one [gate | up] row.
+    #[allow(clippy::too_many_arguments)]
+    pub fn matmul_into(&self, rec: &mut Recorder<'_>, w: &GpuTensor, x: B, y: B, n_tok: u32, accumulate: bool, rows: YRows) {
         let m = &self.matmul[&w.ty];
         let n_in = w.row_len();
         let tile = if n_tok == 1 { 1 } else { MATMUL_TOK };
@@ -216,8 +238,8 @@ impl Kernels {
                 row_bytes: w.row_bytes(),
                 accumulate: accumulate as u32,
                 first_row: part.skip_rows,
-                y_stride: w.n_rows(),
-                y_row0: part.row0,
+                y_stride: rows.stride,
+                y_row0: rows.row0 + part.row0,
                 tok_base: 0,
                 _pad: [0; 3],
             };
@@ -266,6 +288,16 @@ impl Kernels {
         self.rope.dispatch(rec, &p, &[x, inv_freqs], grid_1d(n_pairs.div_ceil(64)));
     }
 
+    /// One token's [`Self::rope`] and KV-cache write in one dispatch: in `qkv` = [q | k | v]
+    /// (`n_head` and twice `n_kv_head` heads) q rotates in place, k rotates into `k_cache` at
+    /// position `pos` and v is copied into `v_cache` there.
+    #[allow(clippy::too_many_arguments)]
+    pub fn rope_kv(&self, rec: &mut Recorder<'_>, qkv: B, inv_freqs: B, k_cache: B, v_cache: B, n_head: u32, n_kv_head: u32, head_dim: u32, pos: u32, rope: &Rope) {
+        let p = RopeKvParams { n_head, n_kv_head, head_dim, n_rot: rope.n_rot, pos, mode: rope.style as u32, _pad: [0; 2] };
+        let n_pairs = (n_head + 2 * n_kv_head) * head_dim / 2;
+        self.rope_kv.dispatch(rec, &p, &[qkv, inv_freqs, k_cache, v_cache], grid_1d(n_pairs.div_ceil(64)));
+    }
+
     /// Causal attention of `n_tok` queries at `pos0..` over the cache's keys/values `0..pos0 + n_tok`.
     #[allow(clippy::too_many_arguments)]
     pub fn attention(&self, rec: &mut Recorder<'_>, q: B, k_cache: B, v_cache: B, out: B, n_tok: u32, pos0: u32, shape: &AttentionShape) {
@@ -283,8 +315,11 @@ impl Kernels {
     }
 
     /// `gate = act(gate) * up` over `n` values.
-    pub fn glu(&self, rec: &mut Recorder<'_>, gate: B, up: B, n: u32, act: Activation) {
-        self.glu.dispatch(rec, &GluParams { n, act: act as u32, _pad: [0; 2] }, &[gate, up], grid_1d(n.div_ceil(256)));
+    /// `out[t] = act(gate[t]) * up[t]` for `n_tok` tokens, from `gate_up` = [n_tok][gate | up]
+    /// (each half `n_ff` long) into `out` = [n_tok][n_ff].
+    pub fn glu(&self, rec: &mut Recorder<'_>, gate_up: B, out: B, n_tok: u32, n_ff: u32, act: Activation) {
+        let n = n_tok * n_ff;
+        self.glu.dispatch(rec, &GluParams { n, act: act as u32, n_ff, _pad: 0 }, &[gate_up, out], grid_1d(n.div_ceil(256)));
     }
 
     /// `y[i] += x[i % n_x]` over `n` values (residual add, or a bias added to every token).
@@ -312,14 +347,14 @@ impl Kernels {
     /// `dst[dst_offset..] = src[..n_bytes]`, both in bytes and multiples of 16 (else a
     /// buffer copy, which ends the compute pass): the bandwidth benchmark's reference kernel,
     /// and the KV-cache write.
-    pub fn copy(&self, rec: &mut Recorder<'_>, src: &wgpu::Buffer, dst: &wgpu::Buffer, dst_offset: u64, n_bytes: u64) {
+    pub fn copy(&self, rec: &mut Recorder<'_>, src: B, dst: &wgpu::Buffer, dst_offset: u64, n_bytes: u64) {
         if n_bytes % 16 != 0 || dst_offset % 16 != 0 || dst_offset / 16 > u32::MAX as u64 {
-            rec.copy_buffer(src, 0, dst, dst_offset, n_bytes);
+            rec.copy_buffer(src.buffer, src.offset, dst, dst_offset, n_bytes);
             return;
         }
         let n_vec4 = (n_bytes / 16) as u32;
         let p = CopyParams { n_vec4, dst_offset: (dst_offset / 16) as u32, _pad: [0; 2] };
-        self.copy.dispatch(rec, &p, &[src.as_entire_buffer_binding(), dst.as_entire_buffer_binding()], grid_1d(n_vec4.div_ceil(256)));
+        self.copy.dispatch(rec, &p, &[src, dst.as_entire_buffer_binding()], grid_1d(n_vec4.div_ceil(256)));
 }
 }
 

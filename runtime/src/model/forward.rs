@@ -13,17 +13,23 @@
 //!   logits = Wout · (rms_norm(x) · output_norm)       [Wout = token_embd when tied]
 //!
 //! Fused weights (phi3's attn_qkv, and ffn_up holding [gate; up]) are used through row views.
+//! Where Q, K and V (or gate and up) lie back to back, as the uploader lays them out, one matmul
+//! computes them all: for gate and up always (into one [gate | up] row per token), for Q, K and V
+//! in decode steps (one token: q, k and v are then adjacent ranges of one buffer, and RoPE
+//! rotates q and k in one dispatch). Fewer dispatches is what a decode step's CPU time is made of.
 
 use super::{ModelConfig, ModelOptions, Weights};
-use crate::clock::now_ms;
+use crate::clock::{now_ms, thread_cpu_ms};
 use crate::error::{Error, Result};
 use crate::gguf::GgufHeader;
 use crate::gpu::{whole, BindCache, GpuContext, GpuTensor, Recorder};
 use std::cell::RefCell;
-use crate::kernels::{AttentionShape, Kernels, Sampling};
+use crate::kernels::{AttentionShape, Kernels, Sampling, YRows};
 
 struct Layer {
     attn_norm: GpuTensor,
+    /// Q, K and V as one matrix of all their rows, when they lie back to back.
+    wqkv: Option<GpuTensor>,
     wq: GpuTensor,
     wk: GpuTensor,
     wv: GpuTensor,
@@ -34,6 +40,8 @@ struct Layer {
     wo: GpuTensor,
     post_attention_norm: Option<GpuTensor>,
     ffn_norm: GpuTensor,
+    /// Gate and up as one matrix ([gate; up]), when they lie back to back.
+    w_gate_up: Option<GpuTensor>,
     w_gate: GpuTensor,
     w_up: GpuTensor,
     w_down: GpuTensor,
@@ -66,6 +74,9 @@ pub struct Model {
     output_norm: GpuTensor,
     output: GpuTensor,
     layers: Vec<Layer>,
+    /// q, k and v of one token can be bound as ranges of one buffer (their byte sizes meet the
+    /// storage offset alignment).
+    qkv_ranges: bool,
     decode: RefCell<Option<Decode>>,
 }
 
@@ -81,9 +92,12 @@ struct Scratch {
     q_normed: wgpu::Buffer,
     k_normed: wgpu::Buffer,
     v: wgpu::Buffer,
+    /// [q | k | v] of one token (decode).
+    qkv: wgpu::Buffer,
     att: wgpu::Buffer,
-    gate: wgpu::Buffer,
-    up: wgpu::Buffer,
+    /// [n_tok][gate | up], and the gated unit's output [n_tok][n_ff].
+    gate_up: wgpu::Buffer,
+    ffn: wgpu::Buffer,
 }
 
 impl Model {
@@ -105,19 +119,24 @@ impl Model {
             let name = |part: &str| format!("blk.{i}.{part}");
             let w = |part: &str| weights.get(&name(part)).cloned();
             let opt = |part: &str| weights.has(&name(part)).then(|| w(part)).transpose();
-            let (wq, wk, wv) = match opt("attn_qkv.weight")? {
+            let (wqkv, wq, wk, wv) = match opt("attn_qkv.weight")? {
                 Some(qkv) => {
                     check_rows(&qkv, q_dim + 2 * kv_dim, &name("attn_qkv.weight"))?;
-                    (qkv.rows(0, q_dim), qkv.rows(q_dim, kv_dim), qkv.rows(q_dim + kv_dim, kv_dim))
+                    let (q, k, v) = (qkv.rows(0, q_dim), qkv.rows(q_dim, kv_dim), qkv.rows(q_dim + kv_dim, kv_dim));
+                    (Some(qkv), q, k, v)
                 }
-                None => (w("attn_q.weight")?, w("attn_k.weight")?, w("attn_v.weight")?),
+                None => {
+                    let fused = weights.fused(&[name("attn_q.weight"), name("attn_k.weight"), name("attn_v.weight")]);
+                    (fused, w("attn_q.weight")?, w("attn_k.weight")?, w("attn_v.weight")?)
+                }
             };
             let up = w("ffn_up.weight")?;
-            let (w_gate, w_up) = match opt("ffn_gate.weight")? {
-                Some(gate) => (gate, up),
+            let (w_gate_up, w_gate, w_up) = match opt("ffn_gate.weight")? {
+                Some(gate) => (weights.fused(&[name("ffn_gate.weight"), name("ffn_up.weight")]), gate, up),
                 None => {
                     check_rows(&up, 2 * n_ff, &name("ffn_up.weight"))?;
-                    (up.rows(0, n_ff), up.rows(n_ff, n_ff))
+                    let (gate, up_rows) = (up.rows(0, n_ff), up.rows(n_ff, n_ff));
+                    (Some(up), gate, up_rows)
                 }
             };
             let qkv_bias = match opt("attn_q.bias")? {
@@ -128,8 +147,10 @@ impl Model {
                 Some(qn) => Some([qn, w("attn_k_norm.weight")?]),
                 None => None,
             };
+            let fuse = |t: Option<GpuTensor>| t.filter(|_| options.fuse_matmuls);
             layers.push(Layer {
                 attn_norm: w("attn_norm.weight")?,
+                wqkv: fuse(wqkv),
                 wq,
                 wk,
                 wv,
@@ -138,6 +159,7 @@ impl Model {
                 wo: w("attn_output.weight")?,
                 post_attention_norm: opt("post_attention_norm.weight")?,
                 ffn_norm: w("ffn_norm.weight")?,
+                w_gate_up: fuse(w_gate_up),
                 w_gate,
                 w_up,
                 w_down: w("ffn_down.weight")?,
@@ -157,7 +179,10 @@ impl Model {
                 return Err(Error::UnsupportedModel(format!("rope_freqs.weight must hold {} positive factors", config.rope.n_rot / 2)));
             }
         }
+        let align = ctx.info.limits.min_storage_buffer_offset_alignment as u64;
+        let qkv_ranges = (q_dim as u64 * 4) % align == 0 && (kv_dim as u64 * 4) % align == 0;
         Ok(Self {
+            qkv_ranges,
             rope_freqs: ctx.storage_buffer("rope_freqs", &config.rope.inv_freqs(rope_factors.as_deref())),
             rope_freqs_local: ctx.storage_buffer("rope_freqs_local", &config.rope_local.inv_freqs(None)),
             n_ctx,
@@ -173,6 +198,15 @@ impl Model {
         })
     }
 
+    /// How many layers run Q/K/V, and gate/up, as one matmul.
+    pub fn fused_layers(&self) -> FusedLayers {
+        FusedLayers {
+            qkv: self.layers.iter().filter(|l| l.wqkv.is_some()).count(),
+            gate_up: self.layers.iter().filter(|l| l.w_gate_up.is_some()).count(),
+            of: self.layers.len(),
+        }
+    }
+
     fn scratch(&self, ctx: &GpuContext, n_tok: u32) -> Scratch {
         let c = &self.config;
         let buf = |label: &str, per_token: u32| ctx.output_buffer(label, n_tok as u64 * per_token as u64 * 4);
@@ -185,9 +219,10 @@ impl Model {
             q_normed: buf("q_normed", c.q_dim()),
             k_normed: buf("k_normed", c.kv_dim()),
             v: buf("v", c.kv_dim()),
+            qkv: ctx.output_buffer("qkv", (c.q_dim() + 2 * c.kv_dim()) as u64 * 4),
             att: buf("att", c.q_dim()),
-            gate: buf("gate", c.n_ff),
-            up: buf("up", c.n_ff),
+            gate_up: buf("gate_up", 2 * c.n_ff),
+            ffn: buf("ffn", c.n_ff),
         }
     }
 
@@ -230,28 +265,51 @@ impl Model {
         k.embed(rec, &self.token_embd, whole(&b.ids), whole(&s.x), n_tok, c.embedding_scale);
         for layer in &self.layers {
             k.rms_norm(rec, whole(&s.x), layer.attn_norm.binding(), whole(&s.h), n_tok, c.n_embd, c.rms_eps);
-            k.matmul(rec, &layer.wq, whole(&s.h), whole(&s.q), n_tok, false);
-            k.matmul(rec, &layer.wk, whole(&s.h), whole(&s.k), n_tok, false);
-            k.matmul(rec, &layer.wv, whole(&s.h), whole(&s.v), n_tok, false);
-            if let Some([bq, bk, bv]) = &layer.qkv_bias {
-                k.add(rec, whole(&s.q), bq.binding(), q_len, c.q_dim());
-                k.add(rec, whole(&s.k), bk.binding(), kv_len, c.kv_dim());
-                k.add(rec, whole(&s.v), bv.binding(), kv_len, c.kv_dim());
-            }
-            let (q, key) = match &layer.qk_norm {
-                Some([qn, kn]) => {
-                    k.rms_norm(rec, whole(&s.q), qn.binding(), whole(&s.q_normed), n_tok * c.n_head, c.head_dim, c.rms_eps);
-                    k.rms_norm(rec, whole(&s.k), kn.binding(), whole(&s.k_normed), n_tok * c.n_kv_head, c.head_dim, c.rms_eps);
-                    (&s.q_normed, &s.k_normed)
-                }
-                None => (&s.q, &s.k),
+            // One token's q, k, v are adjacent ranges of s.qkv; a prompt's are three buffers.
+            let adjacent = n_tok == 1 && self.qkv_ranges;
+            let (q_bytes, kv_bytes) = (c.q_dim() as u64 * 4, c.kv_dim() as u64 * 4);
+            let (q, key, v) = match adjacent {
+                true => (range(&s.qkv, 0, q_bytes), range(&s.qkv, q_bytes, kv_bytes), range(&s.qkv, q_bytes + kv_bytes, kv_bytes)),
+                false => (whole(&s.q), whole(&s.k), whole(&s.v)),
             };
+            match (&layer.wqkv, adjacent) {
+                (Some(wqkv), true) => k.matmul(rec, wqkv, whole(&s.h), whole(&s.qkv), 1, false),
+                _ => {
+                    k.matmul(rec, &layer.wq, whole(&s.h), q.clone(), n_tok, false);
+                    k.matmul(rec, &layer.wk, whole(&s.h), key.clone(), n_tok, false);
+                    k.matmul(rec, &layer.wv, whole(&s.h), v.clone(), n_tok, false);
+                }
+            }
+            if let Some([bq, bk, bv]) = &layer.qkv_bias {
+                k.add(rec, q.clone(), bq.binding(), q_len, c.q_dim());
+                k.add(rec, key.clone(), bk.binding(), kv_len, c.kv_dim());
+                k.add(rec, v.clone(), bv.binding(), kv_len, c.kv_dim());
+            }
             let (rope, freqs) = if layer.local { (&c.rope_local, &self.rope_freqs_local) } else { (&c.rope, &self.rope_freqs) };
-            k.rope(rec, whole(q), whole(freqs), n_tok, c.n_head, c.head_dim, pos0, rope);
-            k.rope(rec, whole(key), whole(freqs), n_tok, c.n_kv_head, c.head_dim, pos0, rope);
-            let at = pos0 as u64 * kv_row_bytes;
-            k.copy(rec, key, &layer.k_cache, at, n_tok as u64 * kv_row_bytes);
-            k.copy(rec, &s.v, &layer.v_cache, at, n_tok as u64 * kv_row_bytes);
+            let (k_cache, v_cache) = (whole(&layer.k_cache), whole(&layer.v_cache));
+            let q = match &layer.qk_norm {
+                // One token: rotate q and k and write k and v into the caches in one pass.
+                None if adjacent => {
+                    k.rope_kv(rec, whole(&s.qkv), whole(freqs), k_cache, v_cache, c.n_head, c.n_kv_head, c.head_dim, pos0, rope);
+                    q
+                }
+                qk_norm => {
+                    let (q, key) = match qk_norm {
+                        Some([qn, kn]) => {
+                            k.rms_norm(rec, q, qn.binding(), whole(&s.q_normed), n_tok * c.n_head, c.head_dim, c.rms_eps);
+                            k.rms_norm(rec, key, kn.binding(), whole(&s.k_normed), n_tok * c.n_kv_head, c.head_dim, c.rms_eps);
+                            (whole(&s.q_normed), whole(&s.k_normed))
+                        }
+                        None => (q, key),
+                    };
+                    k.rope(rec, q.clone(), whole(freqs), n_tok, c.n_head, c.head_dim, pos0, rope);
+                    k.rope(rec, key.clone(), whole(freqs), n_tok, c.n_kv_head, c.head_dim, pos0, rope);
+                    let at = pos0 as u64 * kv_row_bytes;
+                    k.copy(rec, key, &layer.k_cache, at, n_tok as u64 * kv_row_bytes);
+                    k.copy(rec, v, &layer.v_cache, at, n_tok as u64 * kv_row_bytes);
+                    q
+                }
+            };
             let shape = AttentionShape {
                 n_head: c.n_head,
                 n_kv_head: c.n_kv_head,
@@ -259,14 +317,20 @@ impl Model {
                 scale: c.attention_scale,
                 window: if layer.local { c.sliding_window } else { 0 },
             };
-            k.attention(rec, whole(q), whole(&layer.k_cache), whole(&layer.v_cache), whole(&s.att), n_tok, pos0, &shape);
+            k.attention(rec, q, whole(&layer.k_cache), whole(&layer.v_cache), whole(&s.att), n_tok, pos0, &shape);
             self.residual(rec, &layer.wo, &s.att, layer.post_attention_norm.as_ref(), s, n_tok);
 
             k.rms_norm(rec, whole(&s.x), layer.ffn_norm.binding(), whole(&s.h), n_tok, c.n_embd, c.rms_eps);
-            k.matmul(rec, &layer.w_gate, whole(&s.h), whole(&s.gate), n_tok, false);
-            k.matmul(rec, &layer.w_up, whole(&s.h), whole(&s.up), n_tok, false);
-            k.glu(rec, whole(&s.gate), whole(&s.up), n_tok * c.n_ff, c.activation);
-            self.residual(rec, &layer.w_down, &s.gate, layer.post_ffw_norm.as_ref(), s, n_tok);
+            match &layer.w_gate_up {
+                Some(w) => k.matmul(rec, w, whole(&s.h), whole(&s.gate_up), n_tok, false),
+                None => {
+                    let half = |row0| YRows { stride: 2 * c.n_ff, row0 };
+                    k.matmul_into(rec, &layer.w_gate, whole(&s.h), whole(&s.gate_up), n_tok, false, half(0));
+                    k.matmul_into(rec, &layer.w_up, whole(&s.h), whole(&s.gate_up), n_tok, false, half(c.n_ff));
+                }
+            }
+            k.glu(rec, whole(&s.gate_up), whole(&s.ffn), n_tok, c.n_ff, c.activation);
+            self.residual(rec, &layer.w_down, &s.ffn, layer.post_ffw_norm.as_ref(), s, n_tok);
         }
         k.rms_norm(rec, whole(&s.x), self.output_norm.binding(), whole(&s.h), n_tok, c.n_embd, c.rms_eps);
         let row = c.n_embd as u64 * 4;
@@ -318,7 +382,7 @@ impl Model {
         ctx.check_faults("a forward pass")?;
         let (n_tok, n_vocab) = (tokens.len() as u32, self.config.n_vocab);
         let rows = if which == Logits::All { n_tok } else { 1 };
-        let start = now_ms();
+        let (start, cpu_start) = (now_ms(), thread_cpu_ms());
         let mut decode = self.decode.borrow_mut();
         let mut fresh = None;
         let (b, mut rec) = if n_tok == 1 {
@@ -333,12 +397,21 @@ impl Model {
         rec.submit();
         let (next, logits) = (b.next.clone(), b.logits.clone());
         drop(decode);
-        let cpu_ms = now_ms() - start;
+        let (wall_ms, cpu_ms) = (now_ms() - start, thread_cpu_ms() - cpu_start);
         let bytes = ctx.read_bytes(&next, 4).await?;
         let next = u32::from_le_bytes(bytes[..4].try_into().expect("4 bytes"));
         let logits = if read_logits { Some(ctx.read_f32(&logits, rows as usize * n_vocab as usize).await?) } else { None };
-        Ok(Step { next, logits, cpu_ms })
+        Ok(Step { next, logits, cpu_ms, wall_ms })
     }
+}
+
+/// See [`Model::fused_layers`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FusedLayers {
+    pub qkv: usize,
+    pub gate_up: usize,
+    /// Layers in all.
+    pub of: usize,
 }
 
 /// The buffers one forward pass reads and writes besides the weights and the KV cache.
@@ -361,8 +434,16 @@ pub struct Step {
     pub next: u32,
     /// The logits rows, when asked for.
     pub logits: Option<Vec<f32>>,
-    /// CPU time spent recording and submitting the step.
+    /// CPU time this thread spent recording and submitting the step (wall time where the
+    /// platform has no thread clock).
     pub cpu_ms: f64,
+    /// Wall time of the same, which also counts the thread being preempted.
+    pub wall_ms: f64,
+}
+
+/// Bytes `offset..offset + size` of `buffer`.
+fn range(buffer: &wgpu::Buffer, offset: u64, size: u64) -> wgpu::BufferBinding<'_> {
+    wgpu::BufferBinding { buffer, offset, size: wgpu::BufferSize::new(size) }
 }
 
 /// A fused weight must hold exactly the rows its parts need.

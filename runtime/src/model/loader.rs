@@ -11,11 +11,14 @@ use crate::gpu::GpuContext;
 pub struct ModelOptions {
     /// Largest context (prompt + generated tokens) the KV cache holds; capped by the model's own.
     pub max_context: u32,
+    /// Run Q/K/V (decode) and gate/up as one matmul each where the weights lie back to back:
+    /// fewer dispatches, same results. Off runs every weight on its own (for comparison).
+    pub fuse_matmuls: bool,
 }
 
 impl Default for ModelOptions {
     fn default() -> Self {
-        Self { max_context: 4096 }
+        Self { max_context: 4096, fuse_matmuls: true }
     }
 }
 

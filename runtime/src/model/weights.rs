@@ -17,17 +17,31 @@ const HOST_TENSOR_MAX_BYTES: u64 = 64 << 10;
 /// Rows per split part are a multiple of this, so each part's outputs start 256-byte aligned.
 const SPLIT_ROW_MULTIPLE: u64 = 64;
 
+/// Weights of one layer that the forward pass can run as one matmul when they lie back to back
+/// (same type and row length): decode then makes one dispatch where it would make three or two.
+const FUSABLE: &[&[&str]] = &[&["attn_q.weight", "attn_k.weight", "attn_v.weight"], &["ffn_gate.weight", "ffn_up.weight"]];
+
 /// Where one block of a tensor's rows goes.
 struct Part {
     arena: usize,
+    /// Where its bytes are written.
     offset: u64,
-    /// Bytes bound (padded to 4).
-    size: u64,
+    /// The binding that holds it: at `bind_offset` (storage-offset aligned), `skip_rows` rows
+    /// before its first one; for the later members of a fused group that is the group's start.
+    bind_offset: u64,
+    skip_rows: u32,
     /// The block's bytes within the tensor: `byte0..byte0 + n_bytes`.
     byte0: u64,
     n_bytes: u64,
     row0: u32,
     n_rows: u32,
+}
+
+impl Part {
+    /// Bytes bound: through the block's end, padded to 4.
+    fn bind_size(&self) -> u64 {
+        self.offset + self.n_bytes.div_ceil(4) * 4 - self.bind_offset
+    }
 }
 
 pub struct Uploader {
@@ -43,28 +57,89 @@ pub struct Uploader {
     host: HashMap<usize, Vec<u8>>,
 }
 
+/// The arenas being filled: the size of each so far.
+struct Placer {
+    sizes: Vec<u64>,
+    cap: u64,
+    align: u64,
+}
+
+impl Placer {
+    /// Room for `size` bytes at an aligned offset, in the last arena or a new one.
+    fn place(&mut self, size: u64) -> (usize, u64) {
+        let last = self.sizes.len() - 1;
+        let offset = self.sizes[last].div_ceil(self.align) * self.align;
+        let (arena, offset) = if offset + size <= self.cap { (last, offset) } else { self.sizes.push(0); (last + 1, 0) };
+        self.sizes[arena] = offset + size;
+        (arena, offset)
+    }
+}
+
+/// Groups of [`FUSABLE`] tensors in `header` that can lie back to back (tensor indices).
+fn fusable_groups(header: &GgufHeader, cap: u64) -> Vec<Vec<usize>> {
+    let index: HashMap<&str, usize> = header.tensors.iter().enumerate().map(|(i, t)| (t.name.as_str(), i)).collect();
+    let mut groups = Vec::new();
+    for t in &header.tensors {
+        let Some(layer) = t.name.strip_prefix("blk.").and_then(|r| r.split_once('.')).map(|(l, _)| l) else { continue };
+        for names in FUSABLE {
+            if t.name != format!("blk.{layer}.{}", names[0]) {
+                continue;
+            }
+            let members: Option<Vec<usize>> = names.iter().map(|n| index.get(format!("blk.{layer}.{n}").as_str()).copied()).collect();
+            let Some(members) = members else { continue };
+            let ts: Vec<_> = members.iter().map(|&i| &header.tensors[i]).collect();
+            let alike = ts.iter().all(|m| m.ty == t.ty && m.dims.len() == 2 && m.dims[0] == t.dims[0] && m.n_bytes % 4 == 0);
+            if alike && ts.iter().map(|m| m.n_bytes).sum::<u64>() <= cap {
+                groups.push(members);
+            }
+        }
+    }
+    groups
+}
+
 impl Uploader {
     /// Plans arenas for every tensor in `header` and creates them.
     pub fn new(ctx: &GpuContext, header: &GgufHeader) -> Result<Self> {
         let limits = &ctx.info.limits;
-        let arena_cap = limits.max_storage_buffer_binding_size.min(limits.max_buffer_size) & !255;
+        let cap = limits.max_storage_buffer_binding_size.min(limits.max_buffer_size) & !255;
         let align = limits.min_storage_buffer_offset_alignment.max(4) as u64;
-        let mut sizes: Vec<u64> = vec![0];
+        let mut placer = Placer { sizes: vec![0], cap, align };
         let mut parts = Vec::new();
-        let mut tensor_parts = Vec::with_capacity(header.tensors.len());
-        for t in &header.tensors {
+        let mut tensor_parts = vec![0..0; header.tensors.len()];
+        let groups = fusable_groups(header, cap);
+        let group_of: HashMap<usize, usize> = groups.iter().enumerate().flat_map(|(g, m)| m.iter().map(move |&i| (i, g))).collect();
+        let mut placed = vec![false; header.tensors.len()];
+        for (i, t) in header.tensors.iter().enumerate() {
+            if placed[i] {
+                continue;
+            }
+            if let Some(&g) = group_of.get(&i) {
+                // The group's tensors back to back, bound from the first one's start.
+                let members = &groups[g];
+                let (arena, start) = placer.place(members.iter().map(|&m| header.tensors[m].n_bytes).sum());
+                let (mut at, mut skip_rows) = (start, 0);
+                for &m in members {
+                    let (n_bytes, n_rows) = (header.tensors[m].n_bytes, header.tensors[m].n_rows() as u32);
+                    tensor_parts[m] = parts.len()..parts.len() + 1;
+                    parts.push(Part { arena, offset: at, bind_offset: start, skip_rows, byte0: 0, n_bytes, row0: 0, n_rows });
+                    placed[m] = true;
+                    at += n_bytes;
+                    skip_rows += n_rows;
+                }
+                continue;
+            }
             let n_rows = t.n_rows().max(1);
             let row_bytes = t.n_bytes / n_rows;
-            let rows_per_part = if t.n_bytes.div_ceil(4) * 4 <= arena_cap {
+            let rows_per_part = if t.n_bytes.div_ceil(4) * 4 <= cap {
                 n_rows
             } else {
-                let rows = arena_cap / row_bytes / SPLIT_ROW_MULTIPLE * SPLIT_ROW_MULTIPLE;
+                let rows = cap / row_bytes / SPLIT_ROW_MULTIPLE * SPLIT_ROW_MULTIPLE;
                 if rows == 0 || t.dims.len() < 2 {
                     return Err(Error::TooBigForGpu(format!(
                         "tensor {:?} ({} KiB) cannot be split into blocks of {SPLIT_ROW_MULTIPLE} rows within this GPU's {} KiB storage binding limit",
                         t.name,
                         t.n_bytes >> 10,
-                        arena_cap >> 10
+                        cap >> 10
                     )));
                 }
                 rows
@@ -74,17 +149,15 @@ impl Uploader {
             while row0 < n_rows {
                 let rows = rows_per_part.min(n_rows - row0);
                 let n_bytes = rows * row_bytes;
-                let size = n_bytes.div_ceil(4) * 4;
-                let last = sizes.len() - 1;
-                let offset = sizes[last].div_ceil(align) * align;
-                let (arena, offset) = if offset + size <= arena_cap { (last, offset) } else { sizes.push(0); (last + 1, 0) };
-                sizes[arena] = offset + size;
-                parts.push(Part { arena, offset, size, byte0: row0 * row_bytes, n_bytes, row0: row0 as u32, n_rows: rows as u32 });
+                let (arena, offset) = placer.place(n_bytes.div_ceil(4) * 4);
+                parts.push(Part { arena, offset, bind_offset: offset, skip_rows: 0, byte0: row0 * row_bytes, n_bytes, row0: row0 as u32, n_rows: rows as u32 });
                 row0 += rows;
             }
-            tensor_parts.push(first..parts.len());
+            tensor_parts[i] = first..parts.len();
+            placed[i] = true;
         }
-        let arenas = sizes
+        let arenas = placer
+            .sizes
             .iter()
             .enumerate()
             .map(|(i, &size)| {
@@ -166,9 +239,9 @@ impl Uploader {
                     .iter()
                     .map(|p| TensorPart {
                         buffer: self.arenas[p.arena].clone(),
-                        offset: p.offset,
-                        size: p.size,
-                        skip_rows: 0,
+                        offset: p.bind_offset,
+                        size: p.bind_size(),
+                        skip_rows: p.skip_rows,
                         row0: p.row0,
                         n_rows: p.n_rows,
                     })
@@ -177,7 +250,7 @@ impl Uploader {
             })
             .collect();
         let host = self.host.into_iter().map(|(i, bytes)| (header.tensors[i].name.clone(), bytes)).collect();
-        Weights { tensors, host, total_bytes: self.parts.iter().map(|p| p.size).sum() }
+        Weights { tensors, host, total_bytes: self.parts.iter().map(|p| p.n_bytes.div_ceil(4) * 4).sum() }
     }
 }
 
@@ -216,5 +289,24 @@ impl Weights {
     }
     pub fn has(&self, name: &str) -> bool {
         self.tensors.contains_key(name)
+    }
+
+    /// The tensors `names` as one tensor of all their rows, when the uploader laid them back to
+    /// back in one binding (see [`FUSABLE`]); `None` when any is missing or they lie apart.
+    pub fn fused(&self, names: &[String]) -> Option<GpuTensor> {
+        let ts: Vec<&GpuTensor> = names.iter().map(|n| self.tensors.get(n)).collect::<Option<_>>()?;
+        let lead = ts.first()?.parts.first()?;
+        let mut n_rows = 0;
+        for t in &ts {
+            let [p] = t.parts.as_slice() else { return None };
+            let alike = t.ty == ts[0].ty && t.dims.len() == 2 && t.dims[0] == ts[0].dims[0];
+            if !alike || p.buffer != lead.buffer || p.offset != lead.offset || p.skip_rows != n_rows {
+                return None;
+            }
+            n_rows += p.n_rows;
+        }
+        let size = ts.last()?.parts[0].size;
+        let part = TensorPart { buffer: lead.buffer.clone(), offset: lead.offset, size, skip_rows: 0, row0: 0, n_rows };
+        Some(GpuTensor { ty: ts[0].ty, dims: vec![ts[0].dims[0], n_rows as u64], parts: vec![part] })
     }
 }

@@ -48,7 +48,7 @@ fn memory_mib() -> f64 {
 /// Loads `path` through the cache; returns the model (or error) and the phases it reported.
 async fn load_model(ctx: &GpuContext, path: &str, sha256: &[&str]) -> (Result<Model, Error>, Vec<Phase>) {
     let mut request = LoadRequest::new(&format!("{}{path}", assets()));
-    request.options = ModelOptions { max_context: 64 };
+    request.options = ModelOptions { max_context: 64, ..Default::default() };
     request.sha256 = sha256.iter().map(|s| s.to_string()).collect();
     let phases = Rc::new(RefCell::new(Vec::new()));
     let seen = phases.clone();

@@ -33,7 +33,7 @@ fn abort_at(phase: Phase) -> (JsValue, impl FnMut(&Progress)) {
 async fn stories() -> Engine {
     let url = stories_url();
     let ctx = GpuContext::new().await.unwrap();
-    let request = LoadRequest { cache: false, options: ModelOptions { max_context: 128 }, ..LoadRequest::new(&url) };
+    let request = LoadRequest { cache: false, options: ModelOptions { max_context: 128, ..Default::default() }, ..LoadRequest::new(&url) };
     let model = load_model(&ctx, &request, &mut |_| {}).await.unwrap();
     Engine::new(ctx, model).unwrap()
 }
@@ -70,7 +70,7 @@ async fn an_abort_in_any_phase_stops_cleanly_and_the_next_call_works() {
     let id = "faults-test-stories";
     let cache = ModelCache::open().await.unwrap();
     cache.delete(id).await.unwrap();
-    let request = |signal: JsValue| LoadRequest { id: id.into(), signal, options: ModelOptions { max_context: 128 }, ..LoadRequest::new(&stories_url()) };
+    let request = |signal: JsValue| LoadRequest { id: id.into(), signal, options: ModelOptions { max_context: 128, ..Default::default() }, ..LoadRequest::new(&stories_url()) };
 
     // Download: aborted at its first chunk; the next load completes (resuming the cached part).
     let (signal, mut progress) = abort_at(Phase::Download);
@@ -89,7 +89,7 @@ async fn an_abort_in_any_phase_stops_cleanly_and_the_next_call_works() {
     let response: web_sys::Response = JsFuture::from(web_sys::window().unwrap().fetch_with_str(&stories_url())).await.unwrap().dyn_into().unwrap();
     let bytes = js_sys::Uint8Array::new(&JsFuture::from(response.array_buffer().unwrap()).await.unwrap());
     let blob = web_sys::Blob::new_with_u8_array_sequence(&js_sys::Array::of1(&bytes)).unwrap();
-    let options = ModelOptions { max_context: 128 };
+    let options = ModelOptions { max_context: 128, ..Default::default() };
     let (signal, mut progress) = abort_at(Phase::Upload);
     let err = load_blob(&ctx, &blob, &options, &signal, &mut progress).await.err().expect("aborted upload");
     assert_eq!(err.kind(), "AbortError", "{err}");

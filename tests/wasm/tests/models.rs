@@ -20,7 +20,7 @@ fn assets() -> &'static str {
 async fn load(ctx: &GpuContext, model_path: &str) -> Model {
     let url = format!("{}{model_path}", assets());
     let start = js_sys::Date::now();
-    let request = LoadRequest { cache: false, options: ModelOptions { max_context: 512 }, ..LoadRequest::new(&url) };
+    let request = LoadRequest { cache: false, options: ModelOptions { max_context: 512, ..Default::default() }, ..LoadRequest::new(&url) };
     let model = load_model(ctx, &request, &mut |_| {}).await.unwrap_or_else(|e| panic!("{url}: {e}"));
     console_log!("loaded {model_path} in {:.1} s", (js_sys::Date::now() - start) / 1000.0);
     model
