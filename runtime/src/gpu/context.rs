@@ -117,12 +117,17 @@ impl GpuContext {
     /// `DeviceLost` once the device has gone away, `OutOfGpuMemory` (with `needs`, what the
     /// caller was allocating) after an allocation failed; Ok otherwise.
     pub fn check_faults(&self, needs: &str) -> Result<()> {
+        self.check_faults_with(|| needs.to_string())
+    }
+
+    /// [`Self::check_faults`] with `needs` made only when there is a fault to report.
+    pub fn check_faults_with(&self, needs: impl FnOnce() -> String) -> Result<()> {
         let f = self.faults.lock().map_err(|_| Error::Gpu("the fault record is poisoned".into()))?;
         if let Some(reason) = &f.lost {
             return Err(Error::DeviceLost(reason.clone()));
         }
         if let Some(message) = &f.out_of_memory {
-            return Err(Error::OutOfGpuMemory(format!("{needs}; the GPU could not allocate it ({message})")));
+            return Err(Error::OutOfGpuMemory(format!("{}; the GPU could not allocate it ({message})", needs())));
         }
         Ok(())
     }

@@ -2,6 +2,7 @@
 //! one after another. Each header is checked (architecture, tensor types, GPU limits) before any of
 //! its weights is uploaded; then tensors go to the GPU chunk by chunk.
 
+use super::weights::gpu_needs;
 use super::{Arch, Model, ModelConfig, Uploader, Weights};
 use crate::error::{Error, Result};
 use crate::gguf::{Event, GgufError, GgufHeader, GgufReader, SplitInfo};
@@ -48,6 +49,11 @@ impl<'a> ModelLoader<'a> {
 
     /// Feeds the next chunk of the current file.
     pub fn feed(&mut self, chunk: &[u8]) -> Result<()> {
+        // A fault (lost device, failed allocation) ends the load here: the rest of the download
+        // would only go into buffers that do not exist.
+        if let Some(uploader) = &self.uploader {
+            self.ctx.check_faults_with(|| gpu_needs(uploader.gpu_bytes()))?;
+        }
         let (ctx, shard, n_shards) = (self.ctx, self.shard, &mut self.n_shards);
         let uploader = &mut self.uploader;
         self.reader.feed::<Error>(chunk, &mut |event| {
@@ -98,8 +104,7 @@ impl<'a> ModelLoader<'a> {
     pub async fn finish_on_gpu(self, options: &ModelOptions) -> Result<Model> {
         let ctx = self.ctx;
         let model = self.finish(options)?;
-        let needs = format!("the model needs {:.0} MiB of GPU buffers for its weights", model.weight_bytes as f64 / (1 << 20) as f64);
-        ctx.settle(&needs).await?;
+        ctx.settle(&gpu_needs(model.weight_bytes)).await?;
         Ok(model)
     }
 

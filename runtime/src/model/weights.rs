@@ -97,6 +97,11 @@ fn fusable_groups(header: &GgufHeader, cap: u64) -> Vec<Vec<usize>> {
     groups
 }
 
+/// What the weights ask of the GPU, for the error that says it could not give it.
+pub fn gpu_needs(weight_bytes: u64) -> String {
+    format!("the model needs {:.0} MiB of GPU buffers for its weights", weight_bytes as f64 / (1 << 20) as f64)
+}
+
 impl Uploader {
     /// Plans arenas for every tensor in `header` and creates them.
     pub fn new(ctx: &GpuContext, header: &GgufHeader) -> Result<Self> {
@@ -168,7 +173,10 @@ impl Uploader {
                     mapped_at_creation: false,
                 })
             })
-            .collect();
+            .collect::<Vec<wgpu::Buffer>>();
+        // Natively a failed allocation is reported at once: stop before streaming into it. (In
+        // the browser it arrives later; `ModelLoader::feed` and the final settle catch it.)
+        ctx.check_faults_with(|| gpu_needs(arenas.iter().map(|a| a.size()).sum()))?;
         let host = header
             .tensors
             .iter()
@@ -177,6 +185,11 @@ impl Uploader {
             .map(|(i, t)| (i, Vec::with_capacity(t.n_bytes as usize)))
             .collect();
         Ok(Self { arenas, parts, tensor_parts, carry: Vec::new(), carry_part: usize::MAX, carry_at: 0, host })
+    }
+
+    /// Bytes of GPU buffers this uploader made.
+    pub fn gpu_bytes(&self) -> u64 {
+        self.arenas.iter().map(|a| a.size()).sum()
     }
 
     /// Writes bytes `[offset, offset + bytes.len())` of tensor `index` (arriving in order).
