@@ -15,19 +15,21 @@ fuzz_target!(|input: &[u8]| {
 
     let mut reader = GgufReader::new(file_size);
     let mut data_bytes = 0usize;
+    let mut sink = |event: Event<'_>| -> Result<(), GgufError> {
+        if let Event::TensorData { bytes, .. } = event {
+            data_bytes += bytes.len();
+        }
+        Ok(())
+    };
     let mut fed = Ok(());
     for piece in bytes.chunks(chunk) {
-        fed = reader.feed(piece, &mut |event: Event<'_>| -> Result<(), GgufError> {
-            if let Event::TensorData { bytes, .. } = event {
-                data_bytes += bytes.len();
-            }
-            Ok(())
-        });
+        fed = reader.feed(piece, &mut sink);
         if fed.is_err() {
             break;
         }
     }
-    let chunked = fed.and_then(|()| reader.finish().map(|h| (h.tensors.len(), data_bytes)));
+    let chunked = fed.and_then(|()| reader.finish(&mut sink).map(|h| h.tensors.len()));
+    let chunked = chunked.map(|n| (n, data_bytes));
     match (&whole, &chunked) {
         (Ok(a), Ok(b)) => assert_eq!(a, b, "whole and chunked parses differ"),
         (Err(_), Err(_)) => {}

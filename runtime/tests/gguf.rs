@@ -47,21 +47,20 @@ fn chunked_feeding_matches_whole_file() {
         let mut got: Vec<Vec<u8>> = vec![Vec::new(); header.tensors.len()];
         let mut headers = 0;
         let mut reader = GgufReader::new(None);
+        let mut sink = |e: Event<'_>| -> Result<(), GgufError> {
+            match e {
+                Event::Header(_) => headers += 1,
+                Event::TensorData { tensor, offset, bytes } => {
+                    assert_eq!(offset as usize, got[tensor].len(), "in order");
+                    got[tensor].extend_from_slice(bytes);
+                }
+            }
+            Ok(())
+        };
         for chunk in bytes.chunks(chunk_size) {
-            reader
-                .feed::<GgufError>(chunk, &mut |e| {
-                    match e {
-                        Event::Header(_) => headers += 1,
-                        Event::TensorData { tensor, offset, bytes } => {
-                            assert_eq!(offset as usize, got[tensor].len(), "in order");
-                            got[tensor].extend_from_slice(bytes);
-                        }
-                    }
-                    Ok(())
-                })
-                .unwrap();
+            reader.feed(chunk, &mut sink).unwrap();
         }
-        reader.finish().unwrap();
+        reader.finish(&mut sink).unwrap();
         assert_eq!(headers, 1);
         for (g, w) in got.iter().zip(&whole) {
             assert_eq!(g.as_slice(), *w, "chunk size {chunk_size}");
@@ -81,6 +80,40 @@ fn truncation_anywhere_is_an_error() {
     for cut in cuts {
         let err = parse_all(&bytes[..cut]).err().unwrap_or_else(|| panic!("cut at {cut} parsed"));
         assert!(matches!(err, GgufError::Truncated(_) | GgufError::PastEnd { .. }), "cut at {cut}: {err}");
+    }
+}
+
+/// Without a file size the reader re-parses a growing header only when the buffer has doubled;
+/// a header (and data) completing after its last retry point is parsed by `finish`.
+#[test]
+fn finish_parses_a_header_still_waiting_for_its_retry() {
+    let n_kv = 200;
+    let mut w = Writer::new(3, 1, n_kv);
+    for i in 0..n_kv {
+        w.str(&format!("key.{i}")).u32(4).u32(i as u32);
+    }
+    let bytes = w.tensor("t", &[8], 0, 0).finish(32);
+    for chunk_size in [1, 5, 64] {
+        let mut reader = GgufReader::new(None);
+        let mut data = 0;
+        let mut sink = |e: Event<'_>| -> Result<(), GgufError> {
+            if let Event::TensorData { bytes, .. } = e {
+                data += bytes.len();
+            }
+            Ok(())
+        };
+        for chunk in bytes.chunks(chunk_size) {
+            reader.feed(chunk, &mut sink).unwrap();
+        }
+        let header = reader.finish(&mut sink).unwrap();
+        assert_eq!((header.metadata.keys().count(), header.tensors.len()), (n_kv as usize, 1));
+        assert_eq!(data, 32, "chunk size {chunk_size}");
+    }
+    // Cut anywhere, the same file is still an error at `finish`.
+    for cut in [10, bytes.len() / 2, bytes.len() - 1] {
+        let mut reader = GgufReader::new(None);
+        reader.feed::<GgufError>(&bytes[..cut], &mut |_| Ok(())).unwrap();
+        assert!(reader.finish::<GgufError>(&mut |_| Ok(())).is_err(), "cut at {cut}");
     }
 }
 

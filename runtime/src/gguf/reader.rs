@@ -56,13 +56,13 @@ impl GgufReader {
                 if n as u64 > limits::MAX_HEADER_BYTES {
                     return Err(GgufError::TooLarge { what: "the header".into(), value: n as u64, limit: limits::MAX_HEADER_BYTES }.into());
                 }
-                // With the file size known, retry once that much is here and the buffer has
-                // doubled (a few parses in all, however small the chunks; never past the end).
-                // Without it, retry as soon as either holds: a parse may be the last chance.
-                let doubled = self.pending.len() * 2;
+                // Retry once that much is here and the buffer has doubled: a few parses in all,
+                // however small the chunks. With the file size known, never wait past its end;
+                // without it, `finish` makes the last parse.
+                let need = n.max(self.pending.len() * 2);
                 self.need = match self.file_size {
-                    Some(size) => n.max(doubled).min(usize::try_from(size).unwrap_or(usize::MAX)),
-                    None => n.min(doubled),
+                    Some(size) => need.min(usize::try_from(size).unwrap_or(usize::MAX)),
+                    None => need,
                 };
                 Ok(())
             }
@@ -101,8 +101,13 @@ impl GgufReader {
         Ok(())
     }
 
-    /// Call after the last chunk: errors if the header or any tensor is incomplete.
-    pub fn finish(&self) -> Result<&GgufHeader, GgufError> {
+    /// Call after the last chunk: parses a header still waiting for its next retry (its events
+    /// go to `sink`), then errors if the header or any tensor is incomplete.
+    pub fn finish<E: From<GgufError>>(&mut self, sink: &mut dyn FnMut(Event<'_>) -> Result<(), E>) -> Result<&GgufHeader, E> {
+        if self.header.is_none() && !self.pending.is_empty() {
+            self.need = 0;
+            self.feed(&[], sink)?;
+        }
         let header = self.header.as_ref().ok_or_else(|| {
             GgufError::Truncated(format!("the header is incomplete after {} bytes", self.pending.len()))
         })?;
@@ -113,7 +118,8 @@ impl GgufReader {
                 t.name,
                 header.data_start + t.offset + t.n_bytes,
                 self.pos
-            )));
+            ))
+            .into());
         }
         Ok(header)
     }
@@ -123,7 +129,7 @@ impl GgufReader {
 pub fn parse_all(bytes: &[u8]) -> Result<(GgufHeader, Vec<&[u8]>), GgufError> {
     let mut reader = GgufReader::new(Some(bytes.len() as u64));
     reader.feed::<GgufError>(bytes, &mut |_| Ok(()))?;
-    let header = reader.finish()?.clone();
+    let header = reader.finish::<GgufError>(&mut |_| Ok(()))?.clone();
     let data: Vec<&[u8]> = header
         .tensors
         .iter()

@@ -54,9 +54,15 @@ impl<'a> ModelLoader<'a> {
         if let Some(uploader) = &self.uploader {
             self.ctx.check_faults_with(|| gpu_needs(uploader.gpu_bytes()))?;
         }
+        self.pass(Some(chunk))
+    }
+
+    /// Runs the reader over `chunk`, or over the end of the file (`None`), handing its events on:
+    /// the header creates the uploader, tensor bytes go to the GPU.
+    fn pass(&mut self, chunk: Option<&[u8]>) -> Result<()> {
         let (ctx, shard, n_shards) = (self.ctx, self.shard, &mut self.n_shards);
         let uploader = &mut self.uploader;
-        self.reader.feed::<Error>(chunk, &mut |event| {
+        let mut sink = |event: Event<'_>| -> Result<()> {
             match event {
                 Event::Header(header) => {
                     check_shard_header(header, shard, n_shards)?;
@@ -67,7 +73,11 @@ impl<'a> ModelLoader<'a> {
                 }
             }
             Ok(())
-        })
+        };
+        match chunk {
+            Some(chunk) => self.reader.feed::<Error>(chunk, &mut sink),
+            None => self.reader.finish::<Error>(&mut sink).map(|_| ()),
+        }
     }
 
     /// Ends the current file; the next bytes fed are the next shard's. `file_size` as in [`Self::new`].
@@ -83,7 +93,8 @@ impl<'a> ModelLoader<'a> {
 
     /// Moves the finished shard's tensors into the model.
     fn end_shard(&mut self) -> Result<()> {
-        let header = self.reader.finish()?;
+        self.pass(None)?;
+        let header = self.reader.header().expect("a finished reader has a header");
         let uploader = self.uploader.take().expect("a finished reader has a header");
         self.weights.extend(uploader.finish(header));
         match &mut self.model {
