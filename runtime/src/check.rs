@@ -138,8 +138,9 @@ pub async fn check_matmul(ctx: &GpuContext, k: &Kernels, ty: GgmlType, seed: u64
     // Plain float rows need not be multiples of 32; K-quant rows are whole 256-value super-blocks.
     let shapes: &[(usize, usize, usize)] = match ty.block_size() {
         1 => &[(64, 40, 1), (172, 64, 3), (576, 77, 9), (45, 31, 2)], // odd rows start mid-word
-        32 => &[(64, 40, 1), (256, 64, 3), (576, 77, 9), (1536, 33, 17)],
-        _ => &[(256, 40, 1), (512, 64, 3), (768, 77, 9), (1536, 33, 17)],
+        // Decode GEMVs (n_tok 1) with more than 256 rows: several rows per thread, a ragged end.
+        32 => &[(64, 40, 1), (256, 64, 3), (576, 77, 9), (1536, 33, 17), (96, 301, 1)],
+        _ => &[(256, 40, 1), (512, 64, 3), (768, 77, 9), (1536, 33, 17), (256, 301, 1)],
     };
     for &(n_in, n_out, n_tok) in shapes {
         let bytes = random_tensor_bytes(ty, n_in * n_out, &mut rng);
@@ -169,15 +170,17 @@ pub async fn check_matmul(ctx: &GpuContext, k: &Kernels, ty: GgmlType, seed: u64
         tally.add(&got, &want, |i| scale[i]);
 
         // A row view (rows 5..n_out - 3), as Q/K/V slices of a fused weight are used, with x
-        // in a plain storage buffer: the path for activations too long for a uniform window.
-        let xb = storage_only_buffer(ctx, &x);
+        // readable through a uniform window and with x in a plain storage buffer (the path for
+        // activations too long for a window).
         let (start, count) = (5, n_out - 8);
         let view = tensor.rows(start as u32, count as u32);
         let want: Vec<f32> = cpu::matmul(&w[start * n_in..(start + count) * n_in], &x, n_in);
-        let yb = ctx.output_buffer("y", (count * n_tok * 4) as u64);
-        let got = run(ctx, |e| k.matmul(e, &view, whole(&xb), whole(&yb), n_tok as u32, false), &yb, want.len()).await?;
         let row_of = |i: usize| (i / count) * n_out + start + i % count;
-        tally.add(&got, &want, |i| magnitude[row_of(i)]);
+        for xb in [ctx.storage_buffer("x", &x), storage_only_buffer(ctx, &x)] {
+            let yb = ctx.output_buffer("y", (count * n_tok * 4) as u64);
+            let got = run(ctx, |e| k.matmul(e, &view, whole(&xb), whole(&yb), n_tok as u32, false), &yb, want.len()).await?;
+            tally.add(&got, &want, |i| magnitude[row_of(i)]);
+        }
     }
     Ok(tally.done(format!("matmul {ty:?}"), 1e-5))
 }

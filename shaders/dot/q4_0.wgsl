@@ -1,6 +1,7 @@
 // Q4_0 block · x: d · Σ (q - 8) x, nibbles unpacked four at a time. The 18-byte block starts
 // 2-byte aligned: its 5 covering words are read once and realigned by 16 bits where needed.
-fn dot32(row_byte: u32, group: u32, xb: u32, n_valid: u32) -> f32 {
+// `xs` holds the group's 32 activations (x[4k..4k + 4] in xs[k]).
+fn dot32_x(row_byte: u32, group: u32, xs: array<vec4<f32>, 8>) -> f32 {
     let b = row_byte + group * 18u;
     let i = b >> 2u;
     let odd = (b & 2u) != 0u;
@@ -12,7 +13,7 @@ fn dot32(row_byte: u32, group: u32, xb: u32, n_valid: u32) -> f32 {
         let q = select((prev >> 16u) | (next << 16u), next, odd);
         let lo = vec4<f32>(vec4<u32>(q, q >> 8u, q >> 16u, q >> 24u) & vec4<u32>(0xfu)) - 8.0;
         let hi = vec4<f32>(vec4<u32>(q >> 4u, q >> 12u, q >> 20u, q >> 28u) & vec4<u32>(0xfu)) - 8.0;
-        s += dot(lo, x4(xb + 4u * k)) + dot(hi, x4(xb + 16u + 4u * k));
+        s += dot(lo, xs[k]) + dot(hi, xs[4u + k]);
         prev = next;
     }
     return s * d;

@@ -1,7 +1,7 @@
 // Q8_0 block · x: d · Σ q x, four signed bytes at a time. The 34-byte block starts 2-byte
 // aligned: read the 9 words that cover it once and realign by 16 bits where needed (9 loads
-// instead of up to 17 through load_u32_at).
-fn dot32(row_byte: u32, group: u32, xb: u32, n_valid: u32) -> f32 {
+// instead of up to 17 through load_u32_at). `xs` holds the group's 32 activations.
+fn dot32_x(row_byte: u32, group: u32, xs: array<vec4<f32>, 8>) -> f32 {
     let b = row_byte + group * 34u;
     let i = b >> 2u;
     let odd = (b & 2u) != 0u;
@@ -12,7 +12,7 @@ fn dot32(row_byte: u32, group: u32, xb: u32, n_valid: u32) -> f32 {
         let next = w[i + 1u + k];
         let word = select((prev >> 16u) | (next << 16u), next, odd);
         let q = bitcast<vec4<i32>>(vec4<u32>(word) << vec4<u32>(24u, 16u, 8u, 0u)) >> vec4<u32>(24u);
-        s += dot(vec4<f32>(q), x4(xb + 4u * k));
+        s += dot(vec4<f32>(q), xs[k]);
         prev = next;
     }
     return s * d;

@@ -149,6 +149,8 @@ struct Matmuls {
     /// The same reading x from storage in 16-byte loads (x too long for the window).
     gemm: Kernel,
     gemv: Kernel,
+    /// Decode GEMV with four rows per thread, x through the window (types with `Wgsl::rows`).
+    gemv_rows: Option<Kernel>,
     /// Float rows whose length is not a multiple of 4 (block size 1 types only).
     any: Option<Kernel>,
 }
@@ -183,6 +185,10 @@ impl Kernels {
                     gemm: gemm(X_VEC4)?,
                     gemv: gemv(X_VEC4)?,
                     any: if ty.block_size() == 1 { Some(gemm(X_SCALAR)?) } else { None },
+                    gemv_rows: match ty.wgsl() {
+                        Some(w) if w.rows => Some(Kernel::with_type(d, "matvec_rows", &[&x_uniform, shader!("matvec_rows")], ty, TypePart::Dot)?),
+                        _ => None,
+                    },
                 };
                 matmul.insert(ty, matmuls);
                 embed.insert(ty, Kernel::with_type(d, "embed", &[shader!("embed")], ty, TypePart::Dequant)?);
@@ -244,7 +250,10 @@ impl Kernels {
                 _pad: [0; 3],
             };
             let row_groups = part.n_rows.div_ceil(MATMUL_ROWS);
-            if windowed {
+            if let (Some(kernel), true, 1) = (&m.gemv_rows, windowed, n_tok) {
+                let xw = B { buffer: x.buffer, offset: x.offset, size: wgpu::BufferSize::new(rec.ctx.info.uniform_window()) };
+                kernel.dispatch(rec, &p, &[part.binding(), xw, y.clone()], [part.n_rows.div_ceil(4 * MATMUL_ROWS), 1, 1]);
+            } else if windowed {
                 let kernel = if n_tok == 1 { &m.gemv_uniform } else { &m.gemm_uniform };
                 let window = rec.ctx.info.uniform_window();
                 for tok_base in (0..n_tok).step_by(tile as usize) {

@@ -17,9 +17,12 @@ pub enum GgmlType {
 use GgmlType::*;
 
 /// WGSL of one type: `dequant32` (a group of 32 values into `wv`) and `dot32` (a group · x).
+/// Types with `rows` write their dot as `dot32_x` over activations already loaded, which lets
+/// decode's GEMV share each load of x between four rows (shaders/matvec_rows.wgsl).
 pub struct Wgsl {
     pub dequant: &'static str,
     pub dot: &'static str,
+    pub rows: bool,
 }
 
 macro_rules! wgsl {
@@ -27,6 +30,14 @@ macro_rules! wgsl {
         Some(Wgsl {
             dequant: include_str!(concat!("../../../shaders/dequant/", $file)),
             dot: include_str!(concat!("../../../shaders/dot/", $file)),
+            rows: false,
+        })
+    };
+    ($file:literal, rows) => {
+        Some(Wgsl {
+            dequant: include_str!(concat!("../../../shaders/dequant/", $file)),
+            dot: concat!(include_str!("../../../shaders/dot/via_x.wgsl"), "\n", include_str!(concat!("../../../shaders/dot/", $file))),
+            rows: true,
         })
     };
 }
@@ -36,15 +47,15 @@ macro_rules! wgsl {
 const TABLE: &[(GgmlType, u32, u32, u32, Option<Wgsl>)] = &[
     (F32, 0, 1, 4, wgsl!("f32.wgsl")),
     (F16, 1, 1, 2, wgsl!("f16.wgsl")),
-    (Q4_0, 2, 32, 18, wgsl!("q4_0.wgsl")),
-    (Q4_1, 3, 32, 20, wgsl!("q4_1.wgsl")),
+    (Q4_0, 2, 32, 18, wgsl!("q4_0.wgsl", rows)),
+    (Q4_1, 3, 32, 20, wgsl!("q4_1.wgsl", rows)),
     (Q5_0, 6, 32, 22, wgsl!("q5_0.wgsl")),
     (Q5_1, 7, 32, 24, wgsl!("q5_1.wgsl")),
-    (Q8_0, 8, 32, 34, wgsl!("q8_0.wgsl")),
+    (Q8_0, 8, 32, 34, wgsl!("q8_0.wgsl", rows)),
     (Q8_1, 9, 32, 36, None),
     (Q2_K, 10, 256, 84, None),
     (Q3_K, 11, 256, 110, None),
-    (Q4_K, 12, 256, 144, wgsl!("q4_k.wgsl")),
+    (Q4_K, 12, 256, 144, wgsl!("q4_k.wgsl", rows)),
     (Q5_K, 13, 256, 176, wgsl!("q5_k.wgsl")),
     (Q6_K, 14, 256, 210, wgsl!("q6_k.wgsl")),
     (Q8_K, 15, 256, 292, None),

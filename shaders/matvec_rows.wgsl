@@ -1,0 +1,50 @@
+// y[r] (+)= dot(W[r], x) for one token (decode), four rows per thread: rows lid + 64k of the
+// workgroup's 256. On CPU-emulated adapters (lavapipe, SwiftShader) an activation load inside a
+// loop is paid per lane even when every lane reads the same x, so sharing each load of x between
+// four rows is what cuts the work per weight (about 2x less CPU time per GEMV on lavapipe).
+// Same bindings and parameters as matvec.wgsl; `dot32_x` and `x32` come from
+// shaders/dot/<type>.wgsl and shaders/dot/via_x.wgsl.
+
+struct Params {
+    n_in: u32,
+    n_out: u32,
+    n_tok: u32,
+    row_bytes: u32,
+    accumulate: u32,
+    first_row: u32,
+    y_stride: u32,
+    y_row0: u32,
+    tok_base: u32,
+}
+
+@group(0) @binding(0) var<uniform> params: Params;
+@group(0) @binding(1) var<storage, read> w: array<u32>;
+@group(0) @binding(3) var<storage, read_write> y: array<f32>;
+// x (binding 2) and x4 come from shaders/activations/uniform.wgsl.
+
+const LANES: u32 = 64u;
+
+@compute @workgroup_size(LANES)
+fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+    let first = wg.x * 4u * LANES + lid;
+    if (first >= params.n_out) {
+        return;
+    }
+    // Rows past the end repeat the last one (their results are not written).
+    let rows = min(vec4<u32>(first) + vec4<u32>(0u, 1u, 2u, 3u) * LANES, vec4<u32>(params.n_out - 1u));
+    let row_bytes = (vec4<u32>(params.first_row) + rows) * params.row_bytes;
+    let n_groups = params.n_in / 32u;
+    var acc = vec4<f32>(0.0);
+    for (var g = 0u; g < n_groups; g++) {
+        let xs = x32(g * 32u);
+        acc += vec4<f32>(dot32_x(row_bytes.x, g, xs), dot32_x(row_bytes.y, g, xs), dot32_x(row_bytes.z, g, xs), dot32_x(row_bytes.w, g, xs));
+    }
+    for (var k = 0u; k < 4u; k++) {
+        let row = first + k * LANES;
+        if (row < params.n_out) {
+            let i = params.y_row0 + row;
+            let prev = select(0.0, y[i], params.accumulate == 1u);
+            y[i] = prev + acc[k];
+        }
+    }
+}
