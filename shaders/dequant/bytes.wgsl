@@ -16,6 +16,12 @@ fn load_f16_at(byte: u32) -> f32 {
     return unpack2x16float(word & 0xffffu).x;
 }
 
+// For a 2-byte aligned block read as whole words: the word starting 2 bytes into `a` when `odd`
+// (`a`'s high half, `b`'s low half), else `b`.
+fn realign(a: u32, b: u32, odd: bool) -> u32 {
+    return select((a >> 16u) | (b << 16u), b, odd);
+}
+
 // Signed byte k (0..3) of a word.
 fn i8_of(word: u32, k: u32) -> f32 {
     return f32(bitcast<i32>(word << (24u - 8u * k)) >> 24u);
