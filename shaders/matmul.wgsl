@@ -4,21 +4,7 @@
 // shaders/dequant/<type>.wgsl, into `wv`) and multiplies it with all TOK tokens, so the
 // dequantization cost is shared by the tile instead of paid per token.
 
-struct Params {
-    n_in: u32,
-    n_out: u32,
-    n_tok: u32,
-    row_bytes: u32,
-    accumulate: u32, // 1: add into y (residual connection), 0: overwrite
-    first_row: u32,  // W's rows start here in the binding (a row view, e.g. phi3's fused attn_qkv)
-    y_stride: u32,   // y's row length: n_out, or the whole tensor's rows when W is one part of it
-    y_row0: u32,     // where this part's outputs start in a row of y
-    tok_base: u32,   // the first token of this dispatch; x's binding starts at its row
-}
-
-@group(0) @binding(0) var<uniform> params: Params;
-@group(0) @binding(1) var<storage, read> w: array<u32>;
-@group(0) @binding(3) var<storage, read_write> y: array<f32>;
+// Params, w and y come from shaders/matmul_params.wgsl.
 
 var<private> wv: array<f32, 32>;
 

@@ -1,21 +1,7 @@
 // y[r] (+)= dot(W[r], x) for one token (decode): the memory-bound GEMV. Same bindings and
 // parameters as matmul.wgsl; `dot32` comes from shaders/dot/<type>.wgsl.
 
-struct Params {
-    n_in: u32,
-    n_out: u32,
-    n_tok: u32,
-    row_bytes: u32,
-    accumulate: u32,
-    first_row: u32,
-    y_stride: u32,
-    y_row0: u32,
-    tok_base: u32,
-}
-
-@group(0) @binding(0) var<uniform> params: Params;
-@group(0) @binding(1) var<storage, read> w: array<u32>;
-@group(0) @binding(3) var<storage, read_write> y: array<f32>;
+// Params, w and y come from shaders/matmul_params.wgsl.
 // x (binding 2), x4 and x1 come from shaders/activations/vec4.wgsl.
 
 const ROWS: u32 = 64u;

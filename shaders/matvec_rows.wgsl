@@ -5,21 +5,7 @@
 // Same bindings and parameters as matvec.wgsl; `dot32_x` and `x32` come from
 // shaders/dot/<type>.wgsl and shaders/dot/via_x.wgsl.
 
-struct Params {
-    n_in: u32,
-    n_out: u32,
-    n_tok: u32,
-    row_bytes: u32,
-    accumulate: u32,
-    first_row: u32,
-    y_stride: u32,
-    y_row0: u32,
-    tok_base: u32,
-}
-
-@group(0) @binding(0) var<uniform> params: Params;
-@group(0) @binding(1) var<storage, read> w: array<u32>;
-@group(0) @binding(3) var<storage, read_write> y: array<f32>;
+// Params, w and y come from shaders/matmul_params.wgsl.
 // x (binding 2) and x4 come from shaders/activations/uniform.wgsl.
 
 const LANES: u32 = 64u;

@@ -146,11 +146,12 @@ struct Matmuls {
     /// Prefill GEMM and decode GEMV reading x through a uniform window.
     gemm_uniform: Kernel,
     gemv_uniform: Kernel,
+    /// Rows per workgroup of `gemv_uniform`: 256 where it is shaders/matvec_rows.wgsl (four rows
+    /// per thread, types with `Wgsl::rows`), else 64 (shaders/matvec.wgsl).
+    gemv_uniform_rows: u32,
     /// The same reading x from storage in 16-byte loads (x too long for the window).
     gemm: Kernel,
     gemv: Kernel,
-    /// Decode GEMV with four rows per thread, x through the window (types with `Wgsl::rows`).
-    gemv_rows: Option<Kernel>,
     /// Float rows whose length is not a multiple of 4 (block size 1 types only).
     any: Option<Kernel>,
 }
@@ -177,18 +178,20 @@ impl Kernels {
         let mut embed = HashMap::new();
         for ty in types {
             if !matmul.contains_key(&ty) {
-                let gemm = |x: &str| Kernel::with_type(d, "matmul", &[x, shader!("matmul")], ty, TypePart::Dequant);
-                let gemv = |x: &str| Kernel::with_type(d, "matvec", &[x, shader!("matvec")], ty, TypePart::Dot);
+                let gemm = |x: &str| Kernel::with_type(d, "matmul", &[shader!("matmul_params"), x, shader!("matmul")], ty, TypePart::Dequant);
+                let gemv = |x: &str| Kernel::with_type(d, "matvec", &[shader!("matmul_params"), x, shader!("matvec")], ty, TypePart::Dot);
+                let rows = ty.wgsl().is_some_and(|w| w.rows);
                 let matmuls = Matmuls {
                     gemm_uniform: gemm(&x_uniform)?,
-                    gemv_uniform: gemv(&x_uniform)?,
+                    gemv_uniform: if rows {
+                        Kernel::with_type(d, "matvec_rows", &[shader!("matmul_params"), &x_uniform, shader!("matvec_rows")], ty, TypePart::Dot)?
+                    } else {
+                        gemv(&x_uniform)?
+                    },
+                    gemv_uniform_rows: if rows { 4 * MATMUL_ROWS } else { MATMUL_ROWS },
                     gemm: gemm(X_VEC4)?,
                     gemv: gemv(X_VEC4)?,
                     any: if ty.block_size() == 1 { Some(gemm(X_SCALAR)?) } else { None },
-                    gemv_rows: match ty.wgsl() {
-                        Some(w) if w.rows => Some(Kernel::with_type(d, "matvec_rows", &[&x_uniform, shader!("matvec_rows")], ty, TypePart::Dot)?),
-                        _ => None,
-                    },
                 };
                 matmul.insert(ty, matmuls);
                 embed.insert(ty, Kernel::with_type(d, "embed", &[shader!("embed")], ty, TypePart::Dequant)?);
@@ -250,16 +253,13 @@ impl Kernels {
                 _pad: [0; 3],
             };
             let row_groups = part.n_rows.div_ceil(MATMUL_ROWS);
-            if let (Some(kernel), true, 1) = (&m.gemv_rows, windowed, n_tok) {
-                let xw = B { buffer: x.buffer, offset: x.offset, size: wgpu::BufferSize::new(rec.ctx.info.uniform_window()) };
-                kernel.dispatch(rec, &p, &[part.binding(), xw, y.clone()], [part.n_rows.div_ceil(4 * MATMUL_ROWS), 1, 1]);
-            } else if windowed {
-                let kernel = if n_tok == 1 { &m.gemv_uniform } else { &m.gemm_uniform };
+            if windowed {
+                let (kernel, rows_per_group) = if n_tok == 1 { (&m.gemv_uniform, m.gemv_uniform_rows) } else { (&m.gemm_uniform, MATMUL_ROWS) };
                 let window = rec.ctx.info.uniform_window();
                 for tok_base in (0..n_tok).step_by(tile as usize) {
                     let xw = B { buffer: x.buffer, offset: x.offset + tok_base as u64 * n_in as u64 * 4, size: wgpu::BufferSize::new(window) };
                     let p = MatmulParams { tok_base, ..p };
-                    kernel.dispatch(rec, &p, &[part.binding(), xw, y.clone()], [row_groups, 1, 1]);
+                    kernel.dispatch(rec, &p, &[part.binding(), xw, y.clone()], [part.n_rows.div_ceil(rows_per_group), 1, 1]);
                 }
             } else {
                 let kernel = match (n_tok, n_in % 4 == 0) {
