@@ -137,10 +137,10 @@ pub async fn check_matmul(ctx: &GpuContext, k: &Kernels, ty: GgmlType, seed: u64
     let mut tally = Tally::new();
     // Plain float rows need not be multiples of 32; K-quant rows are whole 256-value super-blocks.
     let shapes: &[(usize, usize, usize)] = match ty.block_size() {
-        1 => &[(64, 40, 1), (172, 64, 3), (576, 77, 9), (45, 31, 2)], // odd rows start mid-word
-        // Decode GEMVs (n_tok 1) with more than 256 rows: several rows per thread, a ragged end.
-        32 => &[(64, 40, 1), (256, 64, 3), (576, 77, 9), (1536, 33, 17), (96, 301, 1)],
-        _ => &[(256, 40, 1), (512, 64, 3), (768, 77, 9), (1536, 33, 17), (256, 301, 1)],
+        1 => &[(64, 40, 1), (172, 64, 3), (576, 77, 9), (45, 31, 2), (45, 301, 11)], // odd rows start mid-word
+        // More than 256 rows (GEMV n_tok 1, GEMM more): four rows per thread, a ragged end.
+        32 => &[(64, 40, 1), (256, 64, 3), (576, 77, 9), (1536, 33, 17), (96, 301, 1), (64, 301, 11)],
+        _ => &[(256, 40, 1), (512, 64, 3), (768, 77, 9), (1536, 33, 17), (256, 301, 1), (256, 301, 11)],
     };
     for &(n_in, n_out, n_tok) in shapes {
         let bytes = random_tensor_bytes(ty, n_in * n_out, &mut rng);
@@ -288,11 +288,23 @@ pub async fn check_rope_kv(ctx: &GpuContext, k: &Kernels, seed: u64) -> Result<K
     Ok(tally.done("rope + KV write (decode)", 2e-6))
 }
 
+/// Head sizes the kernel check compiles prompt attention for (`check_attention`'s cases).
+const ATTENTION_HEAD_DIMS: [u32; 5] = [8, 20, 32, 64, 128];
+
 pub async fn check_attention(ctx: &GpuContext, k: &Kernels, seed: u64) -> Result<KernelCheck> {
     let mut rng = SplitMix64::new(seed);
     let mut tally = Tally::new();
-    // (n_head, n_kv_head, head_dim, pos0, n_tok, window): decode, prefill, long context, window.
-    let cases = [(4u32, 2u32, 64u32, 0u32, 1u32, 0u32), (8, 4, 8, 0, 40, 0), (3, 1, 128, 150, 3, 0), (4, 2, 32, 20, 12, 8)];
+    // (n_head, n_kv_head, head_dim, pos0, n_tok, window): decode, prefill, long context, window;
+    // from 8 tokens on through shaders/attention_tokens.wgsl (more than one workgroup of
+    // queries in the 40- and 70-token cases), below through shaders/attention.wgsl.
+    let cases = [
+        (4u32, 2u32, 64u32, 0u32, 1u32, 0u32),
+        (8, 4, 8, 0, 40, 0),
+        (3, 1, 128, 150, 3, 0),
+        (3, 1, 128, 90, 70, 0),
+        (4, 2, 32, 20, 12, 8),
+        (2, 2, 20, 5, 9, 0),
+    ];
     for (n_head, n_kv_head, head_dim, pos0, n_tok, window) in cases {
         let shape = AttentionShape { n_head, n_kv_head, head_dim, scale: 1.0 / (head_dim as f32).sqrt(), window };
         let n_pos = (pos0 + n_tok) as usize;
@@ -396,7 +408,7 @@ pub async fn check_sample(ctx: &GpuContext, k: &Kernels, seed: u64) -> Result<Ke
 
 /// Every kernel check, in a fixed order.
 pub async fn check_all(ctx: &GpuContext) -> Result<Vec<KernelCheck>> {
-    let kernels = Kernels::new(ctx, GgmlType::supported())?;
+    let kernels = Kernels::new(ctx, GgmlType::supported(), &ATTENTION_HEAD_DIMS)?;
     let k = &kernels;
     let mut out = vec![
         check_rms_norm(ctx, k, 1).await?,

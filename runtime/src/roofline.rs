@@ -80,7 +80,7 @@ const MIN_BYTES: u64 = 48 << 20;
 /// Runs the copy, every GEMV of `types` × `shapes`, and the GEMMs of the `gemm_types` at
 /// `shapes`' FFN-down shapes. Shapes whose rows are not whole blocks of a type are skipped.
 pub async fn measure(ctx: &GpuContext, types: &[GgmlType], gemm_types: &[GgmlType], shapes: &[Shape]) -> Result<Roofline> {
-    let kernels = Kernels::new(ctx, types.iter().chain(gemm_types).copied())?;
+    let kernels = Kernels::new(ctx, types.iter().chain(gemm_types).copied(), &[])?;
     let copy_bytes = (64u64 << 20).min(ctx.info.limits.max_storage_buffer_binding_size as u64 / 2) / 16 * 16;
     let copy_gb_per_s = copy_rate(ctx, &kernels, copy_bytes).await?;
     let mut rng = SplitMix64::new(7);

@@ -59,7 +59,7 @@ fn bf16_is_the_upper_half_of_f32() {
 fn gpu_dequant_matches_ggml_bit_for_bit() {
     let ctx = pollster::block_on(GpuContext::new()).unwrap_or_else(|e| panic!("{e}"));
     eprintln!("adapter: {}", ctx.info.summary());
-    let kernels = Kernels::new(&ctx, FIXTURE_TYPES).unwrap();
+    let kernels = Kernels::new(&ctx, FIXTURE_TYPES, &[]).unwrap();
     let mut failed = Vec::new();
     for ty in FIXTURE_TYPES {
         let (raw, want) = fixture(ty);

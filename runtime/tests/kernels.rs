@@ -22,7 +22,7 @@ fn gpu_sampling_follows_the_restricted_softmax() {
     use webslm::gpu::whole;
     use webslm::kernels::{Kernels, Sampling};
     let ctx = pollster::block_on(GpuContext::new()).unwrap();
-    let k = Kernels::new(&ctx, []).unwrap();
+    let k = Kernels::new(&ctx, [], &[]).unwrap();
     let logits = [0.0f32, 1.0, 2.0, 0.5, -1.0];
     let xb = ctx.storage_buffer("logits", &logits);
     let n = 1000;

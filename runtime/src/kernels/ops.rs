@@ -136,10 +136,18 @@ pub struct AttentionShape {
     pub window: u32,
 }
 
-/// Rows per matmul workgroup (`ROWS` in shaders/matmul.wgsl).
-const MATMUL_ROWS: u32 = 64;
-/// Tokens per matmul workgroup (`TOK` in shaders/matmul.wgsl).
+/// Rows per workgroup of the one-row-per-thread GEMV (`LANES` in shaders/matvec.wgsl); the
+/// four-row GEMV (shaders/matvec_rows.wgsl) and the GEMM (shaders/matmul.wgsl) cover four times as many.
+const MATVEC_ROWS: u32 = 64;
+/// Rows per GEMM workgroup (4 × `LANES` in shaders/matmul.wgsl).
+const MATMUL_ROWS: u32 = 4 * MATVEC_ROWS;
+/// Tokens per GEMM workgroup (`TOK` in shaders/matmul.wgsl).
 const MATMUL_TOK: u32 = 8;
+
+/// Threads per workgroup of shaders/attention_tokens.wgsl (`LANES`).
+const ATTENTION_LANES: u32 = 32;
+/// From this many queries on, attention takes one thread per (query, head).
+const ATTENTION_TOKENS_MIN: u32 = 8;
 
 /// The matmul variants of one weight type.
 struct Matmuls {
@@ -161,6 +169,8 @@ pub struct Kernels {
     rope: Kernel,
     rope_kv: Kernel,
     attention: Kernel,
+    /// Prompt attention (shaders/attention_tokens.wgsl), compiled for each head size given.
+    attention_tokens: HashMap<u32, Kernel>,
     glu: Kernel,
     add: Kernel,
     sample: Kernel,
@@ -170,8 +180,9 @@ pub struct Kernels {
 }
 
 impl Kernels {
-    /// Compiles the fixed ops plus matmul/embedding variants for each tensor type in `types`.
-    pub fn new(ctx: &GpuContext, types: impl IntoIterator<Item = GgmlType>) -> Result<Self> {
+    /// Compiles the fixed ops, matmul/embedding variants for each tensor type in `types` and
+    /// prompt attention for each attention head size in `head_dims`.
+    pub fn new(ctx: &GpuContext, types: impl IntoIterator<Item = GgmlType>, head_dims: &[u32]) -> Result<Self> {
         let d = &ctx.device;
         let x_uniform = shader!("activations/uniform").replace("X_VEC4S", &(ctx.info.uniform_window() / 16).to_string());
         let mut matmul = HashMap::new();
@@ -188,7 +199,7 @@ impl Kernels {
                     } else {
                         gemv(&x_uniform)?
                     },
-                    gemv_uniform_rows: if rows { 4 * MATMUL_ROWS } else { MATMUL_ROWS },
+                    gemv_uniform_rows: if rows { 4 * MATVEC_ROWS } else { MATVEC_ROWS },
                     gemm: gemm(X_VEC4)?,
                     gemv: gemv(X_VEC4)?,
                     any: if ty.block_size() == 1 { Some(gemm(X_SCALAR)?) } else { None },
@@ -202,6 +213,11 @@ impl Kernels {
             rope: Kernel::new(d, "rope", &[shader!("rope/sin_cos"), shader!("rope/rope")].join("\n")),
             rope_kv: Kernel::new(d, "rope_kv", &[shader!("rope/sin_cos"), shader!("rope/rope_kv")].join("\n")),
             attention: Kernel::new(d, "attention", shader!("attention")),
+            attention_tokens: head_dims
+                .iter()
+                .filter(|&&hd| hd % 4 == 0)
+                .map(|&hd| (hd, Kernel::new(d, "attention_tokens", &shader!("attention_tokens").replace("HEAD_DIM4", &(hd / 4).to_string()))))
+                .collect(),
             glu: Kernel::new(d, "glu", shader!("glu")),
             add: Kernel::new(d, "add", shader!("add")),
             sample: Kernel::new(d, "sample", shader!("sample")),
@@ -252,7 +268,6 @@ impl Kernels {
                 tok_base: 0,
                 _pad: [0; 3],
             };
-            let row_groups = part.n_rows.div_ceil(MATMUL_ROWS);
             if windowed {
                 let (kernel, rows_per_group) = if n_tok == 1 { (&m.gemv_uniform, m.gemv_uniform_rows) } else { (&m.gemm_uniform, MATMUL_ROWS) };
                 let window = rec.ctx.info.uniform_window();
@@ -262,12 +277,13 @@ impl Kernels {
                     kernel.dispatch(rec, &p, &[part.binding(), xw, y.clone()], [part.n_rows.div_ceil(rows_per_group), 1, 1]);
                 }
             } else {
-                let kernel = match (n_tok, n_in % 4 == 0) {
-                    (_, false) => m.any.as_ref().expect("quantized rows are whole blocks"),
-                    (1, true) => &m.gemv,
-                    (_, true) => &m.gemm,
+                let (kernel, rows_per_group) = match (n_tok, n_in % 4 == 0) {
+                    (_, false) => (m.any.as_ref().expect("quantized rows are whole blocks"), MATMUL_ROWS),
+                    (1, true) => (&m.gemv, MATVEC_ROWS),
+                    (_, true) => (&m.gemm, MATMUL_ROWS),
                 };
-                kernel.dispatch(rec, &p, &[part.binding(), x.clone(), y.clone()], [row_groups, n_tok.div_ceil(MATMUL_TOK), 1]);
+                let grid = [part.n_rows.div_ceil(rows_per_group), n_tok.div_ceil(MATMUL_TOK), 1];
+                kernel.dispatch(rec, &p, &[part.binding(), x.clone(), y.clone()], grid);
             }
         }
     }
@@ -320,7 +336,14 @@ impl Kernels {
             scale: shape.scale,
             _pad: 0,
         };
-        self.attention.dispatch(rec, &p, &[q, k_cache, v_cache, out], [shape.n_head, n_tok, 1]);
+        match self.attention_tokens.get(&shape.head_dim) {
+            // Enough queries to fill a workgroup's lanes: one thread per (query, head).
+            Some(kernel) if n_tok >= ATTENTION_TOKENS_MIN => {
+                kernel.dispatch(rec, &p, &[q, k_cache, v_cache, out], [n_tok.div_ceil(ATTENTION_LANES), shape.n_head, 1])
+            }
+            // Decode: one workgroup per (query, head), the keys spread over its threads.
+            _ => self.attention.dispatch(rec, &p, &[q, k_cache, v_cache, out], [shape.n_head, n_tok, 1]),
+        }
     }
 
     /// `gate = act(gate) * up` over `n` values.

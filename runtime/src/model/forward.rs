@@ -171,7 +171,7 @@ impl Model {
         }
         let token_embd = weights.get("token_embd.weight")?.clone();
         let output = if config.tied_embeddings { token_embd.clone() } else { weights.get("output.weight")?.clone() };
-        let kernels = Kernels::new(ctx, header.tensors.iter().map(|t| t.ty))?;
+        let kernels = Kernels::new(ctx, header.tensors.iter().map(|t| t.ty), &[config.head_dim])?;
         // Llama 3's RoPE scaling: one divisor per rotated pair (global layers).
         let rope_factors = weights.host_f32("rope_freqs.weight")?;
         if let Some(f) = &rope_factors {

@@ -48,7 +48,7 @@ async fn gpu_dequant_matches_ggml_bit_for_bit() {
     use GgmlType::*;
     let types = [F16, Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, Q4_K, Q5_K, Q6_K];
     let ctx = GpuContext::new().await.unwrap_or_else(|e| panic!("{e}"));
-    let kernels = Kernels::new(&ctx, types).unwrap();
+    let kernels = Kernels::new(&ctx, types, &[]).unwrap();
     let mut failed = Vec::new();
     for ty in types {
         let base = format!("{}fixtures/dequant/{}", assets(), ty.name());
