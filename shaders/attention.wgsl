@@ -1,92 +1,79 @@
-// Causal grouped-query attention over the KV cache, one workgroup per (token, head).
-// Query t sits at position p = pos0 + t and sees keys max(0, p - window + 1) ..= p.
-// Keys are visited in tiles of 64 with an online softmax, so any context length works.
+// Causal grouped-query attention over the KV cache. Query t sits at position p = pos0 + t and
+// sees keys max(0, p - window + 1) ..= p. One thread per (query, head, chunk of keys) walks its
+// keys one at a time with an online softmax (running max m, running sum l):
+//     s = q·k_j · scale;  m' = max(m, s);  l = l·e^(m - m') + e^(s - m');  o = o·e^(m - m') + e^(s - m')·v_j
+// With one chunk (a prompt: a thread per query is parallel enough) it writes o / l; with several
+// (decode: one query, its keys split so that long contexts still spread over many threads) it
+// writes (o, m, l) for attention_combine.wgsl to merge. Lanes are consecutive chunks, or
+// consecutive queries of one head, which read the same keys. No workgroup memory, no barriers:
+// on CPU-emulated adapters those cost more than the arithmetic.
+//
+// HEAD_DIM4 (head_dim / 4) is replaced when compiled, so q and o live in registers (constant
+// trip counts, constant indices).
 
-struct Params {
-    n_tok: u32,
-    n_head: u32,
-    n_kv_head: u32,
-    head_dim: u32,
-    pos0: u32,
-    window: u32, // 0: unlimited
-    scale: f32,
-    _pad: u32,
-}
+// Params come from shaders/attention_params.wgsl.
 
-@group(0) @binding(0) var<uniform> params: Params;
-@group(0) @binding(1) var<storage, read> q: array<f32>;       // [n_tok][n_head][head_dim]
-@group(0) @binding(2) var<storage, read> k_cache: array<f32>; // [pos][n_kv_head][head_dim]
-@group(0) @binding(3) var<storage, read> v_cache: array<f32>; // [pos][n_kv_head][head_dim]
-@group(0) @binding(4) var<storage, read_write> out: array<f32>; // [n_tok][n_head][head_dim]
+@group(0) @binding(1) var<storage, read> q: array<vec4<f32>>;       // [n_tok][n_head][head_dim]
+@group(0) @binding(2) var<storage, read> k_cache: array<vec4<f32>>; // [pos][n_kv_head][head_dim]
+@group(0) @binding(3) var<storage, read> v_cache: array<vec4<f32>>; // [pos][n_kv_head][head_dim]
+@group(0) @binding(4) var<storage, read_write> out: array<vec4<f32>>; // [n_tok][n_head][head_dim]
+// [n_tok][n_head][n_chunks][o: D4 | (m, l, 0, 0)], written when n_chunks > 1.
+@group(0) @binding(5) var<storage, read_write> parts: array<vec4<f32>>;
 
-const WG: u32 = 64u;
-const MAX_DIMS_PER_THREAD: u32 = 4u; // head_dim ≤ 256
+const LANES: u32 = 32u;
 const NEG_BIG: f32 = -3.0e38;
-var<workgroup> probs: array<f32, WG>;
 
-@compute @workgroup_size(WG)
-fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-    let head = wg.x;
-    let t = wg.y;
+@compute @workgroup_size(LANES)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+    let t = gid.x / params.n_chunks;
+    let chunk = gid.x % params.n_chunks;
+    let head = gid.y;
+    if (t >= params.n_tok) {
+        return;
+    }
     let p = params.pos0 + t;
     let kv_head = head / (params.n_head / params.n_kv_head);
-    let hd = params.head_dim;
-    let q_base = (t * params.n_head + head) * hd;
-    let kv_stride = params.n_kv_head * hd;
+    let q_base = (t * params.n_head + head) * D4;
+    let kv_stride = params.n_kv_head * D4;
     var first = 0u;
     if (params.window > 0u && p + 1u > params.window) {
         first = p + 1u - params.window;
     }
+    first += chunk * params.chunk_len;
+    let last = min(p, first + params.chunk_len - 1u); // may end before `first`: no keys
 
-    var acc: array<f32, MAX_DIMS_PER_THREAD>;
-    var running_max = NEG_BIG;
-    var running_sum = 0.0;
-    for (var k0 = first; k0 <= p; k0 += WG) {
-        // Score of this thread's key.
-        let j = k0 + lid;
-        var score = NEG_BIG;
-        if (j <= p) {
-            let k_base = j * kv_stride + kv_head * hd;
-            var dot = 0.0;
-            for (var d = 0u; d < hd; d++) {
-                dot += q[q_base + d] * k_cache[k_base + d];
-            }
-            score = dot * params.scale;
-        }
-        probs[lid] = score;
-        workgroupBarrier();
-        var tile_max = NEG_BIG;
-        for (var i = 0u; i < WG; i++) {
-            tile_max = max(tile_max, probs[i]);
-        }
-        workgroupBarrier();
-        let new_max = max(running_max, tile_max);
-        let correction = exp(running_max - new_max);
-        probs[lid] = select(0.0, exp(score - new_max), j <= p);
-        workgroupBarrier();
-        var tile_sum = 0.0;
-        for (var i = 0u; i < WG; i++) {
-            tile_sum += probs[i];
-        }
-        running_sum = running_sum * correction + tile_sum;
-        running_max = new_max;
-        let n_keys = min(WG, p + 1u - k0);
-        for (var m = 0u; m < MAX_DIMS_PER_THREAD; m++) {
-            let d = lid + m * WG;
-            if (d < hd) {
-                var s = 0.0;
-                for (var i = 0u; i < n_keys; i++) {
-                    s += probs[i] * v_cache[(k0 + i) * kv_stride + kv_head * hd + d];
-                }
-                acc[m] = acc[m] * correction + s;
-            }
-        }
-        workgroupBarrier();
+    var qs: array<vec4<f32>, D4>;
+    var o: array<vec4<f32>, D4>;
+    for (var d = 0u; d < D4; d++) {
+        qs[d] = q[q_base + d] * params.scale;
+        o[d] = vec4<f32>(0.0);
     }
-    for (var m = 0u; m < MAX_DIMS_PER_THREAD; m++) {
-        let d = lid + m * WG;
-        if (d < hd) {
-            out[q_base + d] = acc[m] / running_sum;
+    var m = NEG_BIG;
+    var l = 0.0;
+    for (var j = first; j <= last; j++) {
+        let kv = j * kv_stride + kv_head * D4;
+        var s = 0.0;
+        for (var d = 0u; d < D4; d++) {
+            s += dot(qs[d], k_cache[kv + d]);
         }
+        let m_new = max(m, s);
+        let correction = exp(m - m_new);
+        let weight = exp(s - m_new);
+        l = l * correction + weight;
+        for (var d = 0u; d < D4; d++) {
+            o[d] = o[d] * correction + weight * v_cache[kv + d];
+        }
+        m = m_new;
+    }
+    if (params.n_chunks == 1u) {
+        for (var d = 0u; d < D4; d++) {
+            out[q_base + d] = o[d] / l;
+        }
+    } else {
+        let part = ((t * params.n_head + head) * params.n_chunks + chunk) * (D4 + 1u);
+        for (var d = 0u; d < D4; d++) {
+            parts[part + d] = o[d];
+        }
+        parts[part + D4] = vec4<f32>(m, l, 0.0, 0.0);
     }
 }

@@ -4,7 +4,7 @@
 
 use crate::error::Result;
 use crate::gpu::{whole, GpuContext, GpuTensor, Recorder};
-use crate::kernels::{Activation, AttentionShape, Kernels, Rope, RopeStyle, Sampling, YRows};
+use crate::kernels::{attention_parts_bytes, Activation, AttentionShape, Kernels, Rope, RopeStyle, Sampling, YRows};
 use crate::quant::{dequantize, GgmlType};
 use crate::rng::SplitMix64;
 use crate::cpu;
@@ -294,11 +294,14 @@ const ATTENTION_HEAD_DIMS: [u32; 5] = [8, 20, 32, 64, 128];
 pub async fn check_attention(ctx: &GpuContext, k: &Kernels, seed: u64) -> Result<KernelCheck> {
     let mut rng = SplitMix64::new(seed);
     let mut tally = Tally::new();
-    // (n_head, n_kv_head, head_dim, pos0, n_tok, window): decode, prefill, long context, window;
-    // from 8 tokens on through shaders/attention_tokens.wgsl (more than one workgroup of
-    // queries in the 40- and 70-token cases), below through shaders/attention.wgsl.
+    // (n_head, n_kv_head, head_dim, pos0, n_tok, window): decode (its keys split into chunks
+    // at 33 keys and more, up to the chunk limit at 2000), prompts (more than one workgroup of
+    // queries at 40 and 70 tokens), long context, a sliding window, a head size of 20.
     let cases = [
         (4u32, 2u32, 64u32, 0u32, 1u32, 0u32),
+        (4, 2, 64, 40, 1, 0),
+        (3, 1, 128, 2000, 1, 0),
+        (4, 2, 32, 300, 1, 100),
         (8, 4, 8, 0, 40, 0),
         (3, 1, 128, 150, 3, 0),
         (3, 1, 128, 90, 70, 0),
@@ -314,7 +317,8 @@ pub async fn check_attention(ctx: &GpuContext, k: &Kernels, seed: u64) -> Result
         let want = cpu::attention(&q, &kc, &vc, pos0 as usize, &shape);
         let (qb, kb, vb) = (ctx.storage_buffer("q", &q), ctx.storage_buffer("k", &kc), ctx.storage_buffer("v", &vc));
         let ob = ctx.output_buffer("out", (q.len() * 4) as u64);
-        let got = run(ctx, |e| k.attention(e, whole(&qb), whole(&kb), whole(&vb), whole(&ob), n_tok, pos0, &shape), &ob, q.len()).await?;
+        let parts = ctx.output_buffer("parts", attention_parts_bytes(&shape));
+        let got = run(ctx, |e| k.attention(e, whole(&qb), whole(&kb), whole(&vb), whole(&ob), whole(&parts), n_tok, pos0, &shape), &ob, q.len()).await?;
         tally.add(&got, &want, |i| want[i].abs());
     }
     Ok(tally.done("attention", 1e-5))

@@ -40,7 +40,18 @@ struct RopeKvParams { n_head: u32, n_kv_head: u32, head_dim: u32, n_rot: u32, po
 
 #[repr(C)]
 #[derive(Clone, Copy, Pod, Zeroable)]
-struct AttentionParams { n_tok: u32, n_head: u32, n_kv_head: u32, head_dim: u32, pos0: u32, window: u32, scale: f32, _pad: u32 }
+struct AttentionParams {
+    n_tok: u32,
+    n_head: u32,
+    n_kv_head: u32,
+    head_dim: u32,
+    pos0: u32,
+    window: u32,
+    scale: f32,
+    n_chunks: u32,
+    chunk_len: u32,
+    _pad: [u32; 3],
+}
 
 #[repr(C)]
 #[derive(Clone, Copy, Pod, Zeroable)]
@@ -144,10 +155,18 @@ const MATMUL_ROWS: u32 = 4 * MATVEC_ROWS;
 /// Tokens per GEMM workgroup (`TOK` in shaders/matmul.wgsl).
 const MATMUL_TOK: u32 = 8;
 
-/// Threads per workgroup of shaders/attention_tokens.wgsl (`LANES`).
+/// Threads per workgroup of shaders/attention.wgsl (`LANES`).
 const ATTENTION_LANES: u32 = 32;
-/// From this many queries on, attention takes one thread per (query, head).
-const ATTENTION_TOKENS_MIN: u32 = 8;
+/// A decode step's keys are split into chunks of at least this many keys, at most
+/// `ATTENTION_MAX_CHUNKS` of them per head.
+const ATTENTION_CHUNK_KEYS: u32 = 32;
+const ATTENTION_MAX_CHUNKS: u32 = 32;
+
+/// Bytes of the buffer [`Kernels::attention`] keeps a decode step's per-chunk results in.
+pub fn attention_parts_bytes(shape: &AttentionShape) -> u64 {
+    // Per chunk: head_dim values of o, then (m, l) padded to 16 bytes.
+    shape.n_head as u64 * ATTENTION_MAX_CHUNKS as u64 * (shape.head_dim as u64 + 4) * 4
+}
 
 /// The matmul variants of one weight type.
 struct Matmuls {
@@ -168,9 +187,8 @@ pub struct Kernels {
     rms_norm: Kernel,
     rope: Kernel,
     rope_kv: Kernel,
-    attention: Kernel,
-    /// Prompt attention (shaders/attention_tokens.wgsl), compiled for each head size given.
-    attention_tokens: HashMap<u32, Kernel>,
+    /// Attention and the merge of its key chunks, compiled for each head size given.
+    attention: HashMap<u32, [Kernel; 2]>,
     glu: Kernel,
     add: Kernel,
     sample: Kernel,
@@ -212,11 +230,13 @@ impl Kernels {
             rms_norm: Kernel::new(d, "rms_norm", shader!("rms_norm")),
             rope: Kernel::new(d, "rope", &[shader!("rope/sin_cos"), shader!("rope/rope")].join("\n")),
             rope_kv: Kernel::new(d, "rope_kv", &[shader!("rope/sin_cos"), shader!("rope/rope_kv")].join("\n")),
-            attention: Kernel::new(d, "attention", shader!("attention")),
-            attention_tokens: head_dims
+            attention: head_dims
                 .iter()
-                .filter(|&&hd| hd % 4 == 0)
-                .map(|&hd| (hd, Kernel::new(d, "attention_tokens", &shader!("attention_tokens").replace("HEAD_DIM4", &(hd / 4).to_string()))))
+                .map(|&hd| {
+                    let params = shader!("attention_params").replace("HEAD_DIM4", &(hd / 4).to_string());
+                    let kernel = |name, wgsl: &str| Kernel::new(d, name, &[params.as_str(), wgsl].join("\n"));
+                    (hd, [kernel("attention", shader!("attention")), kernel("attention_combine", shader!("attention_combine"))])
+                })
                 .collect(),
             glu: Kernel::new(d, "glu", shader!("glu")),
             add: Kernel::new(d, "add", shader!("add")),
@@ -323,9 +343,16 @@ impl Kernels {
         self.rope_kv.dispatch(rec, &p, &[qkv, inv_freqs, k_cache, v_cache], grid_1d(n_pairs.div_ceil(64)));
     }
 
-    /// Causal attention of `n_tok` queries at `pos0..` over the cache's keys/values `0..pos0 + n_tok`.
+    /// Causal attention of `n_tok` queries at `pos0..` over the cache's keys/values
+    /// `0..pos0 + n_tok`. `parts` ([`attention_parts_bytes`]) holds one query's per-chunk results.
     #[allow(clippy::too_many_arguments)]
-    pub fn attention(&self, rec: &mut Recorder<'_>, q: B, k_cache: B, v_cache: B, out: B, n_tok: u32, pos0: u32, shape: &AttentionShape) {
+    pub fn attention(&self, rec: &mut Recorder<'_>, q: B, k_cache: B, v_cache: B, out: B, parts: B, n_tok: u32, pos0: u32, shape: &AttentionShape) {
+        let [attend, combine] = self.attention.get(&shape.head_dim).expect("attention compiled for the model's head size");
+        // The last query sees the most keys.
+        let last = pos0 + n_tok;
+        let n_keys = if shape.window > 0 { last.min(shape.window) } else { last };
+        // A prompt has a thread per (query, head); one query splits its keys.
+        let n_chunks = if n_tok == 1 { n_keys.div_ceil(ATTENTION_CHUNK_KEYS).clamp(1, ATTENTION_MAX_CHUNKS) } else { 1 };
         let p = AttentionParams {
             n_tok,
             n_head: shape.n_head,
@@ -334,15 +361,15 @@ impl Kernels {
             pos0,
             window: shape.window,
             scale: shape.scale,
-            _pad: 0,
+            n_chunks,
+            chunk_len: n_keys.div_ceil(n_chunks),
+            _pad: [0; 3],
         };
-        match self.attention_tokens.get(&shape.head_dim) {
-            // Enough queries to fill a workgroup's lanes: one thread per (query, head).
-            Some(kernel) if n_tok >= ATTENTION_TOKENS_MIN => {
-                kernel.dispatch(rec, &p, &[q, k_cache, v_cache, out], [n_tok.div_ceil(ATTENTION_LANES), shape.n_head, 1])
-            }
-            // Decode: one workgroup per (query, head), the keys spread over its threads.
-            _ => self.attention.dispatch(rec, &p, &[q, k_cache, v_cache, out], [shape.n_head, n_tok, 1]),
+        let grid = [(n_tok * n_chunks).div_ceil(ATTENTION_LANES), shape.n_head, 1];
+        attend.dispatch(rec, &p, &[q, k_cache, v_cache, out.clone(), parts.clone()], grid);
+        if n_chunks > 1 {
+            let n_threads = n_tok * shape.n_head * shape.head_dim / 4;
+            combine.dispatch(rec, &p, &[parts, out], [n_threads.div_ceil(64), 1, 1]);
         }
     }
 

@@ -109,6 +109,9 @@ impl ModelConfig {
         if head_dim == 0 || head_dim > 256 || n_rot > head_dim || n_rot % 2 != 0 {
             return Err(bad(&key("rope.dimension_count"), "head size must be ≤ 256 and rotary dims even and ≤ head size"));
         }
+        if head_dim % 4 != 0 {
+            return Err(bad(&key("attention.key_length"), "head size must be a multiple of 4 (attention reads 16 bytes at a time)"));
+        }
         if let Some(v) = int("attention.value_length")? {
             if v != head_dim {
                 return Err(bad(&key("attention.value_length"), "differs from the key length, which is not supported"));

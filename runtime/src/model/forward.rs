@@ -24,7 +24,7 @@ use crate::error::{Error, Result};
 use crate::gguf::GgufHeader;
 use crate::gpu::{whole, BindCache, GpuContext, GpuTensor, Recorder};
 use std::cell::RefCell;
-use crate::kernels::{AttentionShape, Kernels, Sampling, YRows};
+use crate::kernels::{attention_parts_bytes, AttentionShape, Kernels, Sampling, YRows};
 
 struct Layer {
     attn_norm: GpuTensor,
@@ -95,6 +95,8 @@ struct Scratch {
     /// [q | k | v] of one token (decode).
     qkv: wgpu::Buffer,
     att: wgpu::Buffer,
+    /// A decode step's attention results per chunk of keys.
+    att_parts: wgpu::Buffer,
     /// [n_tok][gate | up], and the gated unit's output [n_tok][n_ff].
     gate_up: wgpu::Buffer,
     ffn: wgpu::Buffer,
@@ -221,6 +223,7 @@ impl Model {
             v: buf("v", c.kv_dim()),
             qkv: ctx.output_buffer("qkv", (c.q_dim() + 2 * c.kv_dim()) as u64 * 4),
             att: buf("att", c.q_dim()),
+            att_parts: ctx.output_buffer("att_parts", attention_parts_bytes(&self.attention_shape(false))),
             gate_up: buf("gate_up", 2 * c.n_ff),
             ffn: buf("ffn", c.n_ff),
         }
@@ -310,14 +313,8 @@ impl Model {
                     q
                 }
             };
-            let shape = AttentionShape {
-                n_head: c.n_head,
-                n_kv_head: c.n_kv_head,
-                head_dim: c.head_dim,
-                scale: c.attention_scale,
-                window: if layer.local { c.sliding_window } else { 0 },
-            };
-            k.attention(rec, q, whole(&layer.k_cache), whole(&layer.v_cache), whole(&s.att), n_tok, pos0, &shape);
+            let shape = self.attention_shape(layer.local);
+            k.attention(rec, q, whole(&layer.k_cache), whole(&layer.v_cache), whole(&s.att), whole(&s.att_parts), n_tok, pos0, &shape);
             self.residual(rec, &layer.wo, &s.att, layer.post_attention_norm.as_ref(), s, n_tok);
 
             k.rms_norm(rec, whole(&s.x), layer.ffn_norm.binding(), whole(&s.h), n_tok, c.n_embd, c.rms_eps);
@@ -344,6 +341,18 @@ impl Model {
             Logits::All => (n_tok, whole(&s.h)),
         };
         k.matmul(rec, &self.output, input, whole(&b.logits), rows, false);
+    }
+
+    /// The attention of a layer: `local` ones attend through the sliding window.
+    fn attention_shape(&self, local: bool) -> AttentionShape {
+        let c = &self.config;
+        AttentionShape {
+            n_head: c.n_head,
+            n_kv_head: c.n_kv_head,
+            head_dim: c.head_dim,
+            scale: c.attention_scale,
+            window: if local { c.sliding_window } else { 0 },
+        }
     }
 
     /// `x += W · input`, or with a post-norm (gemma3) `x += rms_norm(W · input) · post_norm`.
