@@ -147,7 +147,7 @@ pub struct AttentionShape {
     pub window: u32,
 }
 
-/// Rows per workgroup of the one-row-per-thread GEMV (`LANES` in shaders/matvec.wgsl); the
+/// Rows per workgroup of the one-row-per-thread GEMV (`ROWS` in shaders/matvec.wgsl); the
 /// four-row GEMV (shaders/matvec_rows.wgsl) and the GEMM (shaders/matmul.wgsl) cover four times as many.
 const MATVEC_ROWS: u32 = 64;
 /// Rows per GEMM workgroup (4 × `LANES` in shaders/matmul.wgsl).
