@@ -1,6 +1,6 @@
 // Embedding lookup: y[t] = dequant(table row ids[t]) * scale. One workgroup per token; a table
 // split over several bindings is looked up once per part.
-// `dequant32` comes from shaders/dequant/<type>.wgsl.
+// `dequant32` comes from shaders/dequant/<type>.wgsl, w (binding 1) from shaders/weights/u32.wgsl.
 
 struct Params {
     n_embd: u32,
@@ -14,11 +14,15 @@ struct Params {
 }
 
 @group(0) @binding(0) var<uniform> params: Params;
-@group(0) @binding(1) var<storage, read> w: array<u32>;
 @group(0) @binding(2) var<storage, read> ids: array<u32>;
 @group(0) @binding(3) var<storage, read_write> y: array<f32>;
 
 var<private> wv: array<f32, 32>;
+
+// Values per row of the table (planar rows keep their scales after all the row's quants).
+fn row_len() -> u32 {
+    return params.n_embd;
+}
 
 @compute @workgroup_size(64)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {

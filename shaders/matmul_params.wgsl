@@ -1,5 +1,6 @@
 // Parameters and bindings shared by matmul.wgsl, matvec.wgsl and matvec_rows.wgsl (one Rust
-// struct, `MatmulParams`, fills them). x (binding 2) comes from shaders/activations/.
+// struct, `MatmulParams`, fills them). w (binding 1) comes from shaders/weights/, x (binding 2)
+// from shaders/activations/.
 
 struct Params {
     n_in: u32,
@@ -14,5 +15,9 @@ struct Params {
 }
 
 @group(0) @binding(0) var<uniform> params: Params;
-@group(0) @binding(1) var<storage, read> w: array<u32>;
 @group(0) @binding(3) var<storage, read_write> y: array<f32>;
+
+// Values per row of W (planar rows keep their scales after all the row's quants).
+fn row_len() -> u32 {
+    return params.n_in;
+}

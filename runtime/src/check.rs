@@ -95,10 +95,10 @@ pub fn random_tensor_bytes(ty: GgmlType, n: usize, rng: &mut SplitMix64) -> Vec<
     }
 }
 
-/// Uploads raw tensor bytes (padded to 4) as a standalone GPU tensor.
+/// Uploads a tensor's GGUF bytes as a standalone GPU tensor (in its GPU layout, padded to 4).
 pub fn upload_tensor(ctx: &GpuContext, ty: GgmlType, dims: &[u64], bytes: &[u8]) -> GpuTensor {
-    let mut padded = bytes.to_vec();
-    padded.resize(bytes.len().div_ceil(4) * 4, 0);
+    let mut padded = ty.to_gpu_rows(dims[0], bytes);
+    padded.resize(padded.len().div_ceil(4) * 4, 0);
     let buffer = ctx.storage_buffer("tensor", &padded);
     GpuTensor::whole(buffer, 0, padded.len() as u64, ty, dims.to_vec())
 }

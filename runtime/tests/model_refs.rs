@@ -4,14 +4,21 @@
 mod common;
 use std::path::PathBuf;
 use webslm::agreement::check_model;
-use webslm::model::{load_file, ModelOptions};
+use webslm::model::{load_file, Model, ModelLoader, ModelOptions};
 use webslm::GpuContext;
 
+fn options() -> ModelOptions {
+    ModelOptions { max_context: 512, ..Default::default() }
+}
+
 fn check(ctx: &GpuContext, ref_name: &str, model_path: PathBuf) {
+    let model = pollster::block_on(load_file(ctx, &model_path, &options())).unwrap_or_else(|e| panic!("{}: {e}", model_path.display()));
+    check_loaded(ctx, ref_name, &model);
+}
+
+fn check_loaded(ctx: &GpuContext, ref_name: &str, model: &Model) {
     let reference = common::reference(ref_name);
-    let model = pollster::block_on(load_file(ctx, &model_path, &ModelOptions { max_context: 512, ..Default::default() }))
-        .unwrap_or_else(|e| panic!("{}: {e}", model_path.display()));
-    let reports = pollster::block_on(check_model(ctx, &model, &reference, ref_name.starts_with("SmolLM2"))).unwrap();
+    let reports = pollster::block_on(check_model(ctx, model, &reference, ref_name.starts_with("SmolLM2"))).unwrap();
     let mut failed = Vec::new();
     for (name, report) in reports {
         eprintln!("{ref_name} {name}: {report}");
@@ -75,6 +82,22 @@ fn tensors_split_over_several_bindings_give_the_same_logits() {
     }
 }
 
+/// Q4_0, Q4_1 and Q8_0 rows are rearranged on their way to the GPU (runtime/src/quant/layout.rs),
+/// a whole row at a time: streamed in chunks of 333 bytes, nearly every row arrives in pieces.
+#[test]
+fn planar_rows_streamed_in_small_chunks_give_the_same_logits() {
+    let ctx = gpu();
+    for name in ["synth-llama.Q4_1", "synth-llama.Q4_0", "stories260K.Q8_0"] {
+        let bytes = std::fs::read(common::fixtures().join("models").join(format!("{name}.gguf"))).unwrap();
+        let mut loader = ModelLoader::new(&ctx, Some(bytes.len() as u64));
+        for chunk in bytes.chunks(333) {
+            loader.feed(chunk).unwrap();
+        }
+        let model = pollster::block_on(loader.finish_on_gpu(&options())).unwrap_or_else(|e| panic!("{name}: {e}"));
+        check_loaded(&ctx, &format!("{name}.ref.json"), &model);
+    }
+}
+
 /// A gguf-split model (`llama-gguf-split --split-max-tensors 8`: 8 + 8 + 5 tensors in three files)
 /// loads from its first shard's path and meets the rule of its own reference file.
 #[test]
@@ -87,7 +110,7 @@ fn split_model_loads_from_its_first_shard() {
     let second = pollster::block_on(load_file(&ctx, &split.join("synth-llama.Q8_0-00002-of-00003.gguf"), &ModelOptions::default()));
     let message = second.err().expect("shard 2 alone must not load").to_string();
     assert!(message.contains("expected shard 1 of 3, the file says shard 2 of 3"), "{message}");
-    let mut loader = webslm::model::ModelLoader::new(&ctx, None);
+    let mut loader = ModelLoader::new(&ctx, None);
     loader.feed(&std::fs::read(split.join("synth-llama.Q8_0-00001-of-00003.gguf")).unwrap()).unwrap();
     let message = loader.finish(&ModelOptions::default()).err().expect("one shard of three must not load").to_string();
     assert!(message.contains("3 shards but only 1"), "{message}");

@@ -1,26 +1,5 @@
-// Reading GGUF blocks, whose fields are not always 4-byte aligned, from a u32 storage array `w`.
-
-// The 4 bytes starting at any byte offset.
-fn load_u32_at(byte: u32) -> u32 {
-    let i = byte >> 2u;
-    let shift = (byte & 3u) * 8u;
-    if (shift == 0u) {
-        return w[i];
-    }
-    return (w[i] >> shift) | (w[i + 1u] << (32u - shift));
-}
-
-// An f16 at an even byte offset, widened to f32.
-fn load_f16_at(byte: u32) -> f32 {
-    let word = w[byte >> 2u] >> ((byte & 2u) * 8u);
-    return unpack2x16float(word & 0xffffu).x;
-}
-
-// For a 2-byte aligned block read as whole words: the word starting 2 bytes into `a` when `odd`
-// (`a`'s high half, `b`'s low half), else `b`.
-fn realign(a: u32, b: u32, odd: bool) -> u32 {
-    return select((a >> 16u) | (b << 16u), b, odd);
-}
+// Fields of quantized blocks (not always 4-byte aligned in GGUF) taken out of whole words
+// (the weights `w` come from shaders/weights/u32.wgsl or vec4.wgsl).
 
 // Signed byte k (0..3) of a word.
 fn i8_of(word: u32, k: u32) -> f32 {

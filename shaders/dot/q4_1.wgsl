@@ -1,10 +1,13 @@
-// Q4_1 block · x: d · Σ q x + m · Σ x, nibbles unpacked four at a time. `xs` holds the group's
-// 32 activations (x[4k..4k + 4] in xs[k]), indexed by constants only (see dot/q4_0.wgsl).
+// Q4_1 block · x: d · Σ q x + m · Σ x, from a planar row (runtime/src/quant/layout.rs): the
+// block's 16 bytes of nibbles are the row's 16-byte word `group`; its (d, m) are word
+// `group % 4` of the scales that follow the row's quants. `xs` holds the group's 32 activations
+// (x[4k..4k + 4] in xs[k]), indexed by constants only (see dot/q4_0.wgsl).
 fn dot32_x(row_byte: u32, group: u32, xs: array<vec4<f32>, 8>) -> f32 {
-    let b = (row_byte >> 2u) + group * 5u;
-    let dm = unpack2x16float(w[b]);
-    let s = nibbles_dot(w[b + 1u], xs[0], xs[4]) + nibbles_dot(w[b + 2u], xs[1], xs[5])
-        + nibbles_dot(w[b + 3u], xs[2], xs[6]) + nibbles_dot(w[b + 4u], xs[3], xs[7]);
+    let row = row_byte >> 4u;
+    let q = w[row + group];
+    let dm = unpack2x16float(w[row + row_len() / 32u + group / 4u][group % 4u]);
+    let s = nibbles_dot(q.x, xs[0], xs[4]) + nibbles_dot(q.y, xs[1], xs[5])
+        + nibbles_dot(q.z, xs[2], xs[6]) + nibbles_dot(q.w, xs[3], xs[7]);
     let sum_x = (xs[0] + xs[1]) + (xs[2] + xs[3]) + (xs[4] + xs[5]) + (xs[6] + xs[7]);
     return dm.x * s + dm.y * dot(sum_x, vec4<f32>(1.0));
 }

@@ -1,4 +1,5 @@
-//! A tensor living in GPU buffers (usually slices of weight arenas) with its GGUF layout.
+//! A tensor living in GPU buffers (usually slices of weight arenas), its rows laid out as
+//! `GgmlType::gpu_row_bytes` says.
 
 use crate::quant::GgmlType;
 
@@ -39,8 +40,9 @@ impl GpuTensor {
     pub fn n_rows(&self) -> u32 {
         self.dims[1..].iter().product::<u64>() as u32
     }
+    /// Bytes of one row in its GPU layout (see `quant/layout.rs`).
     pub fn row_bytes(&self) -> u32 {
-        self.ty.bytes_for(self.dims[0]).expect("validated by the GGUF reader") as u32
+        self.ty.gpu_row_bytes(self.dims[0]).expect("validated by the GGUF reader") as u32
     }
     /// Rows `start..start + count` of a 2-D tensor (e.g. Q, K and V of a fused QKV weight), for
     /// matmul. Binding offsets need 256-byte alignment, so a view skips rows inside its bindings.

@@ -40,15 +40,20 @@ impl Kernel {
         Self { pipeline, layout, label: label.to_string() }
     }
 
-    /// An op that reads a quantized tensor: its WGSL is composed as bytes helpers + `parts` (the
-    /// op and what it includes) + the type's `dequant32` or `dot32`.
+    /// An op that reads a quantized tensor: its WGSL is composed as byte-field helpers + the
+    /// weights binding (4- or 16-byte words, as the type's function reads them) + `parts` (the op
+    /// and what it includes) + the type's `dequant32` or `dot32`.
     pub fn with_type(device: &wgpu::Device, label: &str, parts: &[&str], ty: GgmlType, part: TypePart) -> Result<Self> {
         let wgsl = ty.wgsl().ok_or_else(|| Error::UnsupportedModel(format!("tensor type {ty:?} has no GPU kernel yet")))?;
-        let type_fn = match part {
-            TypePart::Dequant => wgsl.dequant,
-            TypePart::Dot => wgsl.dot,
+        let (type_fn, vec4_words) = match part {
+            TypePart::Dequant => (wgsl.dequant, false),
+            TypePart::Dot => (wgsl.dot, wgsl.rows),
         };
-        let mut source = vec![include_str!("../../../shaders/dequant/bytes.wgsl")];
+        let words = match vec4_words {
+            true => include_str!("../../../shaders/weights/vec4.wgsl"),
+            false => include_str!("../../../shaders/weights/u32.wgsl"),
+        };
+        let mut source = vec![include_str!("../../../shaders/dequant/bytes.wgsl"), words];
         source.extend_from_slice(parts);
         source.push(type_fn);
         Ok(Self::new(device, &format!("{label}.{ty:?}"), &source.join("\n")))

@@ -2,10 +2,13 @@
 //! "arena" buffers, each within the device's storage binding limit, and written chunk by chunk
 //! with `queue.write_buffer`: peak CPU memory is one chunk, whatever the model size. A tensor
 //! larger than one binding (a big vocabulary) is split into blocks of rows, one binding each.
+//! Offsets and sizes here are of the GPU layout (`GgmlType::gpu_row_bytes`): Q4_0/Q4_1/Q8_0 rows
+//! are rearranged as they pass (`GgmlType::to_gpu_rows`), a whole row at a time.
 
 use crate::error::{Error, Result};
-use crate::gguf::GgufHeader;
+use crate::gguf::{GgufHeader, TensorInfo};
 use crate::gpu::{GpuContext, GpuTensor, TensorPart};
+use crate::quant::GgmlType;
 use std::collections::HashMap;
 use std::ops::Range;
 
@@ -55,6 +58,10 @@ pub struct Uploader {
     carry_at: u64,
     /// CPU copies of [`HOST_TENSORS`], by tensor index.
     host: HashMap<usize, Vec<u8>>,
+    /// By tensor index: (type, row length) of tensors whose GPU rows are planar.
+    planar: Vec<Option<(GgmlType, u64)>>,
+    /// The streamed bytes of a planar tensor's row not yet complete.
+    row_carry: Vec<u8>,
 }
 
 /// The arenas being filled: the size of each so far.
@@ -88,13 +95,18 @@ fn fusable_groups(header: &GgufHeader, cap: u64) -> Vec<Vec<usize>> {
             let members: Option<Vec<usize>> = names.iter().map(|n| index.get(format!("blk.{layer}.{n}").as_str()).copied()).collect();
             let Some(members) = members else { continue };
             let ts: Vec<_> = members.iter().map(|&i| &header.tensors[i]).collect();
-            let alike = ts.iter().all(|m| m.ty == t.ty && m.dims.len() == 2 && m.dims[0] == t.dims[0] && m.n_bytes % 4 == 0);
-            if alike && ts.iter().map(|m| m.n_bytes).sum::<u64>() <= cap {
+            let alike = ts.iter().all(|m| m.ty == t.ty && m.dims.len() == 2 && m.dims[0] == t.dims[0] && gpu_bytes(m) % 4 == 0);
+            if alike && ts.iter().map(|m| gpu_bytes(m)).sum::<u64>() <= cap {
                 groups.push(members);
             }
         }
     }
     groups
+}
+
+/// Bytes of `t` in its GPU layout (see `quant/layout.rs`).
+fn gpu_bytes(t: &TensorInfo) -> u64 {
+    t.ty.gpu_row_bytes(t.dims[0]).map_or(t.n_bytes, |row| row * t.n_rows())
 }
 
 /// What the weights ask of the GPU, for the error that says it could not give it.
@@ -121,10 +133,10 @@ impl Uploader {
             if let Some(&g) = group_of.get(&i) {
                 // The group's tensors back to back, bound from the first one's start.
                 let members = &groups[g];
-                let (arena, start) = placer.place(members.iter().map(|&m| header.tensors[m].n_bytes).sum());
+                let (arena, start) = placer.place(members.iter().map(|&m| gpu_bytes(&header.tensors[m])).sum());
                 let (mut at, mut skip_rows) = (start, 0);
                 for &m in members {
-                    let (n_bytes, n_rows) = (header.tensors[m].n_bytes, header.tensors[m].n_rows() as u32);
+                    let (n_bytes, n_rows) = (gpu_bytes(&header.tensors[m]), header.tensors[m].n_rows() as u32);
                     tensor_parts[m] = parts.len()..parts.len() + 1;
                     parts.push(Part { arena, offset: at, bind_offset: start, skip_rows, byte0: 0, n_bytes, row0: 0, n_rows });
                     placed[m] = true;
@@ -134,8 +146,8 @@ impl Uploader {
                 continue;
             }
             let n_rows = t.n_rows().max(1);
-            let row_bytes = t.n_bytes / n_rows;
-            let rows_per_part = if t.n_bytes.div_ceil(4) * 4 <= cap {
+            let row_bytes = gpu_bytes(t) / n_rows;
+            let rows_per_part = if gpu_bytes(t).div_ceil(4) * 4 <= cap {
                 n_rows
             } else {
                 let rows = cap / row_bytes / SPLIT_ROW_MULTIPLE * SPLIT_ROW_MULTIPLE;
@@ -143,7 +155,7 @@ impl Uploader {
                     return Err(Error::TooBigForGpu(format!(
                         "tensor {:?} ({} KiB) cannot be split into blocks of {SPLIT_ROW_MULTIPLE} rows within this GPU's {} KiB storage binding limit",
                         t.name,
-                        t.n_bytes >> 10,
+                        gpu_bytes(t) >> 10,
                         cap >> 10
                     )));
                 }
@@ -184,7 +196,8 @@ impl Uploader {
             .filter(|(_, t)| HOST_TENSORS.contains(&t.name.as_str()) && t.n_bytes <= HOST_TENSOR_MAX_BYTES)
             .map(|(i, t)| (i, Vec::with_capacity(t.n_bytes as usize)))
             .collect();
-        Ok(Self { arenas, parts, tensor_parts, carry: Vec::new(), carry_part: usize::MAX, carry_at: 0, host })
+        let planar = header.tensors.iter().map(|t| t.ty.planar().map(|_| (t.ty, t.dims[0]))).collect();
+        Ok(Self { arenas, parts, tensor_parts, carry: Vec::new(), carry_part: usize::MAX, carry_at: 0, host, planar, row_carry: Vec::new() })
     }
 
     /// Bytes of GPU buffers this uploader made.
@@ -192,12 +205,45 @@ impl Uploader {
         self.arenas.iter().map(|a| a.size()).sum()
     }
 
-    /// Writes bytes `[offset, offset + bytes.len())` of tensor `index` (arriving in order).
+    /// Writes GGUF bytes `[offset, offset + bytes.len())` of tensor `index` (arriving in order).
     pub fn write(&mut self, ctx: &GpuContext, index: usize, offset: u64, bytes: &[u8]) {
         if let Some(copy) = self.host.get_mut(&index) {
             debug_assert_eq!(copy.len() as u64, offset);
             copy.extend_from_slice(bytes);
         }
+        match self.planar[index] {
+            Some((ty, row_len)) => self.write_rows(ctx, index, ty, row_len, offset, bytes),
+            None => self.write_gpu(ctx, index, offset, bytes),
+        }
+    }
+
+    /// A tensor with planar GPU rows: whole rows are rearranged and written; a partial last
+    /// row waits in `row_carry` for the rest of its bytes.
+    fn write_rows(&mut self, ctx: &GpuContext, index: usize, ty: GgmlType, row_len: u64, offset: u64, mut bytes: &[u8]) {
+        let gguf_row = ty.bytes_for(row_len).expect("validated by the GGUF reader");
+        let gpu_row = ty.gpu_row_bytes(row_len).expect("validated by the GGUF reader");
+        let mut row = (offset - self.row_carry.len() as u64) / gguf_row;
+        if !self.row_carry.is_empty() {
+            let take = (gguf_row as usize - self.row_carry.len()).min(bytes.len());
+            self.row_carry.extend_from_slice(&bytes[..take]);
+            bytes = &bytes[take..];
+            if self.row_carry.len() < gguf_row as usize {
+                return;
+            }
+            let rows = ty.to_gpu_rows(row_len, &self.row_carry);
+            self.write_gpu(ctx, index, row * gpu_row, &rows);
+            self.row_carry.clear();
+            row += 1;
+        }
+        let whole = bytes.len() / gguf_row as usize * gguf_row as usize;
+        if whole > 0 {
+            self.write_gpu(ctx, index, row * gpu_row, &ty.to_gpu_rows(row_len, &bytes[..whole]));
+        }
+        self.row_carry.extend_from_slice(&bytes[whole..]);
+    }
+
+    /// Writes bytes `[offset, offset + bytes.len())` of tensor `index` in its GPU layout.
+    fn write_gpu(&mut self, ctx: &GpuContext, index: usize, offset: u64, bytes: &[u8]) {
         let end = offset + bytes.len() as u64;
         for pid in self.tensor_parts[index].clone() {
             let (p0, p1) = (self.parts[pid].byte0, self.parts[pid].byte0 + self.parts[pid].n_bytes);

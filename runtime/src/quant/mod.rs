@@ -1,8 +1,10 @@
 //! GGML tensor types: the one place that lists them, their block geometry and which we run.
 
 mod dequant;
+mod layout;
 
 pub use dequant::dequantize;
+pub use layout::Planar;
 
 /// Every tensor type GGUF files use (ggml's `ggml_type` ids). Only some are supported
 /// ([`GgmlType::is_supported`]); the rest are listed so errors can name them.
@@ -18,7 +20,9 @@ use GgmlType::*;
 
 /// WGSL of one type: `dequant32` (a group of 32 values into `wv`) and `dot32` (a group · x).
 /// Types with `rows` write their dot as `dot32_x` over activations already loaded, which lets
-/// decode's GEMV share each load of x between four rows (shaders/matvec_rows.wgsl).
+/// decode's GEMV share each load of x between four rows (shaders/matvec_rows.wgsl), and read
+/// their weights there as 16-byte words (shaders/weights/vec4.wgsl; their blocks are 16-byte
+/// aligned, see `layout.rs`). `dequant32` reads 4-byte words (shaders/weights/u32.wgsl).
 pub struct Wgsl {
     pub dequant: &'static str,
     pub dot: &'static str,
@@ -101,7 +105,8 @@ impl GgmlType {
     pub fn is_supported(self) -> bool {
         self.row().4.is_some()
     }
-    /// WGSL of this type's `dequant32` and `dot32` (both need `dequant/bytes.wgsl`).
+    /// WGSL of this type's `dequant32` and `dot32` (both need `dequant/bytes.wgsl` and a
+    /// weights binding from `shaders/weights/`).
     pub fn wgsl(self) -> Option<&'static Wgsl> {
         self.row().4.as_ref()
     }

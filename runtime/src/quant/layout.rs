@@ -1,0 +1,84 @@
+//! How a tensor's rows lie in GPU buffers: the one place that decides it (the WGSL in
+//! shaders/dequant/ and shaders/dot/ reads what this writes).
+//!
+//! Most types keep their GGUF bytes. Q4_0, Q4_1 and Q8_0 blocks are 18, 20 and 34 bytes, so their
+//! quants sit at every alignment and a GEMV must read them as single, realigned 4-byte words. We
+//! store their rows *planar* instead: all the row's quants first, 16 or 32 bytes per block (every
+//! block 16-byte aligned, read as whole `vec4<u32>`s), then its scales, padded to 16 bytes. On
+//! CPU adapters each storage load is a loop over the lanes, so the GEMV makes 2 loads per block
+//! instead of 5 (Q4_1) or 9 (Q8_0); a GPU gets 16-byte loads.
+
+use super::GgmlType::{self, *};
+
+/// Where a planar type's block fields go: each GGUF block is `scale_bytes` of scales (d, or d
+/// and m) followed by `quant_bytes` of quants.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Planar {
+    pub scale_bytes: u32,
+    pub quant_bytes: u32,
+}
+
+impl GgmlType {
+    /// The planar layout of this type's rows on the GPU, or `None` when they keep GGUF's.
+    pub fn planar(self) -> Option<Planar> {
+        match self {
+            Q4_0 => Some(Planar { scale_bytes: 2, quant_bytes: 16 }),
+            Q4_1 => Some(Planar { scale_bytes: 4, quant_bytes: 16 }),
+            Q8_0 => Some(Planar { scale_bytes: 2, quant_bytes: 32 }),
+            _ => None,
+        }
+    }
+
+    /// Bytes of one row of `row_len` values on the GPU (`None` as [`GgmlType::bytes_for`]).
+    pub fn gpu_row_bytes(self, row_len: u64) -> Option<u64> {
+        let gguf = self.bytes_for(row_len)?;
+        Some(match self.planar() {
+            None => gguf,
+            Some(p) => {
+                let blocks = row_len / self.block_size();
+                blocks * p.quant_bytes as u64 + (blocks * p.scale_bytes as u64).div_ceil(16) * 16
+            }
+        })
+    }
+
+    /// Whole GGUF rows of `row_len` values, as the GPU holds them.
+    pub fn to_gpu_rows(self, row_len: u64, gguf: &[u8]) -> Vec<u8> {
+        let Some(p) = self.planar() else { return gguf.to_vec() };
+        let gguf_row = self.bytes_for(row_len).expect("whole blocks") as usize;
+        let gpu_row = self.gpu_row_bytes(row_len).expect("whole blocks") as usize;
+        debug_assert_eq!(gguf.len() % gguf_row, 0, "whole rows");
+        let (sb, qb) = (p.scale_bytes as usize, p.quant_bytes as usize);
+        let blocks = gguf_row / (sb + qb);
+        let mut out = vec![0u8; gguf.len() / gguf_row * gpu_row];
+        for (src, dst) in gguf.chunks_exact(gguf_row).zip(out.chunks_exact_mut(gpu_row)) {
+            let (quants, scales) = dst.split_at_mut(blocks * qb);
+            for (b, block) in src.chunks_exact(sb + qb).enumerate() {
+                scales[b * sb..(b + 1) * sb].copy_from_slice(&block[..sb]);
+                quants[b * qb..(b + 1) * qb].copy_from_slice(&block[sb..]);
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn planar_rows_put_quants_then_padded_scales() {
+        // Two Q4_1 rows of 64 values: blocks [d m | 16 quants], bytes numbered.
+        let gguf: Vec<u8> = (0..80).map(|i| i as u8).collect();
+        let gpu = Q4_1.to_gpu_rows(64, &gguf);
+        assert_eq!(Q4_1.gpu_row_bytes(64), Some(48)); // 2 × 16 quants + 8 scale bytes padded to 16
+        assert_eq!(gpu.len(), 96);
+        assert_eq!(&gpu[..16], &gguf[4..20]);
+        assert_eq!(&gpu[16..32], &gguf[24..40]);
+        assert_eq!(&gpu[32..40], &[0, 1, 2, 3, 20, 21, 22, 23]);
+        assert_eq!(&gpu[40..48], &[0; 8]);
+        assert_eq!(&gpu[48..64], &gguf[44..60]);
+        assert_eq!(Q8_0.gpu_row_bytes(576), Some(18 * 32 + 48));
+        assert_eq!(Q4_K.gpu_row_bytes(256), Some(144));
+        assert_eq!(Q4_K.to_gpu_rows(256, &[7; 144]), vec![7; 144]);
+    }
+}
