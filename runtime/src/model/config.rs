@@ -199,6 +199,28 @@ mod tests {
         assert!(scale_of(&zero).is_err());
     }
 
+    /// Attention reads q, k and v 16 bytes at a time, so a head size of 6 (24 / 4 heads) is
+    /// refused at load with the key that sets it; 8 (32 / 4) gets past that check.
+    #[test]
+    fn head_size_must_be_a_multiple_of_4() {
+        let header = |n_embd: u32| GgufHeader {
+            version: 3,
+            metadata: Metadata(
+                [("general.architecture", Value::String("llama".into())), ("llama.embedding_length", Value::U32(n_embd)), ("llama.attention.head_count", Value::U32(4))]
+                    .into_iter()
+                    .map(|(k, v)| (k.to_string(), v))
+                    .collect(),
+            ),
+            tensors: Vec::new(),
+            alignment: 32,
+            data_start: 0,
+        };
+        let refused = ModelConfig::from_header(&header(24)).err().expect("head size 6 must be refused").to_string();
+        assert!(refused.contains("llama.attention.key_length") && refused.contains("multiple of 4"), "{refused}");
+        let passed = ModelConfig::from_header(&header(32)).err().expect("no tensors: still an error").to_string();
+        assert!(!passed.contains("multiple of 4"), "{passed}");
+    }
+
     #[test]
     fn rope_frequencies_with_scale_and_llama3_factors() {
         let rope = Rope { style: RopeStyle::Adjacent, n_rot: 8, freq_base: 10000.0, freq_scale: 1.0 };
