@@ -104,9 +104,9 @@ fn fusable_groups(header: &GgufHeader, cap: u64) -> Vec<Vec<usize>> {
     groups
 }
 
-/// Bytes of `t` in its GPU layout (see `quant/layout.rs`).
+/// Bytes of `t` in its GPU layout (decided in `quant/layout.rs`).
 fn gpu_bytes(t: &TensorInfo) -> u64 {
-    t.ty.gpu_row_bytes(t.dims[0]).map_or(t.n_bytes, |row| row * t.n_rows())
+    t.ty.gpu_bytes(&t.dims).unwrap_or(t.n_bytes)
 }
 
 /// What the weights ask of the GPU, for the error that says it could not give it.

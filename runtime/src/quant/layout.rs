@@ -41,6 +41,11 @@ impl GgmlType {
         })
     }
 
+    /// Bytes on the GPU of a tensor of `dims` (GGUF order: `dims[0]` is the row length).
+    pub fn gpu_bytes(self, dims: &[u64]) -> Option<u64> {
+        self.gpu_row_bytes(*dims.first()?)?.checked_mul(dims[1..].iter().product())
+    }
+
     /// Whole GGUF rows of `row_len` values, as the GPU holds them.
     pub fn to_gpu_rows(self, row_len: u64, gguf: &[u8]) -> Vec<u8> {
         let Some(p) = self.planar() else { return gguf.to_vec() };
@@ -80,5 +85,6 @@ mod tests {
         assert_eq!(Q8_0.gpu_row_bytes(576), Some(18 * 32 + 48));
         assert_eq!(Q4_K.gpu_row_bytes(256), Some(144));
         assert_eq!(Q4_K.to_gpu_rows(256, &[7; 144]), vec![7; 144]);
+        assert_eq!(Q4_1.gpu_bytes(&[64, 3]), Some(3 * 48));
     }
 }
