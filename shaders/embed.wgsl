@@ -17,8 +17,6 @@ struct Params {
 @group(0) @binding(2) var<storage, read> ids: array<u32>;
 @group(0) @binding(3) var<storage, read_write> y: array<f32>;
 
-var<private> wv: array<f32, 32>;
-
 // Values per row of the table (planar rows keep their scales after all the row's quants).
 fn row_len() -> u32 {
     return params.n_embd;
@@ -35,9 +33,9 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
     let n_groups = (params.n_embd + 31u) / 32u;
     for (var g = lid; g < n_groups; g += 64u) {
         let n_valid = min(32u, params.n_embd - g * 32u);
-        dequant32(row_byte, g, n_valid);
+        let v = dequant32(row_byte, g, n_valid);
         for (var i = 0u; i < n_valid; i++) {
-            y[t * params.n_embd + g * 32u + i] = wv[i] * params.scale;
+            y[t * params.n_embd + g * 32u + i] = v[i / 4u][i % 4u] * params.scale;
         }
     }
 }

@@ -4,7 +4,7 @@
 
 use crate::error::Result;
 use crate::gpu::{whole, GpuContext, GpuTensor, Recorder};
-use crate::kernels::{attention_parts_bytes, Activation, AttentionShape, Kernels, Rope, RopeStyle, Sampling, YRows};
+use crate::kernels::{attention_parts_bytes, Activation, AttentionShape, Kernels, Rope, RopeStyle, Sampling, Tuning, YRows};
 use crate::quant::{dequantize, GgmlType};
 use crate::rng::SplitMix64;
 use crate::cpu;
@@ -426,6 +426,16 @@ pub async fn check_all(ctx: &GpuContext) -> Result<Vec<KernelCheck>> {
     for (i, ty) in GgmlType::supported().enumerate() {
         out.push(check_matmul(ctx, k, ty, 100 + i as u64).await?);
         out.push(check_embed(ctx, k, ty, 200 + i as u64).await?);
+    }
+    // Where the adapter's own tuning shares x across subgroups, the plain variant is checked too
+    // (it is what adapters without subgroups run).
+    if k.tuning.subgroup_x {
+        let plain = Kernels::tuned(ctx, GgmlType::supported(), &[], Tuning { subgroup_x: false })?;
+        for (i, ty) in GgmlType::supported().enumerate() {
+            let mut check = check_matmul(ctx, &plain, ty, 300 + i as u64).await?;
+            check.kernel += " (without subgroups)";
+            out.push(check);
+        }
     }
     Ok(out)
 }

@@ -1,5 +1,10 @@
 // Fields of quantized blocks (not always 4-byte aligned in GGUF) taken out of whole words
 // (the weights `w` come from shaders/weights/u32.wgsl or vec4.wgsl).
+//
+// `dequant32` (shaders/dequant/<type>.wgsl) returns a group of 32 values as 8 quads, each quad
+// built by one call with constant arguments: CPU compilers (llvmpipe, SwiftShader) keep arrays
+// indexed by constants in registers, but an array indexed by a loop counter becomes a per-lane
+// gather or an if-ladder, which made the GEMM three times slower.
 
 // Signed byte k (0..3) of a word.
 fn i8_of(word: u32, k: u32) -> f32 {
@@ -19,4 +24,37 @@ fn scale_min_k4(s0: u32, s1: u32, s2: u32, j: u32) -> vec2<u32> {
     }
     let k = j - 4u;
     return vec2<u32>((u8_of(s2, k) & 0xfu) | ((u8_of(s0, k) >> 6u) << 4u), (u8_of(s2, k) >> 4u) | ((u8_of(s1, k) >> 6u) << 4u));
+}
+
+// The four bytes of a word, each shifted right by `shift` and masked with `mask`: one field per
+// byte, e.g. bytes4(q, 4u, 0xfu) = the high nibbles of q's four bytes.
+fn bytes4(word: u32, shift: u32, mask: u32) -> vec4<u32> {
+    return (vec4<u32>(word, word >> 8u, word >> 16u, word >> 24u) >> vec4<u32>(shift)) & vec4<u32>(mask);
+}
+
+// The nibbles (low: shift 0, high: shift 4) of a word's four bytes, as floats.
+fn nibbles4(word: u32, shift: u32) -> vec4<f32> {
+    return vec4<f32>(bytes4(word, shift, 0xfu));
+}
+
+// The four signed bytes of a word, as floats.
+fn i8x4(word: u32) -> vec4<f32> {
+    let bytes = vec4<i32>(bitcast<i32>(word << 24u), bitcast<i32>(word << 16u), bitcast<i32>(word << 8u), bitcast<i32>(word));
+    return vec4<f32>(bytes >> vec4<u32>(24u));
+}
+
+// Bits first .. first + 3 of a word, one per component.
+fn bits4(word: u32, first: u32) -> vec4<u32> {
+    return (vec4<u32>(word) >> (vec4<u32>(first) + vec4<u32>(0u, 1u, 2u, 3u))) & vec4<u32>(1u);
+}
+
+// 5-bit quants of Q5_0/Q5_1: a nibble of each of the word `q`'s bytes plus its fifth bit, from
+// `qh` bits first .. first + 3.
+fn q5_4(q: u32, shift: u32, qh: u32, first: u32) -> vec4<u32> {
+    return bytes4(q, shift, 0xfu) | (bits4(qh, first) << vec4<u32>(4u));
+}
+
+// Which of the values 4j .. 4j + 3 of a group lie before `n_valid` (a float row's ragged tail).
+fn valid4(j: u32, n_valid: u32) -> vec4<bool> {
+    return vec4<u32>(4u * j) + vec4<u32>(0u, 1u, 2u, 3u) < vec4<u32>(n_valid);
 }

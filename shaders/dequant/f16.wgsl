@@ -1,7 +1,14 @@
 // F16: 32 consecutive half floats; `n_valid` < 32 on a ragged tail (rows need not be multiples of 32).
-fn dequant32(row_byte: u32, group: u32, n_valid: u32) {
+fn dequant32(row_byte: u32, group: u32, n_valid: u32) -> array<vec4<f32>, 8> {
     let base = row_byte + group * 64u;
-    for (var i = 0u; i < 32u; i++) {
-        wv[i] = select(0.0, load_f16_at(base + 2u * i), i < n_valid);
-    }
+    return array<vec4<f32>, 8>(
+        f16_quad(base, 0u, n_valid), f16_quad(base, 1u, n_valid), f16_quad(base, 2u, n_valid), f16_quad(base, 3u, n_valid),
+        f16_quad(base, 4u, n_valid), f16_quad(base, 5u, n_valid), f16_quad(base, 6u, n_valid), f16_quad(base, 7u, n_valid),
+    );
+}
+
+fn f16_quad(base: u32, j: u32, n_valid: u32) -> vec4<f32> {
+    let b = base + 8u * j;
+    let v = vec4<f32>(load_f16_at(b), load_f16_at(b + 2u), load_f16_at(b + 4u), load_f16_at(b + 6u));
+    return select(vec4<f32>(0.0), v, valid4(j, n_valid));
 }

@@ -1,16 +1,19 @@
 // Q5_1 block (24 bytes, word aligned): d, m: f16, qh: u32 (5th bits), qs: 16 bytes of nibble pairs.
 // x[j] = (lo(qs[j]) | bit j of qh << 4) * d + m, x[j+16] = (hi(qs[j]) | bit j+16 of qh << 4) * d + m.
-fn dequant32(row_byte: u32, group: u32, n_valid: u32) {
+fn dequant32(row_byte: u32, group: u32, n_valid: u32) -> array<vec4<f32>, 8> {
     let b = (row_byte >> 2u) + group * 6u;
     let dm = unpack2x16float(w[b]);
     let qh = w[b + 1u];
-    for (var k = 0u; k < 4u; k++) {
-        let q = w[b + 2u + k];
-        for (var i = 0u; i < 4u; i++) {
-            let j = 4u * k + i;
-            let byte = u8_of(q, i);
-            wv[j] = f32((byte & 0xfu) | (((qh >> j) & 1u) << 4u)) * dm.x + dm.y;
-            wv[j + 16u] = f32((byte >> 4u) | (((qh >> (j + 16u)) & 1u) << 4u)) * dm.x + dm.y;
-        }
-    }
+    let q0 = w[b + 2u];
+    let q1 = w[b + 3u];
+    let q2 = w[b + 4u];
+    let q3 = w[b + 5u];
+    return array<vec4<f32>, 8>(
+        q5_1_quad(q0, 0u, qh, 0u, dm), q5_1_quad(q1, 0u, qh, 4u, dm), q5_1_quad(q2, 0u, qh, 8u, dm), q5_1_quad(q3, 0u, qh, 12u, dm),
+        q5_1_quad(q0, 4u, qh, 16u, dm), q5_1_quad(q1, 4u, qh, 20u, dm), q5_1_quad(q2, 4u, qh, 24u, dm), q5_1_quad(q3, 4u, qh, 28u, dm),
+    );
+}
+
+fn q5_1_quad(q: u32, shift: u32, qh: u32, first: u32, dm: vec2<f32>) -> vec4<f32> {
+    return vec4<f32>(q5_4(q, shift, qh, first)) * dm.x + dm.y;
 }

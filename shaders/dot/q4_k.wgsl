@@ -11,16 +11,12 @@ fn dot32_x(row_byte: u32, group: u32, xs: array<vec4<f32>, 8>) -> f32 {
     let qa = w[b + 1u + (s / 2u) * 2u];
     let qb = w[b + 2u + (s / 2u) * 2u];
     let shift = (s % 2u) * 4u;
-    let acc = nibbles4(qa.x >> shift) * xs[0] + nibbles4(qa.y >> shift) * xs[1]
-        + nibbles4(qa.z >> shift) * xs[2] + nibbles4(qa.w >> shift) * xs[3]
-        + nibbles4(qb.x >> shift) * xs[4] + nibbles4(qb.y >> shift) * xs[5]
-        + nibbles4(qb.z >> shift) * xs[6] + nibbles4(qb.w >> shift) * xs[7];
+    let acc = nibbles4(qa.x, shift) * xs[0] + nibbles4(qa.y, shift) * xs[1]
+        + nibbles4(qa.z, shift) * xs[2] + nibbles4(qa.w, shift) * xs[3]
+        + nibbles4(qb.x, shift) * xs[4] + nibbles4(qb.y, shift) * xs[5]
+        + nibbles4(qb.z, shift) * xs[6] + nibbles4(qb.w, shift) * xs[7];
     let sum_x = (xs[0] + xs[1]) + (xs[2] + xs[3]) + (xs[4] + xs[5]) + (xs[6] + xs[7]);
     let one = vec4<f32>(1.0);
     return dm.x * f32(sm.x) * dot(acc, one) - dm.y * f32(sm.y) * dot(sum_x, one);
 }
 
-// The low nibbles of a word's four bytes.
-fn nibbles4(q: u32) -> vec4<f32> {
-    return vec4<f32>(vec4<u32>(q, q >> 8u, q >> 16u, q >> 24u) & vec4<u32>(0xfu));
-}

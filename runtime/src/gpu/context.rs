@@ -23,6 +23,11 @@ impl GpuInfo {
     pub fn has_subgroups(&self) -> bool {
         self.features.contains(wgpu::Features::SUBGROUP)
     }
+    /// The subgroup size, where the device has subgroups and they are always this size.
+    pub fn fixed_subgroup_size(&self) -> Option<u32> {
+        let (min, max) = (self.adapter.subgroup_min_size, self.adapter.subgroup_max_size);
+        (self.has_subgroups() && min == max).then_some(min)
+    }
     /// Bytes of the uniform window through which matmuls read activations (64 KiB, or less
     /// where the adapter allows less).
     pub fn uniform_window(&self) -> u64 {

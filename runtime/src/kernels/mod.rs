@@ -3,7 +3,7 @@
 
 mod ops;
 
-pub use ops::{attention_parts_bytes, Activation, AttentionShape, Kernels, Rope, RopeStyle, Sampling, YRows};
+pub use ops::{attention_parts_bytes, Activation, AttentionShape, Kernels, Rope, RopeStyle, Sampling, Tuning, YRows};
 
 use crate::error::{Error, Result};
 use crate::gpu::{KernelRef, Recorder};

@@ -183,7 +183,25 @@ struct Matmuls {
     any: Option<Kernel>,
 }
 
+/// Kernel variants chosen per adapter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Tuning {
+    /// Matmuls share their loads of x across a subgroup of 8 lanes (shaders/matmul_x/subgroup.wgsl)
+    /// instead of every thread loading what it uses.
+    pub subgroup_x: bool,
+}
+
+impl Tuning {
+    /// What suits the adapter: subgroup sharing where subgroups are always 8 lanes (lavapipe
+    /// on AVX2). Where every lane's load costs the same as one (GPUs), sharing buys little, and
+    /// other subgroup sizes are untested.
+    pub fn for_adapter(ctx: &GpuContext) -> Self {
+        Self { subgroup_x: ctx.info.fixed_subgroup_size() == Some(8) }
+    }
+}
+
 pub struct Kernels {
+    pub tuning: Tuning,
     rms_norm: Kernel,
     rope: Kernel,
     rope_kv: Kernel,
@@ -201,13 +219,19 @@ impl Kernels {
     /// Compiles the fixed ops, matmul/embedding variants for each tensor type in `types` and
     /// prompt attention for each attention head size in `head_dims`.
     pub fn new(ctx: &GpuContext, types: impl IntoIterator<Item = GgmlType>, head_dims: &[u32]) -> Result<Self> {
+        Self::tuned(ctx, types, head_dims, Tuning::for_adapter(ctx))
+    }
+
+    /// [`Self::new`] with the variants `tuning` picks (tests check each on one adapter).
+    pub fn tuned(ctx: &GpuContext, types: impl IntoIterator<Item = GgmlType>, head_dims: &[u32], tuning: Tuning) -> Result<Self> {
         let d = &ctx.device;
         let x_uniform = shader!("activations/uniform").replace("X_VEC4S", &(ctx.info.uniform_window() / 16).to_string());
+        let gemm_x = if tuning.subgroup_x { shader!("matmul_x/subgroup") } else { shader!("matmul_x/direct") };
         let mut matmul = HashMap::new();
         let mut embed = HashMap::new();
         for ty in types {
             if !matmul.contains_key(&ty) {
-                let gemm = |x: &str| Kernel::with_type(d, "matmul", &[shader!("matmul_params"), x, shader!("matmul")], ty, TypePart::Dequant);
+                let gemm = |x: &str| Kernel::with_type(d, "matmul", &[shader!("matmul_params"), x, shader!("matmul"), gemm_x], ty, TypePart::Dequant);
                 let gemv = |x: &str| Kernel::with_type(d, "matvec", &[shader!("matmul_params"), x, shader!("matvec")], ty, TypePart::Dot);
                 let rows = ty.wgsl().is_some_and(|w| w.rows);
                 let matmuls = Matmuls {
@@ -227,6 +251,7 @@ impl Kernels {
             }
         }
         Ok(Self {
+            tuning,
             rms_norm: Kernel::new(d, "rms_norm", shader!("rms_norm")),
             rope: Kernel::new(d, "rope", &[shader!("rope/sin_cos"), shader!("rope/rope")].join("\n")),
             rope_kv: Kernel::new(d, "rope_kv", &[shader!("rope/sin_cos"), shader!("rope/rope_kv")].join("\n")),
