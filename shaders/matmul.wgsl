@@ -7,12 +7,12 @@
 //
 // On CPU-emulated adapters a load is paid per lane, so loads per multiply-add set the speed; and
 // arrays must be indexed by constants only (see shaders/dequant/bytes.wgsl), hence the eight
-// literal calls below instead of loops. How x reaches `x_quad` (a load per quad, or a load per
-// lane shared across a subgroup) comes from shaders/matmul_x/.
+// literal calls below instead of loops. How a thread gets each quad of x (a load per quad, or a
+// load per lane shared across a subgroup) comes from shaders/share_x/.
 
 // Params, w and y come from shaders/matmul_params.wgsl.
 // x (binding 2), x4 and x1 come from shaders/activations/{uniform,vec4,scalar}.wgsl.
-// Invocation, load_group and x_quad come from shaders/matmul_x/{direct,subgroup}.wgsl.
+// Invocation, lane_quad and quad come from shaders/share_x/{direct,subgroup}.wgsl.
 
 const LANES: u32 = 64u; // threads per workgroup
 const TOK: u32 = 8u;    // token slots per workgroup
@@ -21,6 +21,8 @@ const TOK: u32 = 8u;    // token slots per workgroup
 var<private> tile_tok0: u32;
 // acc[s][k]: token slot s's dot product with the thread's row k.
 var<private> acc: array<vec4<f32>, TOK>;
+// This lane's share of the current group's x, per token slot (see shaders/share_x/).
+var<private> lane_x: array<vec4<f32>, TOK>;
 
 // The token in slot s (0..TOK) of this workgroup; slots past the last token repeat it (their
 // results are not written).
@@ -28,22 +30,35 @@ fn token(s: u32) -> u32 {
     return min(tile_tok0 + s, params.n_tok - 1u);
 }
 
-// Four consecutive activations of token t, from column i.
-fn xt4(t: u32, i: u32) -> vec4<f32> {
-    return x4((t - params.tok_base) * params.n_in + i);
+// Where the group at column `col` starts in x, for the token in slot s.
+fn x_base(s: u32, col: u32) -> u32 {
+    return (token(s) - params.tok_base) * params.n_in + col;
 }
 
-// Quad k of the group at column `col` (its columns col + 4k ..), for every token slot, times the
-// four rows' weights there (the columns of m).
+// Loads this lane's share of the group at column `col` for every token slot (nothing without
+// subgroups: see shaders/share_x/).
+fn load_group(inv: Invocation, col: u32) {
+    lane_x[0] = lane_quad(inv, x_base(0u, col));
+    lane_x[1] = lane_quad(inv, x_base(1u, col));
+    lane_x[2] = lane_quad(inv, x_base(2u, col));
+    lane_x[3] = lane_quad(inv, x_base(3u, col));
+    lane_x[4] = lane_quad(inv, x_base(4u, col));
+    lane_x[5] = lane_quad(inv, x_base(5u, col));
+    lane_x[6] = lane_quad(inv, x_base(6u, col));
+    lane_x[7] = lane_quad(inv, x_base(7u, col));
+}
+
+// Quad k of the group at column `col` (its columns col + 4k ..), for every token slot, times
+// the four rows' weights there (the columns of m).
 fn mac_quad(col: u32, k: u32, m: mat4x4<f32>) {
-    acc[0] += x_quad(0u, col, k) * m;
-    acc[1] += x_quad(1u, col, k) * m;
-    acc[2] += x_quad(2u, col, k) * m;
-    acc[3] += x_quad(3u, col, k) * m;
-    acc[4] += x_quad(4u, col, k) * m;
-    acc[5] += x_quad(5u, col, k) * m;
-    acc[6] += x_quad(6u, col, k) * m;
-    acc[7] += x_quad(7u, col, k) * m;
+    acc[0] += quad(lane_x[0], x_base(0u, col), k) * m;
+    acc[1] += quad(lane_x[1], x_base(1u, col), k) * m;
+    acc[2] += quad(lane_x[2], x_base(2u, col), k) * m;
+    acc[3] += quad(lane_x[3], x_base(3u, col), k) * m;
+    acc[4] += quad(lane_x[4], x_base(4u, col), k) * m;
+    acc[5] += quad(lane_x[5], x_base(5u, col), k) * m;
+    acc[6] += quad(lane_x[6], x_base(6u, col), k) * m;
+    acc[7] += quad(lane_x[7], x_base(7u, col), k) * m;
 }
 
 // Writes token slot s's four results (rows first + LANES·k that exist).

@@ -2,8 +2,9 @@
 // workgroup's 256. On CPU-emulated adapters (lavapipe, SwiftShader) an activation load inside a
 // loop is paid per lane even when every lane reads the same x, so sharing each load of x between
 // four rows is what cuts the work per weight (about 2x less CPU time per GEMV on lavapipe).
-// Same bindings and parameters as matvec.wgsl; `dot32_x` and `x32` come from
-// shaders/dot/<type>.wgsl and shaders/dot/via_x.wgsl.
+// Same bindings and parameters as matvec.wgsl; `dot32_x` comes from shaders/dot/<type>.wgsl,
+// and how a thread gets the group's x (its own loads, or one load per lane shared across a
+// subgroup) from shaders/share_x/.
 
 // Params, w and y come from shaders/matmul_params.wgsl.
 // x (binding 2) and x4 come from shaders/activations/uniform.wgsl.
@@ -11,18 +12,19 @@
 const LANES: u32 = 64u;
 
 @compute @workgroup_size(LANES)
-fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-    let first = wg.x * 4u * LANES + lid;
-    if (first >= params.n_out) {
-        return;
-    }
-    // Rows past the end repeat the last one (their results are not written).
+fn main(@builtin(workgroup_id) wg: vec3<u32>, inv: Invocation) {
+    let first = wg.x * 4u * LANES + inv.lid;
+    // Rows past the end repeat the last one (their results are not written); no thread returns
+    // early, so a subgroup stays whole.
     let rows = min(vec4<u32>(first) + vec4<u32>(0u, 1u, 2u, 3u) * LANES, vec4<u32>(params.n_out - 1u));
     let row_bytes = (vec4<u32>(params.first_row) + rows) * params.row_bytes;
     let n_groups = params.n_in / 32u;
     var acc = vec4<f32>(0.0);
     for (var g = 0u; g < n_groups; g++) {
-        let xs = x32(g * 32u);
+        let col = g * 32u;
+        let mine = lane_quad(inv, col);
+        let xs = array<vec4<f32>, 8>(quad(mine, col, 0u), quad(mine, col, 1u), quad(mine, col, 2u), quad(mine, col, 3u),
+                                     quad(mine, col, 4u), quad(mine, col, 5u), quad(mine, col, 6u), quad(mine, col, 7u));
         acc += vec4<f32>(dot32_x(row_bytes.x, g, xs), dot32_x(row_bytes.y, g, xs), dot32_x(row_bytes.z, g, xs), dot32_x(row_bytes.w, g, xs));
     }
     for (var k = 0u; k < 4u; k++) {

@@ -186,7 +186,7 @@ struct Matmuls {
 /// Kernel variants chosen per adapter.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Tuning {
-    /// Matmuls share their loads of x across a subgroup of 8 lanes (shaders/matmul_x/subgroup.wgsl)
+    /// Matmuls share their loads of x across a subgroup of 8 lanes (shaders/share_x/subgroup.wgsl)
     /// instead of every thread loading what it uses.
     pub subgroup_x: bool,
 }
@@ -226,18 +226,18 @@ impl Kernels {
     pub fn tuned(ctx: &GpuContext, types: impl IntoIterator<Item = GgmlType>, head_dims: &[u32], tuning: Tuning) -> Result<Self> {
         let d = &ctx.device;
         let x_uniform = shader!("activations/uniform").replace("X_VEC4S", &(ctx.info.uniform_window() / 16).to_string());
-        let gemm_x = if tuning.subgroup_x { shader!("matmul_x/subgroup") } else { shader!("matmul_x/direct") };
+        let share_x = if tuning.subgroup_x { shader!("share_x/subgroup") } else { shader!("share_x/direct") };
         let mut matmul = HashMap::new();
         let mut embed = HashMap::new();
         for ty in types {
             if !matmul.contains_key(&ty) {
-                let gemm = |x: &str| Kernel::with_type(d, "matmul", &[shader!("matmul_params"), x, shader!("matmul"), gemm_x], ty, TypePart::Dequant);
+                let gemm = |x: &str| Kernel::with_type(d, "matmul", &[shader!("matmul_params"), x, shader!("matmul"), share_x], ty, TypePart::Dequant);
                 let gemv = |x: &str| Kernel::with_type(d, "matvec", &[shader!("matmul_params"), x, shader!("matvec")], ty, TypePart::Dot);
                 let rows = ty.wgsl().is_some_and(|w| w.rows);
                 let matmuls = Matmuls {
                     gemm_uniform: gemm(&x_uniform)?,
                     gemv_uniform: if rows {
-                        Kernel::with_type(d, "matvec_rows", &[shader!("matmul_params"), &x_uniform, shader!("matvec_rows")], ty, TypePart::Dot)?
+                        Kernel::with_type(d, "matvec_rows", &[shader!("matmul_params"), &x_uniform, shader!("matvec_rows"), share_x], ty, TypePart::Dot)?
                     } else {
                         gemv(&x_uniform)?
                     },

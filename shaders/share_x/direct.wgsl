@@ -1,0 +1,17 @@
+// How a matmul thread gets the activations of a 32-column group (8 quads) that it needs: here,
+// by loading each quad itself. For adapters without subgroups of 8 (see subgroup.wgsl).
+// `x4` comes from shaders/activations/.
+
+struct Invocation {
+    @builtin(local_invocation_index) lid: u32,
+}
+
+// What this lane loads for the others: nothing here.
+fn lane_quad(inv: Invocation, base: u32) -> vec4<f32> {
+    return vec4<f32>(0.0);
+}
+
+// Quad k (x[base + 4k .. base + 4k + 4]) of the group starting at x index `base`.
+fn quad(mine: vec4<f32>, base: u32, k: u32) -> vec4<f32> {
+    return x4(base + 4u * k);
+}

@@ -1,0 +1,21 @@
+// How a matmul thread gets the activations of a 32-column group (8 quads) that it needs: shared
+// across a subgroup of exactly 8 lanes. Lane l loads quad l (`lane_quad`) and a thread gets
+// quad k from lane k by a shuffle. On CPU-emulated adapters a load costs a scalar access per
+// lane but a shuffle is one vector permute, so this is 8x fewer loads of x. Chosen only where
+// the adapter's subgroups are always 8 lanes (kernels::Tuning). `x4` comes from
+// shaders/activations/.
+
+struct Invocation {
+    @builtin(local_invocation_index) lid: u32,
+    @builtin(subgroup_invocation_id) lane: u32,
+}
+
+// This lane's quad of the group starting at x index `base`.
+fn lane_quad(inv: Invocation, base: u32) -> vec4<f32> {
+    return x4(base + 4u * inv.lane);
+}
+
+// Quad k of the group whose quad this lane loaded as `mine`: lane k's.
+fn quad(mine: vec4<f32>, base: u32, k: u32) -> vec4<f32> {
+    return subgroupShuffle(mine, k);
+}
