@@ -170,8 +170,11 @@ pub fn attention_parts_bytes(shape: &AttentionShape) -> u64 {
 
 /// The matmul variants of one weight type.
 struct Matmuls {
-    /// Prefill GEMM and decode GEMV reading x through a uniform window.
-    gemm_uniform: Kernel,
+    /// Prefill GEMM and decode GEMV reading x through a uniform window, one dispatch per tile of
+    /// tokens: every lane's load of x is cheap there on CPU adapters. Where x is shared across a
+    /// subgroup (an eighth of the loads) the GEMM has no windowed variant: one dispatch over all
+    /// tokens from storage is faster there (more workgroups to spread over the cores).
+    gemm_uniform: Option<Kernel>,
     gemv_uniform: Kernel,
     /// Rows per workgroup of `gemv_uniform`: 256 where it is shaders/matvec_rows.wgsl (four rows
     /// per thread, types with `Wgsl::rows`), else 64 (shaders/matvec.wgsl).
@@ -235,7 +238,7 @@ impl Kernels {
                 let gemv = |x: &str| Kernel::with_type(d, "matvec", &[shader!("matmul_params"), x, shader!("matvec")], ty, TypePart::Dot);
                 let rows = ty.wgsl().is_some_and(|w| w.rows);
                 let matmuls = Matmuls {
-                    gemm_uniform: gemm(&x_uniform)?,
+                    gemm_uniform: (!tuning.subgroup_x).then(|| gemm(&x_uniform)).transpose()?,
                     gemv_uniform: if rows {
                         Kernel::with_type(d, "matvec_rows", &[shader!("matmul_params"), &x_uniform, shader!("matvec_rows"), share_x], ty, TypePart::Dot)?
                     } else {
@@ -299,7 +302,7 @@ impl Kernels {
         let m = &self.matmul[&w.ty];
         let n_in = w.row_len();
         let tile = if n_tok == 1 { 1 } else { MATMUL_TOK };
-        let windowed = n_in % 4 == 0 && uniform_window_fits(rec, &x, n_in, tile, n_tok);
+        let windowed = n_in % 4 == 0 && (n_tok == 1 || m.gemm_uniform.is_some()) && uniform_window_fits(rec, &x, n_in, tile, n_tok);
         for part in &w.parts {
             let p = MatmulParams {
                 n_in,
@@ -314,7 +317,10 @@ impl Kernels {
                 _pad: [0; 3],
             };
             if windowed {
-                let (kernel, rows_per_group) = if n_tok == 1 { (&m.gemv_uniform, m.gemv_uniform_rows) } else { (&m.gemm_uniform, MATMUL_ROWS) };
+                let (kernel, rows_per_group) = match &m.gemm_uniform {
+                    Some(gemm) if n_tok > 1 => (gemm, MATMUL_ROWS),
+                    _ => (&m.gemv_uniform, m.gemv_uniform_rows),
+                };
                 let window = rec.ctx.info.uniform_window();
                 for tok_base in (0..n_tok).step_by(tile as usize) {
                     let xw = B { buffer: x.buffer, offset: x.offset + tok_base as u64 * n_in as u64 * 4, size: wgpu::BufferSize::new(window) };
