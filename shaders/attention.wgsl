@@ -10,6 +10,9 @@
 //
 // HEAD_DIM4 (head_dim / 4) is replaced when compiled, so q and o live in registers (constant
 // trip counts, constant indices).
+//
+// How the keys and values are read (each thread its own, or shared across a subgroup of queries)
+// comes from shaders/share_kv/.
 
 // Params come from shaders/attention_params.wgsl.
 
@@ -24,13 +27,13 @@ const LANES: u32 = 32u;
 const NEG_BIG: f32 = -3.0e38;
 
 @compute @workgroup_size(LANES)
-fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
-    let t = gid.x / params.n_chunks;
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, lane: Lane) {
+    // Threads past the last query compute the last one's and write nothing: no thread returns
+    // early, so a subgroup stays whole.
+    let query = gid.x / params.n_chunks;
+    let t = min(query, params.n_tok - 1u);
     let chunk = gid.x % params.n_chunks;
     let head = gid.y;
-    if (t >= params.n_tok) {
-        return;
-    }
     let p = params.pos0 + t;
     let kv_head = head / (params.n_head / params.n_kv_head);
     let q_base = (t * params.n_head + head) * D4;
@@ -50,20 +53,28 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
     }
     var m = NEG_BIG;
     var l = 0.0;
-    for (var j = first; j <= last; j++) {
+    let keys = walk(first, last);
+    for (var j = keys.x; j <= keys.y; j++) {
         let kv = j * kv_stride + kv_head * D4;
+        let ks = k_share(lane, kv);
         var s = 0.0;
         for (var d = 0u; d < D4; d++) {
-            s += dot(qs[d], k_cache[kv + d]);
+            s += dot(qs[d], k_quad(ks, kv, d));
         }
-        let m_new = max(m, s);
+        // A key outside this thread's range (walked for the rest of its subgroup) changes nothing.
+        let mine = j >= first && j <= last;
+        let m_new = select(m, max(m, s), mine);
         let correction = exp(m - m_new);
-        let weight = exp(s - m_new);
+        let weight = select(0.0, exp(s - m_new), mine);
         l = l * correction + weight;
+        let vs = v_share(lane, kv);
         for (var d = 0u; d < D4; d++) {
-            o[d] = o[d] * correction + weight * v_cache[kv + d];
+            o[d] = o[d] * correction + weight * v_quad(vs, kv, d);
         }
         m = m_new;
+    }
+    if (query >= params.n_tok) {
+        return;
     }
     if (params.n_chunks == 1u) {
         for (var d = 0u; d < D4; d++) {

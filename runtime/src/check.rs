@@ -296,7 +296,8 @@ pub async fn check_attention(ctx: &GpuContext, k: &Kernels, seed: u64) -> Result
     let mut tally = Tally::new();
     // (n_head, n_kv_head, head_dim, pos0, n_tok, window): decode (its keys split into chunks
     // at 33 keys and more, up to the chunk limit at 2000), prompts (more than one workgroup of
-    // queries at 40 and 70 tokens), long context, a sliding window, a head size of 20.
+    // queries at 40 and 70 tokens), long context, a sliding window, a head size of 20, SmolLM2's
+    // heads after a cached prefix.
     let cases = [
         (4u32, 2u32, 64u32, 0u32, 1u32, 0u32),
         (4, 2, 64, 40, 1, 0),
@@ -307,6 +308,7 @@ pub async fn check_attention(ctx: &GpuContext, k: &Kernels, seed: u64) -> Result
         (3, 1, 128, 90, 70, 0),
         (4, 2, 32, 20, 12, 8),
         (2, 2, 20, 5, 9, 0),
+        (9, 3, 64, 10, 37, 0),
     ];
     for (n_head, n_kv_head, head_dim, pos0, n_tok, window) in cases {
         let shape = AttentionShape { n_head, n_kv_head, head_dim, scale: 1.0 / (head_dim as f32).sqrt(), window };
@@ -430,7 +432,10 @@ pub async fn check_all(ctx: &GpuContext) -> Result<Vec<KernelCheck>> {
     // Where the adapter's own tuning shares x across subgroups, the plain variant is checked too
     // (it is what adapters without subgroups run).
     if k.tuning.subgroup_x {
-        let plain = Kernels::tuned(ctx, GgmlType::supported(), &[], Tuning { subgroup_x: false })?;
+        let plain = Kernels::tuned(ctx, GgmlType::supported(), &ATTENTION_HEAD_DIMS, Tuning { subgroup_x: false })?;
+        let mut check = check_attention(ctx, &plain, 13).await?;
+        check.kernel += " (without subgroups)";
+        out.push(check);
         for (i, ty) in GgmlType::supported().enumerate() {
             let mut check = check_matmul(ctx, &plain, ty, 300 + i as u64).await?;
             check.kernel += " (without subgroups)";

@@ -203,13 +203,25 @@ impl Tuning {
     }
 }
 
+/// The attention kernels of one head size.
+struct Attention {
+    /// Each thread reads its own keys (shaders/share_kv/direct.wgsl): decode, and prompts
+    /// without `prompt`.
+    attend: Kernel,
+    /// A prompt's, its keys and values shared across a subgroup of queries
+    /// (shaders/share_kv/subgroup.wgsl), where the tuning shares loads and the head size allows.
+    prompt: Option<Kernel>,
+    /// Merges a decode step's key chunks.
+    combine: Kernel,
+}
+
 pub struct Kernels {
     pub tuning: Tuning,
     rms_norm: Kernel,
     rope: Kernel,
     rope_kv: Kernel,
     /// Attention and the merge of its key chunks, compiled for each head size given.
-    attention: HashMap<u32, [Kernel; 2]>,
+    attention: HashMap<u32, Attention>,
     glu: Kernel,
     add: Kernel,
     sample: Kernel,
@@ -262,8 +274,13 @@ impl Kernels {
                 .iter()
                 .map(|&hd| {
                     let params = shader!("attention_params").replace("HEAD_DIM4", &(hd / 4).to_string());
-                    let kernel = |name, wgsl: &str| Kernel::new(d, name, &[params.as_str(), wgsl].join("\n"));
-                    (hd, [kernel("attention", shader!("attention")), kernel("attention_combine", shader!("attention_combine"))])
+                    let kernel = |name, parts: &[&str]| Kernel::new(d, name, &[&[params.as_str()], parts].concat().join("\n"));
+                    let attention = Attention {
+                        attend: kernel("attention", &[shader!("attention"), shader!("share_kv/direct")]),
+                        prompt: (tuning.subgroup_x && (hd / 4) % 8 == 0).then(|| kernel("attention_prompt", &[shader!("attention"), shader!("share_kv/subgroup")])),
+                        combine: kernel("attention_combine", &[shader!("attention_combine")]),
+                    };
+                    (hd, attention)
                 })
                 .collect(),
             glu: Kernel::new(d, "glu", shader!("glu")),
@@ -378,7 +395,7 @@ impl Kernels {
     /// `0..pos0 + n_tok`. `parts` ([`attention_parts_bytes`]) holds one query's per-chunk results.
     #[allow(clippy::too_many_arguments)]
     pub fn attention(&self, rec: &mut Recorder<'_>, q: B, k_cache: B, v_cache: B, out: B, parts: B, n_tok: u32, pos0: u32, shape: &AttentionShape) {
-        let [attend, combine] = self.attention.get(&shape.head_dim).expect("attention compiled for the model's head size");
+        let kernels = self.attention.get(&shape.head_dim).expect("attention compiled for the model's head size");
         // The last query sees the most keys.
         let last = pos0 + n_tok;
         let n_keys = if shape.window > 0 { last.min(shape.window) } else { last };
@@ -397,10 +414,15 @@ impl Kernels {
             _pad: [0; 3],
         };
         let grid = [(n_tok * n_chunks).div_ceil(ATTENTION_LANES), shape.n_head, 1];
+        // Lanes share keys only where they are queries of one head, each with all its keys.
+        let attend = match &kernels.prompt {
+            Some(prompt) if n_tok > 1 && n_chunks == 1 => prompt,
+            _ => &kernels.attend,
+        };
         attend.dispatch(rec, &p, &[q, k_cache, v_cache, out.clone(), parts.clone()], grid);
         if n_chunks > 1 {
             let n_threads = n_tok * shape.n_head * shape.head_dim / 4;
-            combine.dispatch(rec, &p, &[parts, out], [n_threads.div_ceil(64), 1, 1]);
+            kernels.combine.dispatch(rec, &p, &[parts, out], [n_threads.div_ceil(64), 1, 1]);
         }
     }
 
