@@ -82,12 +82,12 @@ fn tensors_split_over_several_bindings_give_the_same_logits() {
     }
 }
 
-/// Q4_0, Q4_1 and Q8_0 rows are rearranged on their way to the GPU (runtime/src/quant/layout.rs),
+/// Q4_0, Q4_1, Q8_0 and Q4_K rows are rearranged on their way to the GPU (runtime/src/quant/layout.rs),
 /// a whole row at a time: streamed in chunks of 333 bytes, nearly every row arrives in pieces.
 #[test]
-fn planar_rows_streamed_in_small_chunks_give_the_same_logits() {
+fn rearranged_rows_streamed_in_small_chunks_give_the_same_logits() {
     let ctx = gpu();
-    for name in ["synth-llama.Q4_1", "synth-llama.Q4_0", "stories260K.Q8_0"] {
+    for name in ["synth-llama.Q4_1", "synth-llama.Q4_0", "stories260K.Q8_0", "synth-qwen2.Q4_K"] {
         let bytes = std::fs::read(common::fixtures().join("models").join(format!("{name}.gguf"))).unwrap();
         let mut loader = ModelLoader::new(&ctx, Some(bytes.len() as u64));
         for chunk in bytes.chunks(333) {

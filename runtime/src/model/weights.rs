@@ -2,7 +2,7 @@
 //! "arena" buffers, each within the device's storage binding limit, and written chunk by chunk
 //! with `queue.write_buffer`: peak CPU memory is one chunk, whatever the model size. A tensor
 //! larger than one binding (a big vocabulary) is split into blocks of rows, one binding each.
-//! Offsets and sizes here are of the GPU layout (`GgmlType::gpu_row_bytes`): Q4_0/Q4_1/Q8_0 rows
+//! Offsets and sizes here are of the GPU layout (`GgmlType::gpu_row_bytes`): Q4_0/Q4_1/Q8_0/Q4_K rows
 //! are rearranged as they pass (`GgmlType::to_gpu_rows`), a whole row at a time.
 
 use crate::error::{Error, Result};
@@ -58,9 +58,9 @@ pub struct Uploader {
     carry_at: u64,
     /// CPU copies of [`HOST_TENSORS`], by tensor index.
     host: HashMap<usize, Vec<u8>>,
-    /// By tensor index: (type, row length) of tensors whose GPU rows are planar.
-    planar: Vec<Option<(GgmlType, u64)>>,
-    /// The streamed bytes of a planar tensor's row not yet complete.
+    /// By tensor index: (type, row length) of tensors whose GPU rows are rearranged.
+    rearranged: Vec<Option<(GgmlType, u64)>>,
+    /// The streamed bytes of a rearranged tensor's row not yet complete.
     row_carry: Vec<u8>,
 }
 
@@ -196,8 +196,8 @@ impl Uploader {
             .filter(|(_, t)| HOST_TENSORS.contains(&t.name.as_str()) && t.n_bytes <= HOST_TENSOR_MAX_BYTES)
             .map(|(i, t)| (i, Vec::with_capacity(t.n_bytes as usize)))
             .collect();
-        let planar = header.tensors.iter().map(|t| t.ty.planar().map(|_| (t.ty, t.dims[0]))).collect();
-        Ok(Self { arenas, parts, tensor_parts, carry: Vec::new(), carry_part: usize::MAX, carry_at: 0, host, planar, row_carry: Vec::new() })
+        let rearranged = header.tensors.iter().map(|t| t.ty.rearranged().then_some((t.ty, t.dims[0]))).collect();
+        Ok(Self { arenas, parts, tensor_parts, carry: Vec::new(), carry_part: usize::MAX, carry_at: 0, host, rearranged, row_carry: Vec::new() })
     }
 
     /// Bytes of GPU buffers this uploader made.
@@ -211,13 +211,13 @@ impl Uploader {
             debug_assert_eq!(copy.len() as u64, offset);
             copy.extend_from_slice(bytes);
         }
-        match self.planar[index] {
+        match self.rearranged[index] {
             Some((ty, row_len)) => self.write_rows(ctx, index, ty, row_len, offset, bytes),
             None => self.write_gpu(ctx, index, offset, bytes),
         }
     }
 
-    /// A tensor with planar GPU rows: whole rows are rearranged and written; a partial last
+    /// A tensor with rearranged GPU rows: whole rows are rearranged and written; a partial last
     /// row waits in `row_carry` for the rest of its bytes.
     fn write_rows(&mut self, ctx: &GpuContext, index: usize, ty: GgmlType, row_len: u64, offset: u64, mut bytes: &[u8]) {
         let gguf_row = ty.bytes_for(row_len).expect("validated by the GGUF reader");
