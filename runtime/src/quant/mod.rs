@@ -18,7 +18,7 @@ pub enum GgmlType {
 
 use GgmlType::*;
 
-/// WGSL of one type: `dequant32` (a group of 32 values into `wv`) and `dot32` (a group · x).
+/// WGSL of one type: `dequant32` (a group of 32 values, as 8 quads) and `dot32` (a group · x).
 /// Types with `rows` write their dot as `dot32_x` over activations already loaded, which lets
 /// decode's GEMV share each load of x between four rows (shaders/matvec_rows.wgsl), and read
 /// their weights there as 16-byte words (shaders/weights/vec4.wgsl; their blocks are 16-byte
