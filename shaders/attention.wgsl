@@ -28,9 +28,12 @@ const NEG_BIG: f32 = -3.0e38;
 
 @compute @workgroup_size(LANES)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, lane: Lane) {
-    // Threads past the last query compute the last one's and write nothing: no thread returns
-    // early, so a subgroup stays whole.
     let query = gid.x / params.n_chunks;
+    // Threads past the last query have nothing to do. Where lanes share their loads they
+    // compute the last query's instead (and write nothing), so that the subgroup stays whole.
+    if (query >= params.n_tok && !SHARED) {
+        return;
+    }
     let t = min(query, params.n_tok - 1u);
     let chunk = gid.x % params.n_chunks;
     let head = gid.y;

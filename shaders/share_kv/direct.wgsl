@@ -2,6 +2,9 @@
 // keys, each quad loaded where it is used. For decode (a thread's keys are its own chunk), and
 // for adapters without subgroups of 8 (see subgroup.wgsl).
 
+// Whether the lanes of a subgroup share their loads (and so must all run the loop).
+const SHARED: bool = false;
+
 struct Lane {
     @builtin(local_invocation_index) index: u32,
 }

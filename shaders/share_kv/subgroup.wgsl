@@ -6,6 +6,9 @@
 // attention.wgsl) the keys outside its own range. Needs D4 a multiple of 8 (head size 32, 64,
 // 128, ...).
 
+// Whether the lanes of a subgroup share their loads (and so must all run the loop).
+const SHARED: bool = true;
+
 struct Lane {
     @builtin(subgroup_invocation_id) index: u32,
 }
