@@ -57,12 +57,14 @@ impl GgmlType {
     /// Whole GGUF rows of `row_len` values, as the GPU holds them.
     pub fn to_gpu_rows(self, row_len: u64, gguf: &[u8]) -> Vec<u8> {
         if self == Q4_K {
-            // Blocks stay in place (head, then quants: 144 bytes, 16-byte aligned); only the
-            // quants are regrouped. A split like the planar types' puts each head far from its
-            // quants, which cost the GEMM 1.45x in cache misses on lavapipe.
+            // Blocks stay in place (a 16-byte head, then quants: 144 bytes, 16-byte aligned);
+            // only the quants are regrouped. A split like the planar types' puts each head far
+            // from its quants: the GEMM read every row from two places and was 1.45x slower.
+            const HEAD: usize = 16;
+            let block = self.block_bytes() as usize;
             let mut out = gguf.to_vec();
-            for (src, dst) in gguf.chunks_exact(144).zip(out.chunks_exact_mut(144)) {
-                self.place_quants(&src[16..], &mut dst[16..]);
+            for (src, dst) in gguf.chunks_exact(block).zip(out.chunks_exact_mut(block)) {
+                self.place_quants(&src[HEAD..], &mut dst[HEAD..]);
             }
             return out;
         }
