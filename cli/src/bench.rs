@@ -117,8 +117,18 @@ fn peak_rss_bytes() -> Option<u64> {
 }
 
 /// `roofline`: the kernel roofline alone.
-pub async fn roofline_only() -> Result<(), Error> {
+/// `webslm roofline [--types Q4_0,Q8_0]`: the kernel roofline alone, for every type or the listed ones.
+pub async fn roofline_only(args: &Args) -> Result<(), Error> {
+    let (mut gemv, mut gemm) = (roofline::gemv_types(), roofline::GEMM_TYPES.to_vec());
+    if let Some(list) = args.str("--types") {
+        let names: Vec<&str> = list.split(',').map(str::trim).collect();
+        if let Some(unknown) = names.iter().find(|n| !gemv.iter().any(|t| t.name() == **n)) {
+            return Err(Error::InvalidRequest(format!("--types: {unknown:?} is not one of {}", gemv.iter().map(|t| t.name()).collect::<Vec<_>>().join(", "))));
+        }
+        gemv.retain(|t| names.contains(&t.name().as_str()));
+        gemm.retain(|t| names.contains(&t.name().as_str()));
+    }
     let ctx = webslm::GpuContext::new().await?;
-    println!("{}", roofline::measure(&ctx, &roofline::gemv_types(), &roofline::GEMM_TYPES, &roofline::SHAPES).await?);
+    println!("{}", roofline::measure(&ctx, &gemv, &gemm, &roofline::SHAPES).await?);
     Ok(())
 }

@@ -5,7 +5,7 @@
 //!                   [--logprobs K] [--echo] [--json]
 //!   webslm chat --model PATH [--max-tokens N] [--temperature T] [--top-k K] [--top-p P] [--seed S]
 //!   webslm bench --model PATH [--prompt-tokens 100] [--gen 128] [--runs 3] [--out PATH.json] [--no-roofline]
-//!   webslm roofline
+//!   webslm roofline [--types Q4_0,Q4_1]
 //!   webslm info
 
 mod args;
@@ -48,7 +48,7 @@ async fn run(args: &Args) -> Result<(), webslm::Error> {
         "complete" => complete::complete(args).await,
         "chat" => complete::chat(args).await,
         "bench" => bench::bench(args).await,
-        "roofline" => bench::roofline_only().await,
+        "roofline" => bench::roofline_only(args).await,
         "info" => {
             let ctx = GpuContext::new().await?;
             println!("{}", ctx.info.summary());
