@@ -1,26 +1,32 @@
 // Y[t][r] (+)= dot(W[r], X[t]) for a quantized weight W [n_out rows of n_in] and f32 activations
 // X [n_tok][n_in]: prefill's GEMM (decode's GEMV is matvec.wgsl / matvec_rows.wgsl). A workgroup
-// covers 4 × LANES rows × TOK tokens; each thread takes four rows (lid + LANES·k) and TOK token
-// slots. Per 32-column group it dequantizes each of its rows' blocks once (`dequant32` from
-// shaders/dequant/<type>.wgsl: 8 quads of columns), and each quad of a token's x then serves four
-// rows: `x · M`, M's columns being the four rows' weights.
+// covers 256 rows × TOK tokens; each thread takes BLOCKS blocks of four rows (rows lid + LANES·r)
+// and TOK token slots. Per 32-column group it dequantizes each of its rows' blocks once
+// (`dequant32` from shaders/dequant/<type>.wgsl: 8 quads of columns), and each quad of a token's
+// x then serves all of the thread's rows: `x · M` per block, M's columns being four rows' weights.
 //
 // On CPU-emulated adapters a load is paid per lane, so loads per multiply-add set the speed; and
-// arrays must be indexed by constants only (see shaders/dequant/bytes.wgsl), hence the eight
-// literal calls below instead of loops. How a thread gets each quad of x (a load per quad, or a
-// load per lane shared across a subgroup) comes from shaders/share_x/.
+// arrays must be indexed by constants only (see shaders/dequant/bytes.wgsl), hence the literal
+// calls below instead of loops. How a thread gets each quad of x (a load per quad, or a load per
+// lane shared across a subgroup) comes from shaders/share_x/. Where each thread loads its own x
+// on a CPU adapter (SwiftShader), 16 rows per thread (BLOCKS = 4) make each load serve four times
+// the multiply-adds: about 1.7x the GEMM's speed there (kernels::Tuning).
 
 // Params, w and y come from shaders/matmul_params.wgsl.
 // x (binding 2), x4 and x1 come from shaders/activations/{uniform,vec4,scalar}.wgsl.
 // Invocation, lane_quad and quad come from shaders/share_x/{direct,subgroup}.wgsl.
 
-const LANES: u32 = 64u; // threads per workgroup
-const TOK: u32 = 8u;    // token slots per workgroup
+const BLOCKS: u32 = ROW_BLOCKS; // blocks of four rows per thread: 1 or 4 (kernels::Tuning)
+const LANES: u32 = 64u / BLOCKS; // threads per workgroup: 4 · BLOCKS · LANES = 256 rows
+const TOK: u32 = 8u;             // token slots per workgroup
 
 // The workgroup's first token.
 var<private> tile_tok0: u32;
-// acc[s][k]: token slot s's dot product with the thread's row k.
-var<private> acc: array<vec4<f32>, TOK>;
+// acc_b[s][j]: token slot s's dot product with the thread's row 4b + j (block b's row j).
+var<private> acc0: array<vec4<f32>, TOK>;
+var<private> acc1: array<vec4<f32>, TOK>;
+var<private> acc2: array<vec4<f32>, TOK>;
+var<private> acc3: array<vec4<f32>, TOK>;
 // This lane's share of the current group's x, per token slot (see shaders/share_x/).
 var<private> lane_x: array<vec4<f32>, TOK>;
 
@@ -48,60 +54,101 @@ fn load_group(inv: Invocation, col: u32) {
     lane_x[7] = lane_quad(inv, x_base(7u, col));
 }
 
-// Quad k of the group at column `col` (its columns col + 4k ..), for every token slot, times
-// the four rows' weights there (the columns of m).
-fn mac_quad(col: u32, k: u32, m: mat4x4<f32>) {
-    acc[0] += quad(lane_x[0], x_base(0u, col), k) * m;
-    acc[1] += quad(lane_x[1], x_base(1u, col), k) * m;
-    acc[2] += quad(lane_x[2], x_base(2u, col), k) * m;
-    acc[3] += quad(lane_x[3], x_base(3u, col), k) * m;
-    acc[4] += quad(lane_x[4], x_base(4u, col), k) * m;
-    acc[5] += quad(lane_x[5], x_base(5u, col), k) * m;
-    acc[6] += quad(lane_x[6], x_base(6u, col), k) * m;
-    acc[7] += quad(lane_x[7], x_base(7u, col), k) * m;
+// The group g of a block of four rows (byte offsets `rows`), dequantized: quad k of the columns
+// in element k, a row per matrix column.
+fn block_quads(rows: vec4<u32>, g: u32, n_valid: u32) -> array<mat4x4<f32>, 8> {
+    let r0 = dequant32(rows.x, g, n_valid);
+    let r1 = dequant32(rows.y, g, n_valid);
+    let r2 = dequant32(rows.z, g, n_valid);
+    let r3 = dequant32(rows.w, g, n_valid);
+    return array<mat4x4<f32>, 8>(
+        mat4x4<f32>(r0[0], r1[0], r2[0], r3[0]), mat4x4<f32>(r0[1], r1[1], r2[1], r3[1]),
+        mat4x4<f32>(r0[2], r1[2], r2[2], r3[2]), mat4x4<f32>(r0[3], r1[3], r2[3], r3[3]),
+        mat4x4<f32>(r0[4], r1[4], r2[4], r3[4]), mat4x4<f32>(r0[5], r1[5], r2[5], r3[5]),
+        mat4x4<f32>(r0[6], r1[6], r2[6], r3[6]), mat4x4<f32>(r0[7], r1[7], r2[7], r3[7]),
+    );
 }
 
-// Writes token slot s's four results (rows first + LANES·k that exist).
+// Token slot s's quad k of x times quad k of each block's rows (m0..m3; only m0 when BLOCKS = 1).
+fn mac_slot(s: u32, xq: vec4<f32>, m0: mat4x4<f32>, m1: mat4x4<f32>, m2: mat4x4<f32>, m3: mat4x4<f32>) {
+    acc0[s] += xq * m0;
+    if (BLOCKS > 1u) {
+        acc1[s] += xq * m1;
+        acc2[s] += xq * m2;
+        acc3[s] += xq * m3;
+    }
+}
+
+// Quad k of the group at column `col` (its columns col + 4k ..), for every token slot, times
+// quad k of each block's rows.
+fn mac_quad(col: u32, k: u32, m0: mat4x4<f32>, m1: mat4x4<f32>, m2: mat4x4<f32>, m3: mat4x4<f32>) {
+    mac_slot(0u, quad(lane_x[0], x_base(0u, col), k), m0, m1, m2, m3);
+    mac_slot(1u, quad(lane_x[1], x_base(1u, col), k), m0, m1, m2, m3);
+    mac_slot(2u, quad(lane_x[2], x_base(2u, col), k), m0, m1, m2, m3);
+    mac_slot(3u, quad(lane_x[3], x_base(3u, col), k), m0, m1, m2, m3);
+    mac_slot(4u, quad(lane_x[4], x_base(4u, col), k), m0, m1, m2, m3);
+    mac_slot(5u, quad(lane_x[5], x_base(5u, col), k), m0, m1, m2, m3);
+    mac_slot(6u, quad(lane_x[6], x_base(6u, col), k), m0, m1, m2, m3);
+    mac_slot(7u, quad(lane_x[7], x_base(7u, col), k), m0, m1, m2, m3);
+}
+
+// Writes token slot s's results (rows first + LANES·r that exist).
 fn write_slot(s: u32, first: u32) {
     let t = tile_tok0 + s;
     if (t >= params.n_tok) {
         return;
     }
-    for (var k = 0u; k < 4u; k++) {
-        let row = first + k * LANES;
+    for (var r = 0u; r < 4u * BLOCKS; r++) {
+        let row = first + r * LANES;
         if (row < params.n_out) {
             let i = t * params.y_stride + params.y_row0 + row;
             let prev = select(0.0, y[i], params.accumulate == 1u);
-            y[i] = prev + acc[s][k];
+            var a = acc0[s];
+            switch (r / 4u) {
+                case 1u: { a = acc1[s]; }
+                case 2u: { a = acc2[s]; }
+                case 3u: { a = acc3[s]; }
+                default: {}
+            }
+            y[i] = prev + a[r % 4u];
         }
     }
 }
 
+// The byte offsets of block b's rows (rows past the end repeat the last one).
+fn block_rows(b: u32, first: u32) -> vec4<u32> {
+    let rows = vec4<u32>(first) + (vec4<u32>(0u, 1u, 2u, 3u) + 4u * b) * LANES;
+    return (vec4<u32>(params.first_row) + min(rows, vec4<u32>(params.n_out - 1u))) * params.row_bytes;
+}
+
 @compute @workgroup_size(LANES)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, inv: Invocation) {
-    let first = wg.x * 4u * LANES + inv.lid;
+    let first = wg.x * 4u * BLOCKS * LANES + inv.lid;
     tile_tok0 = params.tok_base + wg.y * TOK;
     // Rows past the end repeat the last one; no thread returns early, so a subgroup stays whole.
-    let rows = min(vec4<u32>(first) + vec4<u32>(0u, 1u, 2u, 3u) * LANES, vec4<u32>(params.n_out - 1u));
-    let row_bytes = (vec4<u32>(params.first_row) + rows) * params.row_bytes;
+    // With BLOCKS = 1, blocks 1..3 (here and below) are never used: dead code.
+    let rows0 = block_rows(0u, first);
+    let rows1 = block_rows(1u, first);
+    let rows2 = block_rows(2u, first);
+    let rows3 = block_rows(3u, first);
     let n_groups = (params.n_in + 31u) / 32u;
     for (var g = 0u; g < n_groups; g++) {
         // A float row's last group may be partial: its missing weights are 0.
         let n_valid = min(32u, params.n_in - g * 32u);
-        let r0 = dequant32(row_bytes.x, g, n_valid);
-        let r1 = dequant32(row_bytes.y, g, n_valid);
-        let r2 = dequant32(row_bytes.z, g, n_valid);
-        let r3 = dequant32(row_bytes.w, g, n_valid);
+        let m0 = block_quads(rows0, g, n_valid);
+        let m1 = block_quads(rows1, g, n_valid);
+        let m2 = block_quads(rows2, g, n_valid);
+        let m3 = block_quads(rows3, g, n_valid);
         let col = g * 32u;
         load_group(inv, col);
-        mac_quad(col, 0u, mat4x4<f32>(r0[0], r1[0], r2[0], r3[0]));
-        mac_quad(col, 1u, mat4x4<f32>(r0[1], r1[1], r2[1], r3[1]));
-        mac_quad(col, 2u, mat4x4<f32>(r0[2], r1[2], r2[2], r3[2]));
-        mac_quad(col, 3u, mat4x4<f32>(r0[3], r1[3], r2[3], r3[3]));
-        mac_quad(col, 4u, mat4x4<f32>(r0[4], r1[4], r2[4], r3[4]));
-        mac_quad(col, 5u, mat4x4<f32>(r0[5], r1[5], r2[5], r3[5]));
-        mac_quad(col, 6u, mat4x4<f32>(r0[6], r1[6], r2[6], r3[6]));
-        mac_quad(col, 7u, mat4x4<f32>(r0[7], r1[7], r2[7], r3[7]));
+        mac_quad(col, 0u, m0[0], m1[0], m2[0], m3[0]);
+        mac_quad(col, 1u, m0[1], m1[1], m2[1], m3[1]);
+        mac_quad(col, 2u, m0[2], m1[2], m2[2], m3[2]);
+        mac_quad(col, 3u, m0[3], m1[3], m2[3], m3[3]);
+        mac_quad(col, 4u, m0[4], m1[4], m2[4], m3[4]);
+        mac_quad(col, 5u, m0[5], m1[5], m2[5], m3[5]);
+        mac_quad(col, 6u, m0[6], m1[6], m2[6], m3[6]);
+        mac_quad(col, 7u, m0[7], m1[7], m2[7], m3[7]);
     }
     write_slot(0u, first);
     write_slot(1u, first);

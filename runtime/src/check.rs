@@ -429,16 +429,21 @@ pub async fn check_all(ctx: &GpuContext) -> Result<Vec<KernelCheck>> {
         out.push(check_matmul(ctx, k, ty, 100 + i as u64).await?);
         out.push(check_embed(ctx, k, ty, 200 + i as u64).await?);
     }
-    // Where the adapter's own tuning shares x across subgroups, the plain variant is checked too
-    // (it is what adapters without subgroups run).
-    if k.tuning.subgroup_x {
-        let plain = Kernels::tuned(ctx, GgmlType::supported(), &ATTENTION_HEAD_DIMS, Tuning { subgroup_x: false })?;
-        let mut check = check_attention(ctx, &plain, 13).await?;
-        check.kernel += " (without subgroups)";
-        out.push(check);
+    // The other tunings this adapter can run are checked too: each is what some adapter runs.
+    // Attention depends on the sharing only: checked once per other choice of it.
+    let mut attention_checked = vec![k.tuning.subgroup_x];
+    for (n, tuning) in Tuning::all_for(ctx).into_iter().filter(|t| *t != k.tuning).enumerate() {
+        let other = Kernels::tuned(ctx, GgmlType::supported(), &ATTENTION_HEAD_DIMS, tuning)?;
+        let seed = 300 + 100 * n as u64;
+        if !attention_checked.contains(&tuning.subgroup_x) {
+            attention_checked.push(tuning.subgroup_x);
+            let mut check = check_attention(ctx, &other, seed).await?;
+            check.kernel += &format!(" ({tuning})");
+            out.push(check);
+        }
         for (i, ty) in GgmlType::supported().enumerate() {
-            let mut check = check_matmul(ctx, &plain, ty, 300 + i as u64).await?;
-            check.kernel += " (without subgroups)";
+            let mut check = check_matmul(ctx, &other, ty, seed + 1 + i as u64).await?;
+            check.kernel += &format!(" ({tuning})");
             out.push(check);
         }
     }

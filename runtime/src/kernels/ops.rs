@@ -150,7 +150,7 @@ pub struct AttentionShape {
 /// Rows per workgroup of the one-row-per-thread GEMV (`ROWS` in shaders/matvec.wgsl); the
 /// four-row GEMV (shaders/matvec_rows.wgsl) and the GEMM (shaders/matmul.wgsl) cover four times as many.
 const MATVEC_ROWS: u32 = 64;
-/// Rows per GEMM workgroup (4 × `LANES` in shaders/matmul.wgsl).
+/// Rows per GEMM workgroup (4 × `BLOCKS` × `LANES` in shaders/matmul.wgsl, whatever the tuning).
 const MATMUL_ROWS: u32 = 4 * MATVEC_ROWS;
 /// Tokens per GEMM workgroup (`TOK` in shaders/matmul.wgsl).
 const MATMUL_TOK: u32 = 8;
@@ -192,14 +192,34 @@ pub struct Tuning {
     /// Matmuls share their loads of x across a subgroup of 8 lanes (shaders/share_x/subgroup.wgsl)
     /// instead of every thread loading what it uses.
     pub subgroup_x: bool,
+    /// Blocks of four rows per thread of the prefill GEMM (`BLOCKS` in shaders/matmul.wgsl): 1, or
+    /// 4 so that each load of x serves four times the multiply-adds.
+    pub row_blocks: u32,
 }
 
 impl Tuning {
     /// What suits the adapter: subgroup sharing where subgroups are always 8 lanes (lavapipe
-    /// on AVX2). Where every lane's load costs the same as one (GPUs), sharing buys little, and
-    /// other subgroup sizes are untested.
+    /// on AVX2); where every lane's load costs the same as one (GPUs), sharing buys little, and
+    /// other subgroup sizes are untested. Sixteen GEMM rows per thread on CPU adapters that load
+    /// x per thread (SwiftShader, the browser's fallback adapter): there each load is a loop over
+    /// the lanes, and it was 75% of the GEMM's time at four rows. GPUs keep four (registers).
     pub fn for_adapter(ctx: &GpuContext) -> Self {
-        Self { subgroup_x: ctx.info.fixed_subgroup_size() == Some(8) }
+        let subgroup_x = ctx.info.fixed_subgroup_size() == Some(8);
+        let cpu = ctx.info.adapter.device_type == wgpu::DeviceType::Cpu;
+        Self { subgroup_x, row_blocks: if cpu && !subgroup_x { 4 } else { 1 } }
+    }
+
+    /// Every tuning this adapter can run (sharing x needs subgroups of 8), for tests.
+    pub fn all_for(ctx: &GpuContext) -> Vec<Self> {
+        let sharing: &[bool] = if ctx.info.fixed_subgroup_size() == Some(8) { &[true, false] } else { &[false] };
+        sharing.iter().flat_map(|&subgroup_x| [1, 4].map(|row_blocks| Self { subgroup_x, row_blocks })).collect()
+    }
+}
+
+impl std::fmt::Display for Tuning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let x = if self.subgroup_x { "x shared across subgroups" } else { "x loaded per thread" };
+        write!(f, "{x}, {} GEMM rows per thread", 4 * self.row_blocks)
     }
 }
 
@@ -242,11 +262,12 @@ impl Kernels {
         let d = &ctx.device;
         let x_uniform = shader!("activations/uniform").replace("X_VEC4S", &(ctx.info.uniform_window() / 16).to_string());
         let share_x = if tuning.subgroup_x { shader!("share_x/subgroup") } else { shader!("share_x/direct") };
+        let matmul_wgsl = shader!("matmul").replace("ROW_BLOCKS", &format!("{}u", tuning.row_blocks));
         let mut matmul = HashMap::new();
         let mut embed = HashMap::new();
         for ty in types {
             if !matmul.contains_key(&ty) {
-                let gemm = |x: &str| Kernel::with_type(d, "matmul", &[shader!("matmul_params"), x, shader!("matmul"), share_x], ty, TypePart::Dequant);
+                let gemm = |x: &str| Kernel::with_type(d, "matmul", &[shader!("matmul_params"), x, &matmul_wgsl, share_x], ty, TypePart::Dequant);
                 let gemv = |x: &str| Kernel::with_type(d, "matvec", &[shader!("matmul_params"), x, shader!("matvec")], ty, TypePart::Dot);
                 let rows = ty.wgsl().is_some_and(|w| w.rows);
                 let matmuls = Matmuls {
