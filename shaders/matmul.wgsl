@@ -13,7 +13,7 @@
 // the multiply-adds: about 1.7x the GEMM's speed there (kernels::Tuning).
 
 // Params, w and y come from shaders/matmul_params.wgsl.
-// x (binding 2), x4 and x1 come from shaders/activations/{uniform,vec4,scalar}.wgsl.
+// x (binding 2), x4 and x1 come from shaders/activations/{vec4,scalar}.wgsl.
 // Invocation, lane_quad and quad come from shaders/share_x/{direct,subgroup}.wgsl.
 
 const BLOCKS: u32 = ROW_BLOCKS; // blocks of four rows per thread: 1 or 4 (kernels::Tuning)
@@ -38,7 +38,7 @@ fn token(s: u32) -> u32 {
 
 // Where the group at column `col` starts in x, for the token in slot s.
 fn x_base(s: u32, col: u32) -> u32 {
-    return (token(s) - params.tok_base) * params.n_in + col;
+    return token(s) * params.n_in + col;
 }
 
 // Loads this lane's share of the group at column `col` for every token slot (nothing without
@@ -124,7 +124,7 @@ fn block_rows(b: u32, first: u32) -> vec4<u32> {
 @compute @workgroup_size(LANES)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, inv: Invocation) {
     let first = wg.x * 4u * BLOCKS * LANES + inv.lid;
-    tile_tok0 = params.tok_base + wg.y * TOK;
+    tile_tok0 = wg.y * TOK;
     // Rows past the end repeat the last one; no thread returns early, so a subgroup stays whole.
     // With BLOCKS = 1, blocks 1..3 (here and below) are never used: dead code.
     let rows0 = block_rows(0u, first);

@@ -11,7 +11,6 @@ struct Params {
     first_row: u32,  // W's rows start here in the binding (a row view, e.g. phi3's fused attn_qkv)
     y_stride: u32,   // y's row length: n_out, or the whole tensor's rows when W is one part of it
     y_row0: u32,     // where this part's outputs start in a row of y
-    tok_base: u32,   // the first token of this dispatch; x's binding starts at its row
 }
 
 @group(0) @binding(0) var<uniform> params: Params;

@@ -24,7 +24,7 @@ struct NormParams { n_cols: u32, n_rows: u32, eps: f32, accumulate: u32 }
 
 #[repr(C)]
 #[derive(Clone, Copy, Pod, Zeroable)]
-struct MatmulParams { n_in: u32, n_out: u32, n_tok: u32, row_bytes: u32, accumulate: u32, first_row: u32, y_stride: u32, y_row0: u32, tok_base: u32, _pad: [u32; 3] }
+struct MatmulParams { n_in: u32, n_out: u32, n_tok: u32, row_bytes: u32, accumulate: u32, first_row: u32, y_stride: u32, y_row0: u32 }
 
 #[repr(C)]
 #[derive(Clone, Copy, Pod, Zeroable)]
@@ -170,11 +170,10 @@ pub fn attention_parts_bytes(shape: &AttentionShape) -> u64 {
 
 /// The matmul variants of one weight type.
 struct Matmuls {
-    /// Prefill GEMM and decode GEMV reading x through a uniform window, one dispatch per tile of
-    /// tokens: every lane's load of x is cheap there on CPU adapters. Where x is shared across a
-    /// subgroup (an eighth of the loads) the GEMM has no windowed variant: one dispatch over all
-    /// tokens from storage is faster there (more workgroups to spread over the cores).
-    gemm_uniform: Option<Kernel>,
+    /// Decode GEMV reading x through a uniform window: every lane's load of x is cheap there on
+    /// llvmpipe. (Prefill's GEMM reads x from storage in one dispatch over all tokens: a
+    /// windowed GEMM needs a dispatch per tile of tokens, too few workgroups to spread over the
+    /// cores for the smaller matrices.)
     gemv_uniform: Kernel,
     /// Rows per workgroup of `gemv_uniform`: 256 where it is shaders/matvec_rows.wgsl (four rows
     /// per thread, types with `Wgsl::rows`), else 64 (shaders/matvec.wgsl).
@@ -271,7 +270,6 @@ impl Kernels {
                 let gemv = |x: &str| Kernel::with_type(d, "matvec", &[shader!("matmul_params"), x, shader!("matvec")], ty, TypePart::Dot);
                 let rows = ty.wgsl().is_some_and(|w| w.rows);
                 let matmuls = Matmuls {
-                    gemm_uniform: (!tuning.subgroup_x).then(|| gemm(&x_uniform)).transpose()?,
                     gemv_uniform: if rows {
                         Kernel::with_type(d, "matvec_rows", &[shader!("matmul_params"), &x_uniform, shader!("matvec_rows"), share_x], ty, TypePart::Dot)?
                     } else {
@@ -327,8 +325,7 @@ impl Kernels {
     }
 
     /// `y[t] (+)= W · x[t]` for `n_tok` tokens; `accumulate` adds into `y` (residual).
-    /// One dispatch per part of W (a tensor split over bindings writes its rows' slice of y),
-    /// and where x is read through the uniform window, one per window of tokens.
+    /// One dispatch per part of W (a tensor split over bindings writes its rows' slice of y).
     pub fn matmul(&self, rec: &mut Recorder<'_>, w: &GpuTensor, x: B, y: B, n_tok: u32, accumulate: bool) {
         self.matmul_into(rec, w, x, y, n_tok, accumulate, YRows { stride: w.n_rows(), row0: 0 });
     }
@@ -339,8 +336,7 @@ impl Kernels {
     pub fn matmul_into(&self, rec: &mut Recorder<'_>, w: &GpuTensor, x: B, y: B, n_tok: u32, accumulate: bool, rows: YRows) {
         let m = &self.matmul[&w.ty];
         let n_in = w.row_len();
-        let tile = if n_tok == 1 { 1 } else { MATMUL_TOK };
-        let windowed = n_in % 4 == 0 && (n_tok == 1 || m.gemm_uniform.is_some()) && uniform_window_fits(rec, &x, n_in, tile, n_tok);
+        let windowed = n_tok == 1 && n_in % 4 == 0 && uniform_window_fits(rec, &x, n_in);
         for part in &w.parts {
             let p = MatmulParams {
                 n_in,
@@ -351,20 +347,10 @@ impl Kernels {
                 first_row: part.skip_rows,
                 y_stride: rows.stride,
                 y_row0: rows.row0 + part.row0,
-                tok_base: 0,
-                _pad: [0; 3],
             };
             if windowed {
-                let (kernel, rows_per_group) = match &m.gemm_uniform {
-                    Some(gemm) if n_tok > 1 => (gemm, MATMUL_ROWS),
-                    _ => (&m.gemv_uniform, m.gemv_uniform_rows),
-                };
-                let window = rec.ctx.info.uniform_window();
-                for tok_base in (0..n_tok).step_by(tile as usize) {
-                    let xw = B { buffer: x.buffer, offset: x.offset + tok_base as u64 * n_in as u64 * 4, size: wgpu::BufferSize::new(window) };
-                    let p = MatmulParams { tok_base, ..p };
-                    kernel.dispatch(rec, &p, &[part.binding(), xw, y.clone()], [part.n_rows.div_ceil(rows_per_group), 1, 1]);
-                }
+                let xw = B { buffer: x.buffer, offset: x.offset, size: wgpu::BufferSize::new(rec.ctx.info.uniform_window()) };
+                m.gemv_uniform.dispatch(rec, &p, &[part.binding(), xw, y.clone()], [part.n_rows.div_ceil(m.gemv_uniform_rows), 1, 1]);
             } else {
                 let (kernel, rows_per_group) = match (n_tok, n_in % 4 == 0) {
                     (_, false) => (m.any.as_ref().expect("quantized rows are whole blocks"), MATMUL_ROWS),
@@ -491,18 +477,14 @@ impl Kernels {
 }
 }
 
-/// Whether x ([n_tok][n_in] f32 at the binding's offset) can be read through uniform windows of
-/// `tile` tokens: the buffer is a uniform buffer with room for a window past every tile's start,
-/// a tile fits in a window, and each tile's start meets the uniform offset alignment.
-fn uniform_window_fits(rec: &Recorder<'_>, x: &B, n_in: u32, tile: u32, n_tok: u32) -> bool {
+/// Whether one token's x (n_in f32 at the binding's offset) can be read through the uniform
+/// window: the buffer is a uniform buffer with room for a window at x, x fits in it, and its
+/// offset meets the uniform offset alignment.
+fn uniform_window_fits(rec: &Recorder<'_>, x: &B, n_in: u32) -> bool {
     let info = &rec.ctx.info;
     let window = info.uniform_window();
-    let tile_bytes = tile as u64 * n_in as u64 * 4;
-    let last_start = x.offset + ((n_tok - 1) / tile) as u64 * tile_bytes;
-    let align = info.limits.min_uniform_buffer_offset_alignment as u64;
     x.buffer.usage().contains(wgpu::BufferUsages::UNIFORM)
-        && tile_bytes <= window
-        && last_start + window <= x.buffer.size()
-        && x.offset % align == 0
-        && (n_tok == 1 || tile_bytes % align == 0)
+        && n_in as u64 * 4 <= window
+        && x.offset + window <= x.buffer.size()
+        && x.offset % info.limits.min_uniform_buffer_offset_alignment as u64 == 0
 }
