@@ -1,7 +1,7 @@
 // Y[t][r] (+)= dot(W[r], X[t]) for a quantized weight W [n_out rows of n_in] and f32 activations
 // X [n_tok][n_in]: prefill's GEMM (decode's GEMV is matvec.wgsl / matvec_rows.wgsl). A workgroup
-// covers 256 rows × TOK tokens; each thread takes BLOCKS blocks of four rows (rows lid + LANES·r)
-// and TOK token slots. Per 32-column group it dequantizes each of its rows' blocks once
+// covers 4 · BLOCKS · LANES rows × TOK tokens; each thread takes BLOCKS blocks of four rows
+// (rows lid + LANES·r) and TOK token slots. Per 32-column group it dequantizes each of its rows' blocks once
 // (`dequant32` from shaders/dequant/<type>.wgsl: 8 quads of columns), and each quad of a token's
 // x then serves all of the thread's rows: `x · M` per block, M's columns being four rows' weights.
 //
@@ -17,7 +17,7 @@
 // Invocation, lane_quad and quad come from shaders/share_x/{direct,subgroup}.wgsl.
 
 const BLOCKS: u32 = ROW_BLOCKS; // blocks of four rows per thread: 1 or 4 (kernels::Tuning)
-const LANES: u32 = 64u / BLOCKS; // threads per workgroup: 4 · BLOCKS · LANES = 256 rows
+const LANES: u32 = GEMM_LANES;   // threads per workgroup (Tuning::gemm_rows / (4 · BLOCKS))
 const TOK: u32 = 8u;             // token slots per workgroup
 
 // The workgroup's first token.
