@@ -1,9 +1,10 @@
 // Y[t][r] (+)= dot(W[r], X[t]) for a quantized weight W [n_out rows of n_in] and f32 activations
 // X [n_tok][n_in]: prefill's GEMM (decode's GEMV is matvec.wgsl / matvec_rows.wgsl). A workgroup
 // covers 4 · BLOCKS · LANES rows × TOK tokens; each thread takes BLOCKS blocks of four rows
-// (rows lid + LANES·r) and TOK token slots. Per 32-column group it dequantizes each of its rows' blocks once
-// (`dequant32` from shaders/dequant/<type>.wgsl: 8 quads of columns), and each quad of a token's
-// x then serves all of the thread's rows: `x · M` per block, M's columns being four rows' weights.
+// (rows lid + LANES·r) and TOK token slots. Per 32-column group it dequantizes each of its rows'
+// blocks once (`dequant32` from shaders/dequant/<type>.wgsl: 8 quads of columns), and each quad
+// of a token's x then serves all of the thread's rows: `x · M` per block, M's columns being four
+// rows' weights.
 //
 // On CPU-emulated adapters a load is paid per lane, so loads per multiply-add set the speed; and
 // arrays must be indexed by constants only (see shaders/dequant/bytes.wgsl), hence the literal
@@ -69,7 +70,8 @@ fn block_quads(rows: vec4<u32>, g: u32, n_valid: u32) -> array<mat4x4<f32>, 8> {
     );
 }
 
-// Token slot s's quad k of x times quad k of each block's rows (m0..m3; only m0 when BLOCKS = 1).
+// Token slot s's quad k of x times quad k of each block's rows (m0..m3; m0 only when BLOCKS
+// is 1).
 fn mac_slot(s: u32, xq: vec4<f32>, m0: mat4x4<f32>, m1: mat4x4<f32>, m2: mat4x4<f32>, m3: mat4x4<f32>) {
     acc0[s] += xq * m0;
     if (BLOCKS > 1u) {
@@ -118,7 +120,8 @@ fn write_slot(s: u32, first: u32) {
 // The byte offsets of block b's rows (rows past the end repeat the last one).
 fn block_rows(b: u32, first: u32) -> vec4<u32> {
     let rows = vec4<u32>(first) + (vec4<u32>(0u, 1u, 2u, 3u) + 4u * b) * LANES;
-    return (vec4<u32>(params.first_row) + min(rows, vec4<u32>(params.n_out - 1u))) * params.row_bytes;
+    let last = vec4<u32>(params.n_out - 1u);
+    return (vec4<u32>(params.first_row) + min(rows, last)) * params.row_bytes;
 }
 
 @compute @workgroup_size(LANES)
@@ -126,7 +129,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, inv: Invocation) {
     let first = wg.x * 4u * BLOCKS * LANES + inv.lid;
     tile_tok0 = wg.y * TOK;
     // Rows past the end repeat the last one; no thread returns early, so a subgroup stays whole.
-    // With BLOCKS = 1, blocks 1..3 (here and below) are never used: dead code.
+    // With BLOCKS = 1 only block 0 is read (m1..m3 stay copies of m0 that mac_slot skips).
     let rows0 = block_rows(0u, first);
     let rows1 = block_rows(1u, first);
     let rows2 = block_rows(2u, first);
@@ -136,9 +139,14 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, inv: Invocation) {
         // A float row's last group may be partial: its missing weights are 0.
         let n_valid = min(32u, params.n_in - g * 32u);
         let m0 = block_quads(rows0, g, n_valid);
-        let m1 = block_quads(rows1, g, n_valid);
-        let m2 = block_quads(rows2, g, n_valid);
-        let m3 = block_quads(rows3, g, n_valid);
+        var m1 = m0;
+        var m2 = m0;
+        var m3 = m0;
+        if (BLOCKS > 1u) {
+            m1 = block_quads(rows1, g, n_valid);
+            m2 = block_quads(rows2, g, n_valid);
+            m3 = block_quads(rows3, g, n_valid);
+        }
         let col = g * 32u;
         load_group(inv, col);
         mac_quad(col, 0u, m0[0], m1[0], m2[0], m3[0]);

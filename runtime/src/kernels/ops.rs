@@ -201,9 +201,7 @@ impl Tuning {
     pub fn gemm_rows(&self) -> u32 {
         if self.row_blocks > 1 { 64 } else { 256 }
     }
-}
 
-impl Tuning {
     /// What suits the adapter: subgroup sharing where subgroups are always 8 lanes (lavapipe
     /// on AVX2); where every lane's load costs the same as one (GPUs), sharing buys little, and
     /// other subgroup sizes are untested. Sixteen GEMM rows per thread on CPU adapters that load
