@@ -7,7 +7,14 @@
 //! GFLOP/s (2 · n_in · n_out · n_tok per product).
 //!
 //! Timing: `reps` dispatches are recorded first, then the clock runs from submit until a 4-byte
-//! readback of the output returns, so encoding is outside and the one wait is amortised.
+//! readback of the output returns, so encoding is outside and the one wait is amortised. Each
+//! figure is the median of `TRIALS` such timings (on CPU adapters single timings move ±30%).
+//!
+//! Decode reads every matrix once per token, and a model is bigger than a CPU's last-level cache
+//! or a GPU's L2, so each GEMV is timed *cold*: the dispatches cycle through copies of the matrix
+//! totalling at least `COLD_BYTES`, as the copy kernel reads and writes 64 MiB. Timing one
+//! small matrix over and over would measure the cache instead (SmolLM2's ffn_up at 0.5 MB read
+//! at 1.5x the copy's rate that way on lavapipe).
 
 use crate::check::{random_tensor_bytes, upload_tensor};
 use crate::clock::now_ms;
@@ -76,6 +83,10 @@ pub struct Roofline {
 
 /// Bytes each measurement should move at least, so the one submit-and-wait is amortised.
 const MIN_BYTES: u64 = 48 << 20;
+/// Bytes of weight copies a GEMV cycles through: more than a last-level cache holds.
+const COLD_BYTES: u64 = 96 << 20;
+/// Timings per figure (the median is reported).
+const TRIALS: usize = 5;
 
 /// Runs the copy, every GEMV of `types` × `shapes`, and the GEMMs of the `gemm_types` at
 /// `shapes`' FFN-down shapes. Shapes whose rows are not whole blocks of a type are skipped.
@@ -99,17 +110,25 @@ pub async fn measure(ctx: &GpuContext, types: &[GgmlType], gemm_types: &[GgmlTyp
     Ok(Roofline { adapter: ctx.info.summary(), copy_gb_per_s, copy_bytes, gemv, gemm })
 }
 
-/// Seconds for `reps` recorded dispatches, from submit to a readback of `out`.
-async fn time_dispatches(ctx: &GpuContext, reps: u32, out: &wgpu::Buffer, record: impl Fn(&mut Recorder<'_>)) -> Result<f64> {
-    let mut rec = Recorder::new(ctx);
-    for _ in 0..reps {
-        record(&mut rec);
+/// Seconds for `reps` recorded dispatches (`record` gets the repetition's index), from submit
+/// to a readback of `out`: the median of `TRIALS` timings after one warm-up run.
+async fn time_dispatches(ctx: &GpuContext, reps: u32, out: &wgpu::Buffer, record: impl Fn(&mut Recorder<'_>, u32)) -> Result<f64> {
+    let mut seconds = Vec::with_capacity(TRIALS);
+    for trial in 0..=TRIALS {
+        let mut rec = Recorder::new(ctx);
+        for i in 0..reps {
+            record(&mut rec, i);
+        }
+        let commands = rec.finish();
+        let t0 = now_ms();
+        ctx.queue.submit([commands]);
+        ctx.read_bytes(out, 4).await?;
+        if trial > 0 {
+            seconds.push((now_ms() - t0) / 1000.0);
+        }
     }
-    let commands = rec.finish();
-    let t0 = now_ms();
-    ctx.queue.submit([commands]);
-    ctx.read_bytes(out, 4).await?;
-    Ok((now_ms() - t0) / 1000.0)
+    seconds.sort_by(f64::total_cmp);
+    Ok(seconds[TRIALS / 2])
 }
 
 fn reps_for(bytes: u64) -> u32 {
@@ -119,8 +138,7 @@ fn reps_for(bytes: u64) -> u32 {
 async fn copy_rate(ctx: &GpuContext, k: &Kernels, bytes: u64) -> Result<f64> {
     let src = ctx.output_buffer("copy.src", bytes);
     let dst = ctx.output_buffer("copy.dst", bytes);
-    let record = |rec: &mut Recorder<'_>| k.copy(rec, src.as_entire_buffer_binding(), &dst, 0, bytes);
-    time_dispatches(ctx, 1, &dst, record).await?; // warm-up
+    let record = |rec: &mut Recorder<'_>, _| k.copy(rec, src.as_entire_buffer_binding(), &dst, 0, bytes);
     let reps = reps_for(2 * bytes);
     let seconds = time_dispatches(ctx, reps, &dst, record).await?;
     Ok(2.0 * bytes as f64 * reps as f64 / seconds / 1e9)
@@ -130,14 +148,16 @@ async fn matmul_rate(ctx: &GpuContext, k: &Kernels, ty: GgmlType, shape: Shape, 
     let n = shape.n_in as usize * shape.n_out as usize;
     let bytes = random_tensor_bytes(ty, n, rng);
     let weight_bytes = bytes.len() as u64;
-    let w = upload_tensor(ctx, ty, &[shape.n_in as u64, shape.n_out as u64], &bytes);
+    // A GEMV runs cold (see the module's comment); a GEMM is compute-bound, one copy will do.
+    let copies = if n_tok == 1 { COLD_BYTES.div_ceil(weight_bytes) } else { 1 };
+    let dims = [shape.n_in as u64, shape.n_out as u64];
+    let ws: Vec<_> = (0..copies).map(|_| upload_tensor(ctx, ty, &dims, &bytes)).collect();
     let x = ctx.storage_buffer("x", &rng.vec(n_tok as usize * shape.n_in as usize, -1.0, 1.0));
     let y = ctx.output_buffer("y", n_tok as u64 * shape.n_out as u64 * 4);
-    let record = |rec: &mut Recorder<'_>| k.matmul(rec, &w, whole(&x), whole(&y), n_tok, false);
-    time_dispatches(ctx, 1, &y, record).await?;
+    let record = |rec: &mut Recorder<'_>, i: u32| k.matmul(rec, &ws[i as usize % ws.len()], whole(&x), whole(&y), n_tok, false);
     let flops = 2.0 * n as f64 * n_tok as f64;
-    // A GEMM is compute-bound: size its repetitions by work, not bytes (~1 GFLOP).
-    let reps = if n_tok == 1 { reps_for(weight_bytes) } else { (1e9 / flops).ceil().clamp(2.0, 100.0) as u32 };
+    // A GEMM's repetitions are sized by work (~1 GFLOP), a GEMV's by bytes, each copy once at least.
+    let reps = if n_tok == 1 { reps_for(weight_bytes).max(copies as u32) } else { (1e9 / flops).ceil().clamp(2.0, 100.0) as u32 };
     let seconds = time_dispatches(ctx, reps, &y, record).await? / reps as f64;
     let gb_per_s = weight_bytes as f64 / seconds / 1e9;
     Ok(MatmulRate {
