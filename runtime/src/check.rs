@@ -185,6 +185,43 @@ pub async fn check_matmul(ctx: &GpuContext, k: &Kernels, ty: GgmlType, seed: u64
     Ok(tally.done(format!("matmul {ty:?}"), 1e-5))
 }
 
+/// A gated feed-forward block's GLU and down projection for one weight type, both activations:
+/// decode's fused GEMV (the GLU computed as x is read), and the GLU + matmul pair it falls back
+/// to for several tokens, rows not whole vec4s, or a [gate | up] row too long for a uniform
+/// window (8448 · 2 floats is over 64 KiB).
+pub async fn check_glu_matmul(ctx: &GpuContext, k: &Kernels, ty: GgmlType, seed: u64) -> Result<KernelCheck> {
+    let mut rng = SplitMix64::new(seed);
+    let mut tally = Tally::new();
+    let shapes: &[(usize, usize, usize)] = match ty.block_size() {
+        1 => &[(64, 40, 1), (172, 300, 1), (45, 20, 1), (96, 33, 3), (8448, 9, 1)],
+        32 => &[(96, 40, 1), (1536, 300, 1), (256, 33, 3), (8448, 9, 1)],
+        _ => &[(256, 40, 1), (1536, 300, 1), (512, 33, 3), (8448, 9, 1)],
+    };
+    for (i, &(n_ff, n_out, n_tok)) in shapes.iter().enumerate() {
+        let act = if i % 2 == 0 { Activation::Silu } else { Activation::GeluTanh };
+        let bytes = random_tensor_bytes(ty, n_ff * n_out, &mut rng);
+        let w = dequantize(ty, &bytes);
+        let (g, u) = (rng.vec(n_tok * n_ff, -6.0, 6.0), rng.vec(n_tok * n_ff, -2.0, 2.0));
+        let ffn = cpu::glu(&g, &u, act);
+        // [t][gate | up]
+        let gate_up: Vec<f32> = g.chunks(n_ff).zip(u.chunks(n_ff)).flat_map(|(g, u)| g.iter().chain(u).copied()).collect();
+        let base = rng.vec(n_tok * n_out, -1.0, 1.0);
+        let want: Vec<f32> = cpu::matmul(&w, &ffn, n_ff).iter().zip(&base).map(|(v, b)| v + b).collect();
+        let scale: Vec<f32> = (0..n_tok * n_out)
+            .map(|i| {
+                let (t, r) = (i / n_out, i % n_out);
+                base[i].abs() + (0..n_ff).map(|j| (w[r * n_ff + j] * ffn[t * n_ff + j]).abs()).sum::<f32>()
+            })
+            .collect();
+        let tensor = upload_tensor(ctx, ty, &[n_ff as u64, n_out as u64], &bytes);
+        let gub = ctx.storage_buffer("gate_up", &gate_up);
+        let (fb, yb) = (ctx.output_buffer("ffn", (n_tok * n_ff * 4) as u64), ctx.storage_buffer("y", &base));
+        let got = run(ctx, |e| k.glu_matmul(e, &tensor, whole(&gub), whole(&fb), whole(&yb), n_tok as u32, true, act), &yb, want.len()).await?;
+        tally.add(&got, &want, |i| scale[i]);
+    }
+    Ok(tally.done(format!("glu + matmul {ty:?}"), 1e-5))
+}
+
 /// A buffer that kernels can only read as storage (not through a uniform window).
 fn storage_only_buffer(ctx: &GpuContext, data: &[f32]) -> wgpu::Buffer {
     use wgpu::util::DeviceExt;
@@ -414,7 +451,10 @@ pub async fn check_sample(ctx: &GpuContext, k: &Kernels, seed: u64) -> Result<Ke
 
 /// Every kernel check, in a fixed order.
 pub async fn check_all(ctx: &GpuContext) -> Result<Vec<KernelCheck>> {
-    let kernels = Kernels::new(ctx, GgmlType::supported(), &ATTENTION_HEAD_DIMS)?;
+    let glu_gemvs = |k: Kernels| -> Result<Kernels> {
+        k.with_glu_gemv(ctx, GgmlType::supported(), Activation::Silu)?.with_glu_gemv(ctx, GgmlType::supported(), Activation::GeluTanh)
+    };
+    let kernels = glu_gemvs(Kernels::new(ctx, GgmlType::supported(), &ATTENTION_HEAD_DIMS)?)?;
     let k = &kernels;
     let mut out = vec![
         check_rms_norm(ctx, k, 1).await?,
@@ -427,19 +467,26 @@ pub async fn check_all(ctx: &GpuContext) -> Result<Vec<KernelCheck>> {
     ];
     for (i, ty) in GgmlType::supported().enumerate() {
         out.push(check_matmul(ctx, k, ty, 100 + i as u64).await?);
+        out.push(check_glu_matmul(ctx, k, ty, 400 + i as u64).await?);
         out.push(check_embed(ctx, k, ty, 200 + i as u64).await?);
     }
     // The other tunings this adapter can run are checked too: each is what some adapter runs.
-    // Attention depends on the sharing only: checked once per other choice of it.
+    // Attention and decode's fused GLU GEMV depend on the sharing only: checked once per other
+    // choice of it.
     let mut attention_checked = vec![k.tuning.subgroup_x];
     for (n, tuning) in Tuning::all_for(ctx).into_iter().filter(|t| *t != k.tuning).enumerate() {
-        let other = Kernels::tuned(ctx, GgmlType::supported(), &ATTENTION_HEAD_DIMS, tuning)?;
+        let other = glu_gemvs(Kernels::tuned(ctx, GgmlType::supported(), &ATTENTION_HEAD_DIMS, tuning)?)?;
         let seed = 300 + 100 * n as u64;
         if !attention_checked.contains(&tuning.subgroup_x) {
             attention_checked.push(tuning.subgroup_x);
-            let mut check = check_attention(ctx, &other, seed).await?;
-            check.kernel += &format!(" ({tuning})");
-            out.push(check);
+            let mut checks = vec![check_attention(ctx, &other, seed).await?];
+            for (i, ty) in GgmlType::supported().enumerate() {
+                checks.push(check_glu_matmul(ctx, &other, ty, seed + 51 + i as u64).await?);
+            }
+            for mut check in checks {
+                check.kernel += &format!(" ({tuning})");
+                out.push(check);
+            }
         }
         for (i, ty) in GgmlType::supported().enumerate() {
             let mut check = check_matmul(ctx, &other, ty, seed + 1 + i as u64).await?;

@@ -2,7 +2,7 @@
 
 use super::{grid_1d, Kernel, TypePart};
 use crate::error::Result;
-use crate::gpu::{GpuContext, GpuTensor, Recorder};
+use crate::gpu::{GpuContext, GpuTensor, Recorder, TensorPart};
 use crate::quant::GgmlType;
 use bytemuck::{Pod, Zeroable};
 use std::collections::HashMap;
@@ -25,6 +25,23 @@ struct NormParams { n_cols: u32, n_rows: u32, eps: f32, accumulate: u32 }
 #[repr(C)]
 #[derive(Clone, Copy, Pod, Zeroable)]
 struct MatmulParams { n_in: u32, n_out: u32, n_tok: u32, row_bytes: u32, accumulate: u32, first_row: u32, y_stride: u32, y_row0: u32 }
+
+impl MatmulParams {
+    /// For `n_tok` tokens times one part of W (a tensor split over bindings writes its rows'
+    /// slice of y).
+    fn new(w: &GpuTensor, part: &TensorPart, n_tok: u32, accumulate: bool, rows: YRows) -> Self {
+        Self {
+            n_in: w.row_len(),
+            n_out: part.n_rows,
+            n_tok,
+            row_bytes: w.row_bytes(),
+            accumulate: accumulate as u32,
+            first_row: part.skip_rows,
+            y_stride: rows.stride,
+            y_row0: rows.row0 + part.row0,
+        }
+    }
+}
 
 #[repr(C)]
 #[derive(Clone, Copy, Pod, Zeroable)]
@@ -98,10 +115,20 @@ impl Sampling {
 }
 
 /// The activation of a gated feed-forward block: `act(gate) * up`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Activation {
     Silu = 0,
     GeluTanh = 1,
+}
+
+impl Activation {
+    /// Its function in shaders/act.wgsl.
+    fn wgsl_fn(self) -> &'static str {
+        match self {
+            Activation::Silu => "silu",
+            Activation::GeluTanh => "gelu_tanh",
+        }
+    }
 }
 
 /// How RoPE pairs dimensions: GGUF `llama` rotates adjacent pairs, NeoX-style models the halves.
@@ -202,6 +229,11 @@ impl Tuning {
         if self.row_blocks > 1 { 64 } else { 256 }
     }
 
+    /// How a matmul thread gets x: shaders/share_x/subgroup.wgsl or direct.wgsl.
+    fn share_x(&self) -> &'static str {
+        if self.subgroup_x { shader!("share_x/subgroup") } else { shader!("share_x/direct") }
+    }
+
     /// What suits the adapter: subgroup sharing where subgroups are always 8 lanes (lavapipe
     /// on AVX2); where every lane's load costs the same as one (GPUs), sharing buys little, and
     /// other subgroup sizes are untested. Sixteen GEMM rows per thread on CPU adapters that load
@@ -255,7 +287,31 @@ pub struct Kernels {
     sample: Kernel,
     copy: Kernel,
     matmul: HashMap<GgmlType, Matmuls>,
+    /// Decode's down-projection GEMVs that compute the GLU as they read x
+    /// (shaders/activations/uniform_glu.wgsl), per weight type and activation, with their rows
+    /// per workgroup: compiled by [`Kernels::with_glu_gemv`] for the types a model needs.
+    glu_gemv: HashMap<(GgmlType, Activation), (Kernel, u32)>,
     embed: HashMap<GgmlType, Kernel>,
+}
+
+/// Decode's GEMV for weights of type `ty` reading x through a uniform window (`x_uniform`, a
+/// shaders/activations/ file), with its rows per workgroup: four rows per thread
+/// (shaders/matvec_rows.wgsl) for types with `Wgsl::rows`, else one (shaders/matvec.wgsl).
+fn gemv_uniform(d: &wgpu::Device, ty: GgmlType, x_uniform: &str, tuning: Tuning) -> Result<(Kernel, u32)> {
+    let share_x = tuning.share_x();
+    Ok(match ty.wgsl().is_some_and(|w| w.rows) {
+        true => (Kernel::with_type(d, "matvec_rows", &[shader!("matmul_params"), x_uniform, shader!("matvec_rows"), share_x], ty, TypePart::Dot)?, 4 * MATVEC_ROWS),
+        false => (Kernel::with_type(d, "matvec", &[shader!("matmul_params"), x_uniform, shader!("matvec")], ty, TypePart::Dot)?, MATVEC_ROWS),
+    })
+}
+
+/// shaders/activations/uniform.wgsl or uniform_glu.wgsl sized to the adapter's window.
+fn x_uniform_wgsl(ctx: &GpuContext, glu: Option<Activation>) -> String {
+    let x_vec4s = (ctx.info.uniform_window() / 16).to_string();
+    match glu {
+        None => shader!("activations/uniform").replace("X_VEC4S", &x_vec4s),
+        Some(act) => [shader!("act"), &shader!("activations/uniform_glu").replace("X_VEC4S", &x_vec4s).replace("GLU_ACT", act.wgsl_fn())].join("\n"),
+    }
 }
 
 impl Kernels {
@@ -268,8 +324,8 @@ impl Kernels {
     /// [`Self::new`] with the variants `tuning` picks (tests check each on one adapter).
     pub fn tuned(ctx: &GpuContext, types: impl IntoIterator<Item = GgmlType>, head_dims: &[u32], tuning: Tuning) -> Result<Self> {
         let d = &ctx.device;
-        let x_uniform = shader!("activations/uniform").replace("X_VEC4S", &(ctx.info.uniform_window() / 16).to_string());
-        let share_x = if tuning.subgroup_x { shader!("share_x/subgroup") } else { shader!("share_x/direct") };
+        let x_uniform = x_uniform_wgsl(ctx, None);
+        let share_x = tuning.share_x();
         let matmul_wgsl = shader!("matmul")
             .replace("ROW_BLOCKS", &format!("{}u", tuning.row_blocks))
             .replace("GEMM_LANES", &format!("{}u", tuning.gemm_rows() / (4 * tuning.row_blocks)));
@@ -279,14 +335,10 @@ impl Kernels {
             if !matmul.contains_key(&ty) {
                 let gemm = |x: &str| Kernel::with_type(d, "matmul", &[shader!("matmul_params"), x, &matmul_wgsl, share_x], ty, TypePart::Dequant);
                 let gemv = |x: &str| Kernel::with_type(d, "matvec", &[shader!("matmul_params"), x, shader!("matvec")], ty, TypePart::Dot);
-                let rows = ty.wgsl().is_some_and(|w| w.rows);
+                let (gemv_uniform, gemv_uniform_rows) = gemv_uniform(d, ty, &x_uniform, tuning)?;
                 let matmuls = Matmuls {
-                    gemv_uniform: if rows {
-                        Kernel::with_type(d, "matvec_rows", &[shader!("matmul_params"), &x_uniform, shader!("matvec_rows"), share_x], ty, TypePart::Dot)?
-                    } else {
-                        gemv(&x_uniform)?
-                    },
-                    gemv_uniform_rows: if rows { 4 * MATVEC_ROWS } else { MATVEC_ROWS },
+                    gemv_uniform,
+                    gemv_uniform_rows,
                     gemm: gemm(X_VEC4)?,
                     gemv: gemv(X_VEC4)?,
                     any: if ty.block_size() == 1 { Some(gemm(X_SCALAR)?) } else { None },
@@ -313,13 +365,26 @@ impl Kernels {
                     (hd, attention)
                 })
                 .collect(),
-            glu: Kernel::new(d, "glu", shader!("glu")),
+            glu: Kernel::new(d, "glu", &[shader!("act"), shader!("glu")].join("\n")),
             add: Kernel::new(d, "add", shader!("add")),
             sample: Kernel::new(d, "sample", shader!("sample")),
             copy: Kernel::new(d, "copy", shader!("copy")),
             matmul,
+            glu_gemv: HashMap::new(),
             embed,
         })
+    }
+
+    /// Adds decode's down GEMVs with the GLU fused into their input, for each of `types` (a
+    /// model's ffn_down types) and activation `act`: see [`Self::glu_matmul`].
+    pub fn with_glu_gemv(mut self, ctx: &GpuContext, types: impl IntoIterator<Item = GgmlType>, act: Activation) -> Result<Self> {
+        let x_glu = x_uniform_wgsl(ctx, Some(act));
+        for ty in types {
+            if !self.glu_gemv.contains_key(&(ty, act)) {
+                self.glu_gemv.insert((ty, act), gemv_uniform(&ctx.device, ty, &x_glu, self.tuning)?);
+            }
+        }
+        Ok(self)
     }
 
     /// `y[r] = x[r] / rms(x[r]) * weight` for `n_rows` rows of `n_cols`.
@@ -347,29 +412,38 @@ impl Kernels {
     pub fn matmul_into(&self, rec: &mut Recorder<'_>, w: &GpuTensor, x: B, y: B, n_tok: u32, accumulate: bool, rows: YRows) {
         let m = &self.matmul[&w.ty];
         let n_in = w.row_len();
-        let windowed = n_tok == 1 && n_in % 4 == 0 && uniform_window_fits(rec, &x, n_in);
+        if n_tok == 1 && n_in % 4 == 0 && uniform_window_fits(rec, &x, n_in) {
+            return gemv_windowed(rec, (&m.gemv_uniform, m.gemv_uniform_rows), w, &[x], y, accumulate, rows);
+        }
+        let (kernel, rows_per_group) = match (n_tok, n_in % 4 == 0) {
+            (_, false) => (m.any.as_ref().expect("quantized rows are whole blocks"), self.tuning.gemm_rows()),
+            (1, true) => (&m.gemv, MATVEC_ROWS),
+            (_, true) => (&m.gemm, self.tuning.gemm_rows()),
+        };
         for part in &w.parts {
-            let p = MatmulParams {
-                n_in,
-                n_out: part.n_rows,
-                n_tok,
-                row_bytes: w.row_bytes(),
-                accumulate: accumulate as u32,
-                first_row: part.skip_rows,
-                y_stride: rows.stride,
-                y_row0: rows.row0 + part.row0,
-            };
-            if windowed {
-                let xw = B { buffer: x.buffer, offset: x.offset, size: wgpu::BufferSize::new(rec.ctx.info.uniform_window()) };
-                m.gemv_uniform.dispatch(rec, &p, &[part.binding(), xw, y.clone()], [part.n_rows.div_ceil(m.gemv_uniform_rows), 1, 1]);
-            } else {
-                let (kernel, rows_per_group) = match (n_tok, n_in % 4 == 0) {
-                    (_, false) => (m.any.as_ref().expect("quantized rows are whole blocks"), self.tuning.gemm_rows()),
-                    (1, true) => (&m.gemv, MATVEC_ROWS),
-                    (_, true) => (&m.gemm, self.tuning.gemm_rows()),
-                };
-                let grid = [part.n_rows.div_ceil(rows_per_group), n_tok.div_ceil(MATMUL_TOK), 1];
-                kernel.dispatch(rec, &p, &[part.binding(), x.clone(), y.clone()], grid);
+            let p = MatmulParams::new(w, part, n_tok, accumulate, rows);
+            let grid = [part.n_rows.div_ceil(rows_per_group), n_tok.div_ceil(MATMUL_TOK), 1];
+            kernel.dispatch(rec, &p, &[part.binding(), x.clone(), y.clone()], grid);
+        }
+    }
+
+    /// `y[t] (+)= W · (act(gate[t]) * up[t])` for `n_tok` tokens, from `gate_up` =
+    /// [n_tok][gate | up] (each half W's row length): a gated feed-forward block's GLU and down
+    /// projection. Decode makes it one dispatch where [`Self::with_glu_gemv`] compiled W's type
+    /// for `act` and a uniform window holds both halves; otherwise the GLU goes into `ffn`
+    /// ([n_tok][row length]) and a matmul reads it.
+    #[allow(clippy::too_many_arguments)]
+    pub fn glu_matmul(&self, rec: &mut Recorder<'_>, w: &GpuTensor, gate_up: B, ffn: B, y: B, n_tok: u32, accumulate: bool, act: Activation) {
+        let n_ff = w.row_len();
+        let up = B { offset: gate_up.offset + n_ff as u64 * 4, ..gate_up.clone() };
+        let fused = self.glu_gemv.get(&(w.ty, act));
+        match fused {
+            Some(&(ref kernel, rows)) if n_tok == 1 && n_ff % 4 == 0 && uniform_window_fits(rec, &gate_up, n_ff) && uniform_window_fits(rec, &up, n_ff) => {
+                gemv_windowed(rec, (kernel, rows), w, &[gate_up, up], y, accumulate, YRows { stride: w.n_rows(), row0: 0 });
+            }
+            _ => {
+                self.glu(rec, gate_up, ffn.clone(), n_tok, n_ff, act);
+                self.matmul(rec, w, ffn, y, n_tok, accumulate);
             }
         }
     }
@@ -444,7 +518,6 @@ impl Kernels {
         }
     }
 
-    /// `gate = act(gate) * up` over `n` values.
     /// `out[t] = act(gate[t]) * up[t]` for `n_tok` tokens, from `gate_up` = [n_tok][gate | up]
     /// (each half `n_ff` long) into `out` = [n_tok][n_ff].
     pub fn glu(&self, rec: &mut Recorder<'_>, gate_up: B, out: B, n_tok: u32, n_ff: u32, act: Activation) {
@@ -486,6 +559,20 @@ impl Kernels {
         let p = CopyParams { n_vec4, dst_offset: (dst_offset / 16) as u32, _pad: [0; 2] };
         self.copy.dispatch(rec, &p, &[src, dst.as_entire_buffer_binding()], grid_1d(n_vec4.div_ceil(256)));
 }
+}
+
+/// One token's `y (+)= W · x` by a GEMV (`kernel` and its rows per workgroup) reading its
+/// input through uniform windows from the offsets of `xs` (x, or a GLU's gate and up: bindings
+/// 2 and 4); one dispatch per part of W.
+fn gemv_windowed<'b>(rec: &mut Recorder<'_>, (kernel, rows_per_group): (&Kernel, u32), w: &GpuTensor, xs: &[B<'b>], y: B, accumulate: bool, rows: YRows) {
+    let size = wgpu::BufferSize::new(rec.ctx.info.uniform_window());
+    let windows: Vec<B<'b>> = xs.iter().map(|x| B { buffer: x.buffer, offset: x.offset, size }).collect();
+    for part in &w.parts {
+        let p = MatmulParams::new(w, part, 1, accumulate, rows);
+        let mut buffers = vec![part.binding(), windows[0].clone(), y.clone()];
+        buffers.extend(windows[1..].iter().cloned());
+        kernel.dispatch(rec, &p, &buffers, [part.n_rows.div_ceil(rows_per_group), 1, 1]);
+    }
 }
 
 /// Whether one token's x (n_in f32 at the binding's offset) can be read through the uniform

@@ -173,7 +173,8 @@ impl Model {
         }
         let token_embd = weights.get("token_embd.weight")?.clone();
         let output = if config.tied_embeddings { token_embd.clone() } else { weights.get("output.weight")?.clone() };
-        let kernels = Kernels::new(ctx, header.tensors.iter().map(|t| t.ty), &[config.head_dim])?;
+        let kernels = Kernels::new(ctx, header.tensors.iter().map(|t| t.ty), &[config.head_dim])?
+            .with_glu_gemv(ctx, layers.iter().map(|l| l.w_down.ty), config.activation)?;
         // Llama 3's RoPE scaling: one divisor per rotated pair (global layers).
         let rope_factors = weights.host_f32("rope_freqs.weight")?;
         if let Some(f) = &rope_factors {
@@ -315,7 +316,8 @@ impl Model {
             };
             let shape = self.attention_shape(layer.local);
             k.attention(rec, q, whole(&layer.k_cache), whole(&layer.v_cache), whole(&s.att), whole(&s.att_parts), n_tok, pos0, &shape);
-            self.residual(rec, &layer.wo, &s.att, layer.post_attention_norm.as_ref(), s, n_tok);
+            let out = |rec: &mut Recorder<'_>, y: wgpu::BufferBinding<'_>, accumulate: bool| k.matmul(rec, &layer.wo, whole(&s.att), y, n_tok, accumulate);
+            self.residual(rec, out, layer.post_attention_norm.as_ref(), s, n_tok);
 
             k.rms_norm(rec, whole(&s.x), layer.ffn_norm.binding(), whole(&s.h), n_tok, c.n_embd, c.rms_eps);
             match &layer.w_gate_up {
@@ -326,8 +328,10 @@ impl Model {
                     k.matmul_into(rec, &layer.w_up, whole(&s.h), whole(&s.gate_up), n_tok, false, half(c.n_ff));
                 }
             }
-            k.glu(rec, whole(&s.gate_up), whole(&s.ffn), n_tok, c.n_ff, c.activation);
-            self.residual(rec, &layer.w_down, &s.ffn, layer.post_ffw_norm.as_ref(), s, n_tok);
+            let down = |rec: &mut Recorder<'_>, y: wgpu::BufferBinding<'_>, accumulate: bool| {
+                k.glu_matmul(rec, &layer.w_down, whole(&s.gate_up), whole(&s.ffn), y, n_tok, accumulate, c.activation)
+            };
+            self.residual(rec, down, layer.post_ffw_norm.as_ref(), s, n_tok);
         }
         k.rms_norm(rec, whole(&s.x), self.output_norm.binding(), whole(&s.h), n_tok, c.n_embd, c.rms_eps);
         let row = c.n_embd as u64 * 4;
@@ -355,14 +359,14 @@ impl Model {
         }
     }
 
-    /// `x += W · input`, or with a post-norm (gemma3) `x += rms_norm(W · input) · post_norm`.
-    #[allow(clippy::too_many_arguments)]
-    fn residual(&self, rec: &mut Recorder<'_>, w: &GpuTensor, input: &wgpu::Buffer, post_norm: Option<&GpuTensor>, s: &Scratch, n_tok: u32) {
+    /// `x += branch`, or with a post-norm (gemma3) `x += rms_norm(branch) · post_norm`, where
+    /// `branch(rec, y, accumulate)` writes (or adds) a block's output projection into `y`.
+    fn residual(&self, rec: &mut Recorder<'_>, branch: impl Fn(&mut Recorder<'_>, wgpu::BufferBinding<'_>, bool), post_norm: Option<&GpuTensor>, s: &Scratch, n_tok: u32) {
         let (k, c) = (&self.kernels, &self.config);
         match post_norm {
-            None => k.matmul(rec, w, whole(input), whole(&s.x), n_tok, true),
+            None => branch(rec, whole(&s.x), true),
             Some(norm) => {
-                k.matmul(rec, w, whole(input), whole(&s.branch), n_tok, false);
+                branch(rec, whole(&s.branch), false);
                 k.rms_norm_into(rec, whole(&s.branch), norm.binding(), whole(&s.x), n_tok, c.n_embd, c.rms_eps, true);
             }
         }
