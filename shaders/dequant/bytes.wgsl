@@ -37,6 +37,13 @@ fn nibbles4(word: u32, shift: u32) -> vec4<f32> {
     return vec4<f32>(bytes4(word, shift, 0xfu));
 }
 
+// Four Q6_K values q - 32 (shaders/dequant/q6_k.wgsl): the nibbles at `shift` of a word's
+// bytes, with 2 high bits each from the low byte of `high` (bits 2l for value l).
+fn q6_k_quad(word: u32, shift: u32, high: u32) -> vec4<f32> {
+    let bits = (vec4<u32>(high) >> vec4<u32>(0u, 2u, 4u, 6u)) & vec4<u32>(3u);
+    return vec4<f32>(bytes4(word, shift, 0xfu) | (bits << vec4<u32>(4u))) - 32.0;
+}
+
 // The four signed bytes of a word, as floats.
 fn i8x4(word: u32) -> vec4<f32> {
     let bytes = vec4<i32>(bitcast<i32>(word << 24u), bitcast<i32>(word << 16u), bitcast<i32>(word << 8u), bitcast<i32>(word));

@@ -1,25 +1,22 @@
-// Q6_K super-block (256 values, 210 bytes, not word aligned): ql: 128 bytes, qh: 64 bytes,
-// scales: 16 i8, d: f16 at byte 208. Sub-block s = 4 * half + k (half 0..1, k 0..3), value l (0..31):
-// q = (nibble k/2 of ql[64*half + 32*(k%2) + l]) | ((qh[32*half + l] >> 2k) & 3) << 4,
-// x = (d * scales[8*half + 2k + l/16]) * (q - 32) (ggml's order).
+// Q6_K super-block (256 values) as the GPU holds it (runtime/src/quant/layout.rs, 224 bytes =
+// 56 words): words 4s..4s + 3 hold sub-block s's low nibbles (byte l: value l low, value l + 16
+// high), words 32 + 2s and 33 + 2s its high bits (values 0..15 and 16..31, value l at bits 2l),
+// words 48..51 the 16 i8 scales (sub-block s: scales 2s for values 0..15, 2s + 1 for 16..31),
+// word 52 the f16 d. x = (d * scale) * (low | high << 4 - 32), ggml's values and order.
 fn dequant32(row_byte: u32, group: u32, n_valid: u32) -> array<vec4<f32>, 8> {
-    let b = row_byte + (group / 8u) * 210u;
-    let half = (group % 8u) / 4u;
-    let k = group % 4u;
-    let d = load_f16_at(b + 208u);
-    let sc = load_u32_at(b + 192u + 8u * half + 2u * k);
-    let d_lo = d * i8_of(sc, 0u); // values 0..15
-    let d_hi = d * i8_of(sc, 1u); // values 16..31
-    let ql = b + 64u * half + 32u * (k % 2u);
-    let qh = b + 128u + 32u * half;
+    let b = (row_byte >> 2u) + (group / 8u) * 56u;
+    let s = group % 8u;
+    let d = unpack2x16float(w[b + 52u]).x;
+    let sc = w[b + 48u + s / 2u];
+    let d_lo = d * i8_of(sc, 2u * (s % 2u));
+    let d_hi = d * i8_of(sc, 2u * (s % 2u) + 1u);
+    let q = b + 4u * s;
+    let h_lo = w[b + 32u + 2u * s];
+    let h_hi = w[b + 33u + 2u * s];
     return array<vec4<f32>, 8>(
-        q6_k_quad(ql, qh, 0u, k, d_lo), q6_k_quad(ql, qh, 1u, k, d_lo), q6_k_quad(ql, qh, 2u, k, d_lo), q6_k_quad(ql, qh, 3u, k, d_lo),
-        q6_k_quad(ql, qh, 4u, k, d_hi), q6_k_quad(ql, qh, 5u, k, d_hi), q6_k_quad(ql, qh, 6u, k, d_hi), q6_k_quad(ql, qh, 7u, k, d_hi),
+        d_lo * q6_k_quad(w[q], 0u, h_lo), d_lo * q6_k_quad(w[q + 1u], 0u, h_lo >> 8u),
+        d_lo * q6_k_quad(w[q + 2u], 0u, h_lo >> 16u), d_lo * q6_k_quad(w[q + 3u], 0u, h_lo >> 24u),
+        d_hi * q6_k_quad(w[q], 4u, h_hi), d_hi * q6_k_quad(w[q + 1u], 4u, h_hi >> 8u),
+        d_hi * q6_k_quad(w[q + 2u], 4u, h_hi >> 16u), d_hi * q6_k_quad(w[q + 3u], 4u, h_hi >> 24u),
     );
-}
-
-// Values 4j .. 4j + 3 of sub-block k of a half: low bits from ql bytes 4j.., high bits from qh.
-fn q6_k_quad(ql: u32, qh: u32, j: u32, k: u32, scale: f32) -> vec4<f32> {
-    let q = bytes4(load_u32_at(ql + 4u * j), 4u * (k / 2u), 0xfu) | (bytes4(load_u32_at(qh + 4u * j), 2u * k, 3u) << vec4<u32>(4u));
-    return scale * (vec4<f32>(q) - 32.0);
 }

@@ -1,17 +1,20 @@
-// Q6_K sub-block (see dequant/q6_k.wgsl) · x: d · (sc0 · Σ_{l<16} (q - 32) x + sc1 · Σ_{l≥16} (q - 32) x).
-fn dot32(row_byte: u32, group: u32, xb: u32, n_valid: u32) -> f32 {
-    let b = row_byte + (group / 8u) * 210u;
-    let half = (group % 8u) / 4u;
-    let k = group % 4u;
-    let sc = load_u32_at(b + 192u + 8u * half + 2u * k);
-    let ql0 = b + 64u * half + 32u * (k % 2u);
-    let qh0 = b + 128u + 32u * half;
-    let bytes = vec4<u32>(0u, 8u, 16u, 24u);
-    var acc = vec2<f32>(0.0);
-    for (var j = 0u; j < 8u; j++) {
-        let lo = (vec4<u32>(load_u32_at(ql0 + 4u * j) >> (4u * (k / 2u))) >> bytes) & vec4<u32>(0xfu);
-        let hi = (vec4<u32>(load_u32_at(qh0 + 4u * j) >> (2u * k)) >> bytes) & vec4<u32>(3u);
-        acc[j / 4u] += dot(vec4<f32>(lo | (hi << vec4<u32>(4u))) - 32.0, x4(xb + 4u * j));
-    }
-    return load_f16_at(b + 208u) * (i8_of(sc, 0u) * acc.x + i8_of(sc, 1u) * acc.y);
+// Q6_K sub-block (see dequant/q6_k.wgsl for the GPU layout) · x: d · (sc_lo · Σ_{l<16} (q - 32) x
+// + sc_hi · Σ_{l≥16} (q - 32) x). A super-block is 14 16-byte words: 8 of low nibbles (one per
+// sub-block), 4 of high bits (two sub-blocks each), the scales, d. `xs` holds the sub-block's
+// 32 activations, indexed by constants only (see dot/q4_0.wgsl); `q6_k_quad` is in
+// dequant/bytes.wgsl.
+fn dot32_x(row_byte: u32, group: u32, xs: array<vec4<f32>, 8>) -> f32 {
+    let b = (row_byte >> 4u) + (group / 8u) * 14u;
+    let s = group % 8u;
+    let q = w[b + s];
+    let hw = w[b + 8u + s / 2u];
+    let h = select(hw.xy, hw.zw, (s % 2u) == 1u);
+    let sc = w[b + 12u][s / 2u];
+    let d = unpack2x16float(w[b + 13u].x).x;
+    let lo = q6_k_quad(q.x, 0u, h.x) * xs[0] + q6_k_quad(q.y, 0u, h.x >> 8u) * xs[1]
+        + q6_k_quad(q.z, 0u, h.x >> 16u) * xs[2] + q6_k_quad(q.w, 0u, h.x >> 24u) * xs[3];
+    let hi = q6_k_quad(q.x, 4u, h.y) * xs[4] + q6_k_quad(q.y, 4u, h.y >> 8u) * xs[5]
+        + q6_k_quad(q.z, 4u, h.y >> 16u) * xs[6] + q6_k_quad(q.w, 4u, h.y >> 24u) * xs[7];
+    let one = vec4<f32>(1.0);
+    return d * (i8_of(sc, 2u * (s % 2u)) * dot(lo, one) + i8_of(sc, 2u * (s % 2u) + 1u) * dot(hi, one));
 }

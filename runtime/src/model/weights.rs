@@ -2,7 +2,7 @@
 //! "arena" buffers, each within the device's storage binding limit, and written chunk by chunk
 //! with `queue.write_buffer`: peak CPU memory is one chunk, whatever the model size. A tensor
 //! larger than one binding (a big vocabulary) is split into blocks of rows, one binding each.
-//! Offsets and sizes here are of the GPU layout (`GgmlType::gpu_row_bytes`): Q4_0/Q4_1/Q8_0/Q4_K rows
+//! Offsets and sizes here are of the GPU layout (`GgmlType::gpu_row_bytes`): Q4_0/Q4_1/Q8_0/Q4_K/Q6_K rows
 //! are rearranged as they pass (`GgmlType::to_gpu_rows`), a whole row at a time.
 
 use crate::error::{Error, Result};

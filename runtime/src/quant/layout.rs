@@ -8,7 +8,10 @@
 //! CPU adapters each storage load is a loop over the lanes, so the GEMV makes 2 loads per block
 //! instead of 5 (Q4_1) or 9 (Q8_0); a GPU gets 16-byte loads. Q4_K keeps its 144-byte blocks
 //! (already 16-byte aligned) but gives each 32-value sub-block's nibbles 16 bytes of their own
-//! (`place_quants`): a sub-block's dot reads 2 words instead of 3.
+//! (`place_quants`): a sub-block's dot reads 2 words instead of 3. Q6_K's 210-byte blocks are
+//! regrouped into 224 bytes (`q6_k_block`): each 32-value sub-block's low nibbles in a 16-byte
+//! word of their own, its high bits in 8 bytes, then the 16 scales and d, so that a sub-block's
+//! dot reads 4 words where the GGUF block took 16 misaligned ones.
 
 use super::GgmlType::{self, *};
 
@@ -34,13 +37,14 @@ impl GgmlType {
     /// Whether this type's GPU rows differ from its GGUF bytes (planar, or Q4_K's regrouped
     /// quants), so that the uploader must pass whole rows through [`GgmlType::to_gpu_rows`].
     pub fn rearranged(self) -> bool {
-        self.planar().is_some() || self == Q4_K
+        self.planar().is_some() || matches!(self, Q4_K | Q6_K)
     }
 
     /// Bytes of one row of `row_len` values on the GPU (`None` as [`GgmlType::bytes_for`]).
     pub fn gpu_row_bytes(self, row_len: u64) -> Option<u64> {
         let gguf = self.bytes_for(row_len)?;
         Some(match self.planar() {
+            None if self == Q6_K => row_len / self.block_size() * Q6_K_GPU_BLOCK as u64,
             None => gguf,
             Some(p) => {
                 let blocks = row_len / self.block_size();
@@ -65,6 +69,14 @@ impl GgmlType {
             let mut out = gguf.to_vec();
             for (src, dst) in gguf.chunks_exact(block).zip(out.chunks_exact_mut(block)) {
                 self.place_quants(&src[HEAD..], &mut dst[HEAD..]);
+            }
+            return out;
+        }
+        if self == Q6_K {
+            let block = self.block_bytes() as usize;
+            let mut out = vec![0u8; gguf.len() / block * Q6_K_GPU_BLOCK];
+            for (src, dst) in gguf.chunks_exact(block).zip(out.chunks_exact_mut(Q6_K_GPU_BLOCK)) {
+                q6_k_block(src, dst);
             }
             return out;
         }
@@ -105,6 +117,30 @@ impl GgmlType {
     }
 }
 
+/// Bytes of a Q6_K super-block on the GPU (14 16-byte words).
+const Q6_K_GPU_BLOCK: usize = 224;
+
+/// One Q6_K super-block (GGUF: ql[128], qh[64], 16 i8 scales, f16 d) as the GPU holds it, per
+/// sub-block s (= 4·half + k, values l = 0..31, q = low | high << 4 as in ggml):
+/// - bytes 16s..16s + 16: byte l = low(l) | low(l + 16) << 4 (Q4_K's order);
+/// - bytes 128 + 8s..: two u32, the high bits of values 0..15 and 16..31, value l at bits 2l;
+/// - bytes 192..208: the scales; bytes 208..210: d; the rest zero.
+fn q6_k_block(gguf: &[u8], gpu: &mut [u8]) {
+    let (ql, qh) = (&gguf[..128], &gguf[128..192]);
+    for s in 0..8 {
+        let (half, k) = (s / 4, s % 4);
+        let low = |l: usize| (ql[64 * half + 32 * (k % 2) + l] >> (4 * (k / 2))) & 0xf;
+        let high = |l: usize| ((qh[32 * half + l] >> (2 * k)) & 3) as u32;
+        for l in 0..16 {
+            gpu[16 * s + l] = low(l) | (low(l + 16) << 4);
+        }
+        let bits = |first: usize| (0..16).fold(0u32, |acc, l| acc | (high(first + l) << (2 * l)));
+        gpu[128 + 8 * s..][..4].copy_from_slice(&bits(0).to_le_bytes());
+        gpu[132 + 8 * s..][..4].copy_from_slice(&bits(16).to_le_bytes());
+    }
+    gpu[192..210].copy_from_slice(&gguf[192..210]);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -122,7 +158,29 @@ mod tests {
                 assert_eq!(gpu[16 + 16 * s + l], value(s, l) | (value(s, l + 16) << 4), "sub-block {s}, byte {l}");
             }
         }
-        assert!(Q4_K.rearranged() && Q4_1.rearranged() && !Q5_K.rearranged());
+        assert!(Q4_K.rearranged() && Q4_1.rearranged() && Q6_K.rearranged() && !Q5_K.rearranged());
+    }
+
+    #[test]
+    fn q6_k_blocks_give_each_sub_block_a_word_of_low_nibbles_and_8_bytes_of_high_bits() {
+        let gguf: Vec<u8> = (0..210u32).map(|i| (i * 37 + 11) as u8).collect();
+        let gpu = Q6_K.to_gpu_rows(256, &gguf);
+        assert_eq!(Q6_K.gpu_row_bytes(512), Some(448));
+        assert_eq!(gpu.len(), 224);
+        let (ql, qh) = (&gguf[..128], &gguf[128..192]);
+        for s in 0..8 {
+            let (half, k) = (s / 4, s % 4);
+            for l in 0..32 {
+                // ggml's order (dequantize_row_q6_K): sub-block s is values 32s..32s + 32.
+                let want = ((ql[64 * half + 32 * (k % 2) + l] >> (4 * (k / 2))) & 0xf) | (((qh[32 * half + l] >> (2 * k)) & 3) << 4);
+                let low = (gpu[16 * s + l % 16] >> (4 * (l / 16))) & 0xf;
+                let bits = u32::from_le_bytes(gpu[128 + 8 * s + 4 * (l / 16)..][..4].try_into().unwrap());
+                let high = ((bits >> (2 * (l % 16))) & 3) as u8;
+                assert_eq!(low | (high << 4), want, "sub-block {s}, value {l}");
+            }
+        }
+        assert_eq!(&gpu[192..210], &gguf[192..210]); // scales, d
+        assert!(gpu[210..].iter().all(|&b| b == 0));
     }
 
     #[test]

@@ -61,7 +61,7 @@ const TABLE: &[(GgmlType, u32, u32, u32, Option<Wgsl>)] = &[
     (Q3_K, 11, 256, 110, None),
     (Q4_K, 12, 256, 144, wgsl!("q4_k.wgsl", rows)),
     (Q5_K, 13, 256, 176, wgsl!("q5_k.wgsl")),
-    (Q6_K, 14, 256, 210, wgsl!("q6_k.wgsl")),
+    (Q6_K, 14, 256, 210, wgsl!("q6_k.wgsl", rows)),
     (Q8_K, 15, 256, 292, None),
     (IQ2_XXS, 16, 256, 66, None),
     (IQ2_XS, 17, 256, 74, None),
