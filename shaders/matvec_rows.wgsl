@@ -1,5 +1,5 @@
 // y[r] (+)= dot(W[r], x) for one token (decode), four consecutive rows per thread (4·lid ..
-// 4·lid + 3 of the workgroup's 256). On CPU-emulated adapters (lavapipe, SwiftShader) an
+// 4·lid + 3 of the workgroup's 4 · LANES). On CPU-emulated adapters (lavapipe, SwiftShader) an
 // activation load inside a loop is paid per lane even when every lane reads the same x, so
 // sharing each load of x between four rows is what cuts the work per weight (about 2x less CPU
 // time per GEMV on lavapipe). The rows are consecutive so that a subgroup reads one contiguous
@@ -12,7 +12,8 @@
 // Params, w and y come from shaders/matmul_params.wgsl.
 // x (binding 2) and x4 come from shaders/activations/uniform.wgsl.
 
-const LANES: u32 = 64u;
+// Threads per workgroup: GEMV_LANES is replaced when compiled (kernels::Tuning::gemv_rows / 4).
+const LANES: u32 = GEMV_LANES;
 
 @compute @workgroup_size(LANES)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, inv: Invocation) {

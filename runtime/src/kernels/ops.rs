@@ -174,8 +174,8 @@ pub struct AttentionShape {
     pub window: u32,
 }
 
-/// Rows per workgroup of the one-row-per-thread GEMV (`ROWS` in shaders/matvec.wgsl); the
-/// four-row GEMV (shaders/matvec_rows.wgsl) covers four times as many.
+/// Rows per workgroup of the one-row-per-thread GEMV (`ROWS` in shaders/matvec.wgsl; the
+/// four-row GEMV's are `Tuning::gemv_rows`).
 const MATVEC_ROWS: u32 = 64;
 /// Tokens per GEMM workgroup (`TOK` in shaders/matmul.wgsl).
 const MATMUL_TOK: u32 = 8;
@@ -219,6 +219,11 @@ pub struct Tuning {
     /// Blocks of four rows per thread of the prefill GEMM (`BLOCKS` in shaders/matmul.wgsl): 1, or
     /// 4 so that each load of x serves four times the multiply-adds.
     pub row_blocks: u32,
+    /// Rows per workgroup of decode's four-row GEMV (4 · `LANES` in shaders/matvec_rows.wgsl):
+    /// 256, or 64 on CPU adapters, whose few threads each run whole workgroups: SmolLM2's
+    /// 576-row matrices made 3 workgroups of 256 for 2 cores. SwiftShader, SmolLM2's ffn_down:
+    /// 1.79 → 1.16–1.35 ms; lavapipe 0.21–0.28 → 0.19 ms (cold).
+    pub gemv_rows: u32,
 }
 
 impl Tuning {
@@ -242,15 +247,18 @@ impl Tuning {
     pub fn for_adapter(ctx: &GpuContext) -> Self {
         let subgroup_x = ctx.info.fixed_subgroup_size() == Some(8);
         let cpu = ctx.info.adapter.device_type == wgpu::DeviceType::Cpu;
-        Self { subgroup_x, row_blocks: if cpu && !subgroup_x { 4 } else { 1 } }
+        Self { subgroup_x, row_blocks: if cpu && !subgroup_x { 4 } else { 1 }, gemv_rows: if cpu { 64 } else { 256 } }
     }
 
     /// Every tuning some adapter runs that this one can run too (sharing x needs subgroups of 8,
     /// and whole ones: a 4-thread workgroup of 16-row threads has no place for it), for tests.
     pub fn all_for(ctx: &GpuContext) -> Vec<Self> {
-        let mut all = vec![Self { subgroup_x: false, row_blocks: 1 }, Self { subgroup_x: false, row_blocks: 4 }];
+        let mut all = vec![
+            Self { subgroup_x: false, row_blocks: 1, gemv_rows: 256 }, // GPUs
+            Self { subgroup_x: false, row_blocks: 4, gemv_rows: 64 },  // SwiftShader
+        ];
         if ctx.info.fixed_subgroup_size() == Some(8) {
-            all.push(Self { subgroup_x: true, row_blocks: 1 });
+            all.push(Self { subgroup_x: true, row_blocks: 1, gemv_rows: 64 }); // lavapipe
         }
         all
     }
@@ -259,7 +267,7 @@ impl Tuning {
 impl std::fmt::Display for Tuning {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let x = if self.subgroup_x { "x shared across subgroups" } else { "x loaded per thread" };
-        write!(f, "{x}, {} GEMM rows per thread", 4 * self.row_blocks)
+        write!(f, "{x}, {} GEMM rows per thread, {} GEMV rows per workgroup", 4 * self.row_blocks, self.gemv_rows)
     }
 }
 
@@ -296,11 +304,15 @@ pub struct Kernels {
 
 /// Decode's GEMV for weights of type `ty` reading x through a uniform window (`x_uniform`, a
 /// shaders/activations/ file), with its rows per workgroup: four rows per thread
-/// (shaders/matvec_rows.wgsl) for types with `Wgsl::rows`, else one (shaders/matvec.wgsl).
+/// (shaders/matvec_rows.wgsl, `Tuning::gemv_rows`) for types with `Wgsl::rows`, else one
+/// (shaders/matvec.wgsl).
 fn gemv_uniform(d: &wgpu::Device, ty: GgmlType, x_uniform: &str, tuning: Tuning) -> Result<(Kernel, u32)> {
     let share_x = tuning.share_x();
     Ok(match ty.wgsl().is_some_and(|w| w.rows) {
-        true => (Kernel::with_type(d, "matvec_rows", &[shader!("matmul_params"), x_uniform, shader!("matvec_rows"), share_x], ty, TypePart::Dot)?, 4 * MATVEC_ROWS),
+        true => {
+            let wgsl = shader!("matvec_rows").replace("GEMV_LANES", &format!("{}u", tuning.gemv_rows / 4));
+            (Kernel::with_type(d, "matvec_rows", &[shader!("matmul_params"), x_uniform, &wgsl, share_x], ty, TypePart::Dot)?, tuning.gemv_rows)
+        }
         false => (Kernel::with_type(d, "matvec", &[shader!("matmul_params"), x_uniform, shader!("matvec")], ty, TypePart::Dot)?, MATVEC_ROWS),
     })
 }
