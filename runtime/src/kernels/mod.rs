@@ -10,6 +10,7 @@ use crate::gpu::{KernelRef, Recorder};
 use crate::quant::GgmlType;
 
 /// Which per-type WGSL function an op uses.
+#[derive(Clone, Copy)]
 pub enum TypePart {
     Dequant,
     Dot,
@@ -63,6 +64,35 @@ impl Kernel {
     pub fn dispatch<P: bytemuck::Pod>(&self, rec: &mut Recorder<'_>, params: &P, buffers: &[wgpu::BufferBinding<'_>], workgroups: [u32; 3]) {
         let kernel = KernelRef { pipeline: &self.pipeline, layout: &self.layout, label: &self.label };
         rec.dispatch(&kernel, bytemuck::bytes_of(params), buffers, workgroups);
+    }
+}
+
+/// A typed kernel compiled on first use, for variants a model may never run: the GEMM of a type
+/// that only the output layer has (whose prompt logits are one token's), the GEMVs for
+/// activations too long for a uniform window. SwiftShader spends 1–2.4 s compiling one GEMM,
+/// which every load would pay.
+pub(crate) struct LazyKernel {
+    device: wgpu::Device,
+    label: &'static str,
+    parts: Vec<String>,
+    ty: GgmlType,
+    part: TypePart,
+    kernel: std::sync::OnceLock<Kernel>,
+}
+
+impl LazyKernel {
+    /// As [`Kernel::with_type`], compiled when first asked for.
+    pub fn with_type(device: &wgpu::Device, label: &'static str, parts: &[&str], ty: GgmlType, part: TypePart) -> Result<Self> {
+        ty.wgsl().ok_or_else(|| Error::UnsupportedModel(format!("tensor type {ty:?} has no GPU kernel yet")))?;
+        let parts = parts.iter().map(|p| p.to_string()).collect();
+        Ok(Self { device: device.clone(), label, parts, ty, part, kernel: std::sync::OnceLock::new() })
+    }
+
+    pub fn get(&self) -> &Kernel {
+        self.kernel.get_or_init(|| {
+            let parts: Vec<&str> = self.parts.iter().map(String::as_str).collect();
+            Kernel::with_type(&self.device, self.label, &parts, self.ty, self.part).expect("the type's WGSL was checked in with_type")
+        })
     }
 }
 

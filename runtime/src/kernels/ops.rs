@@ -1,6 +1,6 @@
 //! The ops of a transformer forward pass, each a thin typed wrapper over one [`Kernel`].
 
-use super::{grid_1d, Kernel, TypePart};
+use super::{grid_1d, Kernel, LazyKernel, TypePart};
 use crate::error::Result;
 use crate::gpu::{GpuContext, GpuTensor, Recorder, TensorPart};
 use crate::quant::GgmlType;
@@ -203,11 +203,12 @@ struct Matmuls {
     /// Rows per workgroup of `gemv_uniform`: 256 where it is shaders/matvec_rows.wgsl (four rows
     /// per thread, types with `Wgsl::rows`), else 64 (shaders/matvec.wgsl).
     gemv_uniform_rows: u32,
-    /// The same reading x from storage in 16-byte loads (x too long for the window).
-    gemm: Kernel,
-    gemv: Kernel,
+    /// Prefill's GEMM and decode's GEMV reading x from storage in 16-byte loads (x too long for
+    /// the window), compiled when first used or by [`Kernels::prepare_prefill`].
+    gemm: LazyKernel,
+    gemv: LazyKernel,
     /// Float rows whose length is not a multiple of 4 (block size 1 types only).
-    any: Option<Kernel>,
+    any: Option<LazyKernel>,
 }
 
 /// Kernel variants chosen per adapter.
@@ -345,8 +346,8 @@ impl Kernels {
         let mut embed = HashMap::new();
         for ty in types {
             if !matmul.contains_key(&ty) {
-                let gemm = |x: &str| Kernel::with_type(d, "matmul", &[shader!("matmul_params"), x, &matmul_wgsl, share_x], ty, TypePart::Dequant);
-                let gemv = |x: &str| Kernel::with_type(d, "matvec", &[shader!("matmul_params"), x, shader!("matvec")], ty, TypePart::Dot);
+                let gemm = |x: &str| LazyKernel::with_type(d, "matmul", &[shader!("matmul_params"), x, &matmul_wgsl, share_x], ty, TypePart::Dequant);
+                let gemv = |x: &str| LazyKernel::with_type(d, "matvec", &[shader!("matmul_params"), x, shader!("matvec")], ty, TypePart::Dot);
                 let (gemv_uniform, gemv_uniform_rows) = gemv_uniform(d, ty, &x_uniform, tuning)?;
                 let matmuls = Matmuls {
                     gemv_uniform,
@@ -385,6 +386,19 @@ impl Kernels {
             glu_gemv: HashMap::new(),
             embed,
         })
+    }
+
+    /// Compiles now the prefill GEMMs of `types` (a model's layer weights), which would otherwise
+    /// compile on first use, inside the first prompt.
+    pub fn prepare_prefill(&self, types: impl IntoIterator<Item = GgmlType>) {
+        for ty in types {
+            if let Some(m) = self.matmul.get(&ty) {
+                m.gemm.get();
+                if let Some(any) = &m.any {
+                    any.get();
+                }
+            }
+        }
     }
 
     /// Adds decode's down GEMVs with the GLU fused into their input, for each of `types` (a
@@ -428,9 +442,9 @@ impl Kernels {
             return gemv_windowed(rec, (&m.gemv_uniform, m.gemv_uniform_rows), w, &[x], y, accumulate, rows);
         }
         let (kernel, rows_per_group) = match (n_tok, n_in % 4 == 0) {
-            (_, false) => (m.any.as_ref().expect("quantized rows are whole blocks"), self.tuning.gemm_rows()),
-            (1, true) => (&m.gemv, MATVEC_ROWS),
-            (_, true) => (&m.gemm, self.tuning.gemm_rows()),
+            (_, false) => (m.any.as_ref().expect("quantized rows are whole blocks").get(), self.tuning.gemm_rows()),
+            (1, true) => (m.gemv.get(), MATVEC_ROWS),
+            (_, true) => (m.gemm.get(), self.tuning.gemm_rows()),
         };
         for part in &w.parts {
             let p = MatmulParams::new(w, part, n_tok, accumulate, rows);

@@ -173,8 +173,12 @@ impl Model {
         }
         let token_embd = weights.get("token_embd.weight")?.clone();
         let output = if config.tied_embeddings { token_embd.clone() } else { weights.get("output.weight")?.clone() };
-        let kernels = Kernels::new(ctx, header.tensors.iter().map(|t| t.ty), &[config.head_dim])?
+        // Matmul kernels for the matrices' types only (norms are F32 vectors); GEMMs compiled now
+        // for the layers' types, on first use for the output's (SwiftShader: 1–2.4 s each).
+        let matrices = || header.tensors.iter().filter(|t| t.dims.len() > 1);
+        let kernels = Kernels::new(ctx, matrices().map(|t| t.ty), &[config.head_dim])?
             .with_glu_gemv(ctx, layers.iter().map(|l| l.w_down.ty), config.activation)?;
+        kernels.prepare_prefill(matrices().filter(|t| t.name.starts_with("blk.")).map(|t| t.ty));
         // Llama 3's RoPE scaling: one divisor per rotated pair (global layers).
         let rope_factors = weights.host_f32("rope_freqs.weight")?;
         if let Some(f) = &rope_factors {
