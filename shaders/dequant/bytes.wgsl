@@ -37,6 +37,13 @@ fn nibbles4(word: u32, shift: u32) -> vec4<f32> {
     return vec4<f32>(bytes4(word, shift, 0xfu));
 }
 
+// Four 5-bit values: the nibbles at `shift` of a word's bytes, each with a fifth bit from the
+// low 4 bits of `high` (bit j for byte j), as floats (Q5_K).
+fn q5_quad(word: u32, shift: u32, high: u32) -> vec4<f32> {
+    let bits = (vec4<u32>(high) >> vec4<u32>(0u, 1u, 2u, 3u)) & vec4<u32>(1u);
+    return vec4<f32>(bytes4(word, shift, 0xfu) | (bits << vec4<u32>(4u)));
+}
+
 // Four Q6_K values q - 32 (shaders/dequant/q6_k.wgsl): the nibbles at `shift` of a word's
 // bytes, with 2 high bits each from the low byte of `high` (bits 2l for value l).
 fn q6_k_quad(word: u32, shift: u32, high: u32) -> vec4<f32> {

@@ -8,7 +8,9 @@
 //! CPU adapters each storage load is a loop over the lanes, so the GEMV makes 2 loads per block
 //! instead of 5 (Q4_1) or 9 (Q8_0); a GPU gets 16-byte loads. Q4_K keeps its 144-byte blocks
 //! (already 16-byte aligned) but gives each 32-value sub-block's nibbles 16 bytes of their own
-//! (`place_quants`): a sub-block's dot reads 2 words instead of 3. Q6_K's 210-byte blocks are
+//! (`place_quants`): a sub-block's dot reads 2 words instead of 3. Q5_K does the same and gives
+//! each sub-block's fifth bits a u32 of their own (GGUF spreads them over 32 bytes, one bit of
+//! each). Q6_K's 210-byte blocks are
 //! regrouped into 224 bytes (`q6_k_block`): each 32-value sub-block's low nibbles in a 16-byte
 //! word of their own, its high bits in 8 bytes, then the 16 scales and d, so that a sub-block's
 //! dot reads 4 words where the GGUF block took 16 misaligned ones.
@@ -37,7 +39,7 @@ impl GgmlType {
     /// Whether this type's GPU rows differ from its GGUF bytes (planar, or Q4_K's regrouped
     /// quants), so that the uploader must pass whole rows through [`GgmlType::to_gpu_rows`].
     pub fn rearranged(self) -> bool {
-        self.planar().is_some() || matches!(self, Q4_K | Q6_K)
+        self.planar().is_some() || matches!(self, Q4_K | Q5_K | Q6_K)
     }
 
     /// Bytes of one row of `row_len` values on the GPU (`None` as [`GgmlType::bytes_for`]).
@@ -60,9 +62,9 @@ impl GgmlType {
 
     /// Whole GGUF rows of `row_len` values, as the GPU holds them.
     pub fn to_gpu_rows(self, row_len: u64, gguf: &[u8]) -> Vec<u8> {
-        if self == Q4_K {
-            // Blocks stay in place (a 16-byte head, then quants: 144 bytes, 16-byte aligned);
-            // only the quants are regrouped. A split like the planar types' puts each head far
+        if matches!(self, Q4_K | Q5_K) {
+            // Blocks stay in place (a 16-byte head, then quants: 144 or 176 bytes, 16-byte
+            // aligned); only the quants are regrouped. A split like the planar types' puts each head far
             // from its quants: the GEMM read every row from two places and was 1.45x slower.
             const HEAD: usize = 16;
             let block = self.block_bytes() as usize;
@@ -97,22 +99,36 @@ impl GgmlType {
         out
     }
 
-    /// A block's quants as the GPU holds them: GGUF's, except Q4_K's. There sub-blocks 2j and
-    /// 2j + 1 share 32 bytes (low and high nibbles), so a dot of one sub-block reads 32 bytes for
-    /// 16 bytes of quants; on the GPU each sub-block gets its own 16 bytes in Q4_0's order
-    /// (value l in the low nibble of byte l, value l + 16 in the high one).
+    /// A block's quants as the GPU holds them: GGUF's, except Q4_K's and Q5_K's. There
+    /// sub-blocks 2j and 2j + 1 share 32 bytes (low and high nibbles), so a dot of one sub-block
+    /// reads 32 bytes for 16 bytes of quants; on the GPU each sub-block gets its own 16 bytes in
+    /// Q4_0's order (value l in the low nibble of byte l, value l + 16 in the high one). Q5_K's
+    /// 32 bytes of fifth bits (bit s of byte l: sub-block s, value l) come first, as one u32 per
+    /// sub-block (bit l: value l).
     fn place_quants(self, gguf: &[u8], gpu: &mut [u8]) {
         match self {
-            Q4_K => {
+            Q4_K => regroup_nibbles(gguf, gpu),
+            Q5_K => {
+                let (qh, qs) = gguf.split_at(32);
                 for s in 0..8 {
-                    let (pair, shift) = (&gguf[32 * (s / 2)..][..32], 4 * (s % 2));
-                    for l in 0..16 {
-                        let (lo, hi) = ((pair[l] >> shift) & 0xf, (pair[l + 16] >> shift) & 0xf);
-                        gpu[16 * s + l] = lo | (hi << 4);
-                    }
+                    let bits = (0..32).fold(0u32, |acc, l| acc | ((((qh[l] >> s) & 1) as u32) << l));
+                    gpu[4 * s..][..4].copy_from_slice(&bits.to_le_bytes());
                 }
+                regroup_nibbles(qs, &mut gpu[32..]);
             }
             _ => gpu.copy_from_slice(gguf),
+        }
+    }
+}
+
+/// K-quant nibbles, 8 sub-blocks of 32 (GGUF: sub-blocks 2j and 2j + 1 in the low and high
+/// nibbles of 32 bytes), as 16 bytes per sub-block in Q4_0's order.
+fn regroup_nibbles(gguf: &[u8], gpu: &mut [u8]) {
+    for s in 0..8 {
+        let (pair, shift) = (&gguf[32 * (s / 2)..][..32], 4 * (s % 2));
+        for l in 0..16 {
+            let (lo, hi) = ((pair[l] >> shift) & 0xf, (pair[l + 16] >> shift) & 0xf);
+            gpu[16 * s + l] = lo | (hi << 4);
         }
     }
 }
@@ -158,7 +174,7 @@ mod tests {
                 assert_eq!(gpu[16 + 16 * s + l], value(s, l) | (value(s, l + 16) << 4), "sub-block {s}, byte {l}");
             }
         }
-        assert!(Q4_K.rearranged() && Q4_1.rearranged() && Q6_K.rearranged() && !Q5_K.rearranged());
+        assert!(Q4_K.rearranged() && Q4_1.rearranged() && Q5_K.rearranged() && Q6_K.rearranged() && !Q5_0.rearranged());
     }
 
     #[test]
@@ -184,6 +200,24 @@ mod tests {
     }
 
     #[test]
+    fn q5_k_blocks_give_each_sub_block_a_u32_of_fifth_bits_and_16_bytes_of_nibbles() {
+        let gguf: Vec<u8> = (0..176u32).map(|i| (i * 53 + 7) as u8).collect();
+        let gpu = Q5_K.to_gpu_rows(256, &gguf);
+        assert_eq!(gpu.len(), 176);
+        assert_eq!(&gpu[..16], &gguf[..16]); // d, dmin, scales
+        let (qh, qs) = (&gguf[16..48], &gguf[48..]);
+        for s in 0..8 {
+            let bits = u32::from_le_bytes(gpu[16 + 4 * s..][..4].try_into().unwrap());
+            for l in 0..32 {
+                // ggml's order (dequantize_row_q5_K): sub-block s is values 32s..32s + 32.
+                let want = ((qs[32 * (s / 2) + l] >> (4 * (s % 2))) & 0xf) | (((qh[l] >> s) & 1) << 4);
+                let low = (gpu[48 + 16 * s + l % 16] >> (4 * (l / 16))) & 0xf;
+                assert_eq!(low | ((((bits >> l) & 1) as u8) << 4), want, "sub-block {s}, value {l}");
+            }
+        }
+    }
+
+    #[test]
     fn planar_rows_put_quants_then_padded_scales() {
         // Two Q4_1 rows of 64 values: blocks [d m | 16 quants], bytes numbered.
         let gguf: Vec<u8> = (0..80).map(|i| i as u8).collect();
@@ -197,7 +231,7 @@ mod tests {
         assert_eq!(&gpu[48..64], &gguf[44..60]);
         assert_eq!(Q8_0.gpu_row_bytes(576), Some(18 * 32 + 48));
         assert_eq!(Q4_K.gpu_row_bytes(256), Some(144));
-        assert_eq!(Q5_K.to_gpu_rows(256, &[7; 176]), vec![7; 176]);
+        assert_eq!(Q5_0.to_gpu_rows(32, &[7; 22]), vec![7; 22]);
         assert_eq!(Q4_1.gpu_bytes(&[64, 3]), Some(3 * 48));
     }
 }

@@ -60,7 +60,7 @@ const TABLE: &[(GgmlType, u32, u32, u32, Option<Wgsl>)] = &[
     (Q2_K, 10, 256, 84, None),
     (Q3_K, 11, 256, 110, None),
     (Q4_K, 12, 256, 144, wgsl!("q4_k.wgsl", rows)),
-    (Q5_K, 13, 256, 176, wgsl!("q5_k.wgsl")),
+    (Q5_K, 13, 256, 176, wgsl!("q5_k.wgsl", rows)),
     (Q6_K, 14, 256, 210, wgsl!("q6_k.wgsl", rows)),
     (Q8_K, 15, 256, 292, None),
     (IQ2_XXS, 16, 256, 66, None),
