@@ -200,8 +200,9 @@ struct Matmuls {
     /// windowed GEMM needs a dispatch per tile of tokens, too few workgroups to spread over the
     /// cores for the smaller matrices.)
     gemv_uniform: Kernel,
-    /// Rows per workgroup of `gemv_uniform`: 256 where it is shaders/matvec_rows.wgsl (four rows
-    /// per thread, types with `Wgsl::rows`), else 64 (shaders/matvec.wgsl).
+    /// Rows per workgroup of `gemv_uniform`: `Tuning::gemv_rows` where it is
+    /// shaders/matvec_rows.wgsl (four rows per thread, types with `Wgsl::rows`), else 64
+    /// (shaders/matvec.wgsl).
     gemv_uniform_rows: u32,
     /// Prefill's GEMM and decode's GEMV reading x from storage in 16-byte loads (x too long for
     /// the window), compiled when first used or by [`Kernels::prepare_prefill`].
@@ -439,7 +440,7 @@ impl Kernels {
         let m = &self.matmul[&w.ty];
         let n_in = w.row_len();
         if n_tok == 1 && n_in % 4 == 0 && uniform_window_fits(rec, &x, n_in) {
-            return gemv_windowed(rec, (&m.gemv_uniform, m.gemv_uniform_rows), w, &[x], y, accumulate, rows);
+            return gemv_windowed(rec, (&m.gemv_uniform, m.gemv_uniform_rows), w, x, None, y, accumulate, rows);
         }
         let (kernel, rows_per_group) = match (n_tok, n_in % 4 == 0) {
             (_, false) => (m.any.as_ref().expect("quantized rows are whole blocks").get(), self.tuning.gemm_rows()),
@@ -465,7 +466,7 @@ impl Kernels {
         let fused = self.glu_gemv.get(&(w.ty, act));
         match fused {
             Some(&(ref kernel, rows)) if n_tok == 1 && n_ff % 4 == 0 && uniform_window_fits(rec, &gate_up, n_ff) && uniform_window_fits(rec, &up, n_ff) => {
-                gemv_windowed(rec, (kernel, rows), w, &[gate_up, up], y, accumulate, YRows { stride: w.n_rows(), row0: 0 });
+                gemv_windowed(rec, (kernel, rows), w, gate_up, Some(up), y, accumulate, YRows { stride: w.n_rows(), row0: 0 });
             }
             _ => {
                 self.glu(rec, gate_up, ffn.clone(), n_tok, n_ff, act);
@@ -588,16 +589,19 @@ impl Kernels {
 }
 
 /// One token's `y (+)= W · x` by a GEMV (`kernel` and its rows per workgroup) reading its
-/// input through uniform windows from the offsets of `xs` (x, or a GLU's gate and up: bindings
-/// 2 and 4); one dispatch per part of W.
-fn gemv_windowed<'b>(rec: &mut Recorder<'_>, (kernel, rows_per_group): (&Kernel, u32), w: &GpuTensor, xs: &[B<'b>], y: B, accumulate: bool, rows: YRows) {
+/// input through a uniform window from x's offset (binding 2), and a GLU's up half through a
+/// second one (binding 4); one dispatch per part of W, nothing allocated (decode's hot path).
+#[allow(clippy::too_many_arguments)]
+fn gemv_windowed<'b>(rec: &mut Recorder<'_>, (kernel, rows_per_group): (&Kernel, u32), w: &GpuTensor, x: B<'b>, up: Option<B<'b>>, y: B, accumulate: bool, rows: YRows) {
     let size = wgpu::BufferSize::new(rec.ctx.info.uniform_window());
-    let windows: Vec<B<'b>> = xs.iter().map(|x| B { buffer: x.buffer, offset: x.offset, size }).collect();
+    let window = |b: &B<'b>| B { buffer: b.buffer, offset: b.offset, size };
     for part in &w.parts {
         let p = MatmulParams::new(w, part, 1, accumulate, rows);
-        let mut buffers = vec![part.binding(), windows[0].clone(), y.clone()];
-        buffers.extend(windows[1..].iter().cloned());
-        kernel.dispatch(rec, &p, &buffers, [part.n_rows.div_ceil(rows_per_group), 1, 1]);
+        let grid = [part.n_rows.div_ceil(rows_per_group), 1, 1];
+        match &up {
+            None => kernel.dispatch(rec, &p, &[part.binding(), window(&x), y.clone()], grid),
+            Some(up) => kernel.dispatch(rec, &p, &[part.binding(), window(&x), y.clone(), window(up)], grid),
+        }
     }
 }
 
