@@ -6,17 +6,19 @@
 //!   webslm chat --model PATH [--max-tokens N] [--temperature T] [--top-k K] [--top-p P] [--seed S]
 //!   webslm bench --model PATH [--prompt-tokens 100] [--gen 128] [--runs 3] [--out PATH.json] [--no-roofline]
 //!   webslm roofline [--types Q4_0,Q4_1]
+//!   webslm profile --model PATH [--prompt-tokens 100] [--steps 8]
 //!   webslm info
 
 mod args;
 mod bench;
 mod complete;
+mod profile;
 
 use args::Args;
 use webslm::model::{load_file, ModelOptions};
 use webslm::{Engine, GpuContext};
 
-const USAGE: &str = "usage: webslm <complete|chat|bench|roofline|info> [options] (see README.md)";
+const USAGE: &str = "usage: webslm <complete|chat|bench|roofline|profile|info> [options] (see README.md)";
 
 fn main() {
     let result = Args::parse(std::env::args().skip(1)).and_then(|args| {
@@ -49,6 +51,7 @@ async fn run(args: &Args) -> Result<(), webslm::Error> {
         "chat" => complete::chat(args).await,
         "bench" => bench::bench(args).await,
         "roofline" => bench::roofline_only(args).await,
+        "profile" => profile::profile(args).await,
         "info" => {
             let ctx = GpuContext::new().await?;
             println!("{}", ctx.info.summary());

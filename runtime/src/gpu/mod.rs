@@ -1,11 +1,13 @@
 //! GPU access shared by every kernel: the device context, buffers and readback.
 
 mod context;
+mod profile;
 mod readback;
 mod recorder;
 mod tensor;
 
 pub use context::{GpuContext, GpuInfo};
+pub use profile::{Profile, ProfileEntry};
 pub use recorder::{BindCache, KernelRef, Recorder};
 pub use tensor::{GpuTensor, TensorPart};
 

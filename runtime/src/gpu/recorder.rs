@@ -3,7 +3,7 @@
 //! decode step are made once and reused by every later step: a step then costs the CPU a few
 //! pointer compares per dispatch instead of two object creations.
 
-use super::GpuContext;
+use super::{GpuContext, Profile};
 
 /// Records compute dispatches and buffer copies into one command buffer.
 pub struct Recorder<'a> {
@@ -12,13 +12,15 @@ pub struct Recorder<'a> {
     pass: Option<wgpu::ComputePass<'static>>,
     encoder: wgpu::CommandEncoder,
     binds: Option<&'a mut BindCache>,
+    /// Where each dispatch's time goes when profiling (each is then submitted and waited for).
+    profile: Option<&'a mut Profile>,
 }
 
 impl<'a> Recorder<'a> {
     /// A recorder whose bind groups are made for this submission only.
     pub fn new(ctx: &'a GpuContext) -> Self {
         let encoder = ctx.device.create_command_encoder(&Default::default());
-        Self { ctx, pass: None, encoder, binds: None }
+        Self { ctx, pass: None, encoder, binds: None, profile: None }
     }
 
     /// A recorder that takes bind groups from `binds` and leaves there the ones it makes.
@@ -27,6 +29,13 @@ impl<'a> Recorder<'a> {
     pub fn with_cache(ctx: &'a GpuContext, binds: &'a mut BindCache) -> Self {
         binds.begin();
         Self { binds: Some(binds), ..Self::new(ctx) }
+    }
+
+    /// A recorder that runs each dispatch as it is recorded and adds its time to `profile`
+    /// (see [`Profile`]).
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn profiled(ctx: &'a GpuContext, profile: &'a mut Profile) -> Self {
+        Self { profile: Some(profile), ..Self::new(ctx) }
     }
 
     /// Records `pipeline` over `workgroups` with binding 0 = `params` (a uniform) and
@@ -43,12 +52,26 @@ impl<'a> Recorder<'a> {
         pass.set_pipeline(kernel.pipeline);
         pass.set_bind_group(0, &bind_group, &[]);
         pass.dispatch_workgroups(workgroups[0], workgroups[1], workgroups[2]);
+        self.run_profiled(kernel.label);
+    }
+
+    /// When profiling: submits what is recorded, waits for it and adds the time to `label`.
+    fn run_profiled(&mut self, label: &str) {
+        let Some(profile) = self.profile.as_deref_mut() else { return };
+        self.pass = None;
+        let encoder = std::mem::replace(&mut self.encoder, self.ctx.device.create_command_encoder(&Default::default()));
+        let start = crate::clock::now_ms();
+        self.ctx.queue.submit([encoder.finish()]);
+        // A failed wait (a lost device) shows up at the pass's readback.
+        let _ = self.ctx.device.poll(wgpu::PollType::wait_indefinitely());
+        profile.add(label, crate::clock::now_ms() - start);
     }
 
     /// `dst[dst_offset..] = src[src_offset..]` over `size` bytes, in order with the dispatches.
     pub fn copy_buffer(&mut self, src: &wgpu::Buffer, src_offset: u64, dst: &wgpu::Buffer, dst_offset: u64, size: u64) {
         self.pass = None;
         self.encoder.copy_buffer_to_buffer(src, src_offset, dst, dst_offset, size);
+        self.run_profiled("copy_buffer");
     }
 
     pub fn finish(mut self) -> wgpu::CommandBuffer {

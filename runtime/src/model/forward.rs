@@ -22,7 +22,7 @@ use super::{ModelConfig, ModelOptions, Weights};
 use crate::clock::{now_ms, thread_cpu_ms};
 use crate::error::{Error, Result};
 use crate::gguf::GgufHeader;
-use crate::gpu::{whole, BindCache, GpuContext, GpuTensor, Recorder};
+use crate::gpu::{whole, BindCache, GpuContext, GpuTensor, Profile, Recorder};
 use std::cell::RefCell;
 use crate::kernels::{attention_parts_bytes, AttentionShape, Kernels, Sampling, YRows};
 
@@ -388,6 +388,19 @@ impl Model {
         rec.submit();
         let rows = if which == Logits::All { tokens.len() } else { 1 };
         ctx.read_f32(&b.logits, rows * self.config.n_vocab as usize).await
+    }
+
+    /// Runs `tokens` at positions `pos0..` (filling the KV cache, last token's logits) one
+    /// dispatch at a time, adding each kernel's time to `profile` (see [`Profile`]).
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn profile(&self, ctx: &GpuContext, tokens: &[u32], pos0: u32, profile: &mut Profile) -> Result<()> {
+        self.check_tokens(tokens, pos0)?;
+        let b = self.buffers(ctx, tokens.len() as u32, Logits::Last);
+        ctx.queue.write_buffer(&b.ids, 0, bytemuck::cast_slice(tokens));
+        let mut rec = Recorder::profiled(ctx, profile);
+        self.encode(&mut rec, &b, tokens.len() as u32, pos0, Logits::Last);
+        rec.submit();
+        ctx.check_faults("a profiled forward pass")
     }
 
     /// Runs `tokens` at `pos0..` and draws the next token on the GPU from the last position's

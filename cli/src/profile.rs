@@ -1,0 +1,29 @@
+//! `profile`: where a prompt's and a decode step's time goes, kernel by kernel. Every dispatch
+//! runs on its own and is waited for (see `webslm::gpu::Profile`), so the totals exceed a
+//! pipelined pass by one submission per dispatch; the shares are what to optimise first.
+
+use crate::args::Args;
+use webslm::gpu::Profile;
+use webslm::Error;
+
+pub async fn profile(args: &Args) -> Result<(), Error> {
+    let invalid = Error::InvalidRequest;
+    let n_prompt: usize = args.num("--prompt-tokens", 100).map_err(invalid)?;
+    let n_steps: u32 = args.num("--steps", 8).map_err(invalid)?;
+    let engine = crate::load(args).await?.engine;
+    let (ctx, model) = (&engine.ctx, &engine.model);
+    let prompt = crate::bench::prompt_of(&engine.tokenizer, n_prompt)?;
+    // A first pass compiles what is compiled on first use and warms the caches.
+    model.profile(ctx, &prompt, 0, &mut Profile::default())?;
+    let mut prefill = Profile::default();
+    model.profile(ctx, &prompt, 0, &mut prefill)?;
+    let mut decode = Profile::default();
+    let last = *prompt.last().expect("a prompt has tokens");
+    for step in 0..n_steps.max(1) {
+        model.profile(ctx, &[last], prompt.len() as u32 + step, &mut decode)?;
+    }
+    println!("{}", ctx.info.summary());
+    println!("\nprefill of {} tokens\n{prefill}", prompt.len());
+    println!("\n{} decode steps\n{decode}", n_steps.max(1));
+    Ok(())
+}
