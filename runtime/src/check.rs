@@ -2,7 +2,7 @@
 //! (`cpu.rs`). The same checks run in native tests, in Chromium (wasm-bindgen-test) and on the
 //! demo page, so a kernel is verified on every adapter it runs on.
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::gpu::{whole, GpuContext, GpuTensor, Recorder};
 use crate::kernels::{attention_parts_bytes, Activation, AttentionShape, Kernels, Rope, RopeStyle, Sampling, Tuning, YRows};
 use crate::quant::{dequantize, GgmlType};
@@ -187,15 +187,15 @@ pub async fn check_matmul(ctx: &GpuContext, k: &Kernels, ty: GgmlType, seed: u64
 
 /// A gated feed-forward block's GLU and down projection for one weight type, both activations:
 /// decode's fused GEMV (the GLU computed as x is read), and the GLU + matmul pair it falls back
-/// to for several tokens, rows not whole vec4s, or a [gate | up] row too long for a uniform
-/// window (8448 · 2 floats is over 64 KiB).
+/// to for several tokens, an up half off the uniform-offset alignment, or a half too long for a uniform window (17408
+/// floats are over 64 KiB). Each case must also take the path it is meant to test.
 pub async fn check_glu_matmul(ctx: &GpuContext, k: &Kernels, ty: GgmlType, seed: u64) -> Result<KernelCheck> {
     let mut rng = SplitMix64::new(seed);
     let mut tally = Tally::new();
     let shapes: &[(usize, usize, usize)] = match ty.block_size() {
-        1 => &[(64, 40, 1), (172, 300, 1), (45, 20, 1), (96, 33, 3), (8448, 9, 1)],
-        32 => &[(96, 40, 1), (1536, 300, 1), (256, 33, 3), (8448, 9, 1)],
-        _ => &[(256, 40, 1), (1536, 300, 1), (512, 33, 3), (8448, 9, 1)],
+        1 => &[(64, 40, 1), (172, 300, 1), (45, 20, 1), (96, 33, 3), (8448, 9, 1), (17408, 3, 1)],
+        32 => &[(96, 40, 1), (1536, 300, 1), (256, 33, 3), (8448, 9, 1), (17408, 3, 1)],
+        _ => &[(256, 40, 1), (1536, 300, 1), (512, 33, 3), (8448, 9, 1), (17408, 3, 1)],
     };
     for (i, &(n_ff, n_out, n_tok)) in shapes.iter().enumerate() {
         let act = if i % 2 == 0 { Activation::Silu } else { Activation::GeluTanh };
@@ -216,6 +216,14 @@ pub async fn check_glu_matmul(ctx: &GpuContext, k: &Kernels, ty: GgmlType, seed:
         let tensor = upload_tensor(ctx, ty, &[n_ff as u64, n_out as u64], &bytes);
         let gub = ctx.storage_buffer("gate_up", &gate_up);
         let (fb, yb) = (ctx.output_buffer("ffn", (n_tok * n_ff * 4) as u64), ctx.storage_buffer("y", &base));
+        let fused = k.fused_glu(&Recorder::new(ctx), &tensor, &whole(&gub), n_tok as u32, act).is_some();
+        // The up half's window must start at a uniform-offset boundary (not so for 172 floats).
+        let aligned = (n_ff * 4) % ctx.info.limits.min_uniform_buffer_offset_alignment as usize == 0;
+        let meant = n_tok == 1 && aligned && n_ff * 4 <= ctx.info.uniform_window() as usize;
+        if fused != meant {
+            let path = |fused: bool| if fused { "the fused GEMV" } else { "GLU + matmul" };
+            return Err(Error::Gpu(format!("glu + matmul {ty:?}, {n_tok} token(s) of {n_ff}: ran {} instead of {}", path(fused), path(meant))));
+        }
         let got = run(ctx, |e| k.glu_matmul(e, &tensor, whole(&gub), whole(&fb), whole(&yb), n_tok as u32, true, act), &yb, want.len()).await?;
         tally.add(&got, &want, |i| scale[i]);
     }

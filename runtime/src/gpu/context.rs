@@ -166,13 +166,10 @@ impl GpuContext {
     }
 
     /// `size` rounded up so that a uniform window fits from any 16-byte offset below `size`.
+    /// (Room for a window from offset 0 only would leave out the up half of a one-token
+    /// [gate | up] row, which decode's fused GLU reads from the middle of its buffer.)
     fn with_window_room(&self, size: u64) -> u64 {
-        let window = self.info.uniform_window();
-        if size <= window {
-            window.max(4)
-        } else {
-            size.div_ceil(16) * 16 + window
-        }
+        size.div_ceil(16) * 16 + self.info.uniform_window()
     }
 
     /// A zeroed storage buffer for kernel outputs of `size` bytes. It is also a uniform buffer

@@ -461,18 +461,23 @@ impl Kernels {
     /// ([n_tok][row length]) and a matmul reads it.
     #[allow(clippy::too_many_arguments)]
     pub fn glu_matmul(&self, rec: &mut Recorder<'_>, w: &GpuTensor, gate_up: B, ffn: B, y: B, n_tok: u32, accumulate: bool, act: Activation) {
-        let n_ff = w.row_len();
-        let up = B { offset: gate_up.offset + n_ff as u64 * 4, ..gate_up.clone() };
-        let fused = self.glu_gemv.get(&(w.ty, act));
-        match fused {
-            Some(&(ref kernel, rows)) if n_tok == 1 && n_ff % 4 == 0 && uniform_window_fits(rec, &gate_up, n_ff) && uniform_window_fits(rec, &up, n_ff) => {
-                gemv_windowed(rec, (kernel, rows), w, gate_up, Some(up), y, accumulate, YRows { stride: w.n_rows(), row0: 0 });
-            }
-            _ => {
-                self.glu(rec, gate_up, ffn.clone(), n_tok, n_ff, act);
+        match self.fused_glu(rec, w, &gate_up, n_tok, act) {
+            Some((kernel, up)) => gemv_windowed(rec, kernel, w, gate_up, Some(up), y, accumulate, YRows { stride: w.n_rows(), row0: 0 }),
+            None => {
+                self.glu(rec, gate_up, ffn.clone(), n_tok, w.row_len(), act);
                 self.matmul(rec, w, ffn, y, n_tok, accumulate);
             }
         }
+    }
+
+    /// The fused GLU GEMV and the up half's binding, where [`Self::glu_matmul`] can run as one
+    /// dispatch (decode, a compiled kernel, both halves readable through uniform windows).
+    pub fn fused_glu<'b>(&self, rec: &Recorder<'_>, w: &GpuTensor, gate_up: &B<'b>, n_tok: u32, act: Activation) -> Option<((&Kernel, u32), B<'b>)> {
+        let n_ff = w.row_len();
+        let up = B { offset: gate_up.offset + n_ff as u64 * 4, ..gate_up.clone() };
+        let &(ref kernel, rows) = self.glu_gemv.get(&(w.ty, act))?;
+        let fits = n_tok == 1 && n_ff % 4 == 0 && uniform_window_fits(rec, gate_up, n_ff) && uniform_window_fits(rec, &up, n_ff);
+        fits.then_some(((kernel, rows), up))
     }
 
     /// `y[t] = table[ids[t]] * scale`.
