@@ -221,6 +221,13 @@ pub struct Tuning {
     /// Blocks of four rows per thread of the prefill GEMM (`BLOCKS` in shaders/matmul.wgsl): 1, or
     /// 4 so that each load of x serves four times the multiply-adds.
     pub row_blocks: u32,
+    /// Rows per GEMM workgroup (4 · `BLOCKS` · `LANES` in shaders/matmul.wgsl): 256 on GPUs, 64
+    /// on CPU adapters. There a workgroup is one thread's run of work, and 64 rows divide the
+    /// small models' matrices (576 and 192 rows for SmolLM2, where 256-row workgroups computed a
+    /// sixth of the GEMM work on padding rows): lavapipe, SmolLM2's ffn_down 38.7 → 51 GFLOP/s,
+    /// prefill 118 → 156 tok/s. SwiftShader, same shape: 256 rows 5.0–5.7 GFLOP/s, 128 rows
+    /// 7.2–7.4, 64 rows 7.4–8.1.
+    pub gemm_rows: u32,
     /// Rows per workgroup of decode's four-row GEMV (4 · `LANES` in shaders/matvec_rows.wgsl):
     /// 256, or 64 on CPU adapters, whose few threads each run whole workgroups: SmolLM2's
     /// 576-row matrices made 3 workgroups of 256 for 2 cores. SwiftShader, SmolLM2's ffn_down:
@@ -229,13 +236,6 @@ pub struct Tuning {
 }
 
 impl Tuning {
-    /// Rows per GEMM workgroup (4 · `BLOCKS` · `LANES` in shaders/matmul.wgsl): 256, or 64 with
-    /// 16 rows per thread (4 threads). SwiftShader, SmolLM2's ffn_down: 256 rows per workgroup
-    /// (768 computed of 576) 5.0–5.7 GFLOP/s, 128 rows 7.2–7.4, 64 rows 7.4–8.1.
-    pub fn gemm_rows(&self) -> u32 {
-        if self.row_blocks > 1 { 64 } else { 256 }
-    }
-
     /// How a matmul thread gets x: shaders/share_x/subgroup.wgsl or direct.wgsl.
     fn share_x(&self) -> &'static str {
         if self.subgroup_x { shader!("share_x/subgroup") } else { shader!("share_x/direct") }
@@ -249,18 +249,19 @@ impl Tuning {
     pub fn for_adapter(ctx: &GpuContext) -> Self {
         let subgroup_x = ctx.info.fixed_subgroup_size() == Some(8);
         let cpu = ctx.info.adapter.device_type == wgpu::DeviceType::Cpu;
-        Self { subgroup_x, row_blocks: if cpu && !subgroup_x { 4 } else { 1 }, gemv_rows: if cpu { 64 } else { 256 } }
+        let rows = if cpu { 64 } else { 256 };
+        Self { subgroup_x, row_blocks: if cpu && !subgroup_x { 4 } else { 1 }, gemm_rows: rows, gemv_rows: rows }
     }
 
     /// Every tuning some adapter runs that this one can run too (sharing x needs subgroups of 8,
     /// and whole ones: a 4-thread workgroup of 16-row threads has no place for it), for tests.
     pub fn all_for(ctx: &GpuContext) -> Vec<Self> {
         let mut all = vec![
-            Self { subgroup_x: false, row_blocks: 1, gemv_rows: 256 }, // GPUs
-            Self { subgroup_x: false, row_blocks: 4, gemv_rows: 64 },  // SwiftShader
+            Self { subgroup_x: false, row_blocks: 1, gemm_rows: 256, gemv_rows: 256 }, // GPUs
+            Self { subgroup_x: false, row_blocks: 4, gemm_rows: 64, gemv_rows: 64 },  // SwiftShader
         ];
         if ctx.info.fixed_subgroup_size() == Some(8) {
-            all.push(Self { subgroup_x: true, row_blocks: 1, gemv_rows: 64 }); // lavapipe
+            all.push(Self { subgroup_x: true, row_blocks: 1, gemm_rows: 64, gemv_rows: 64 }); // lavapipe
         }
         all
     }
@@ -269,7 +270,7 @@ impl Tuning {
 impl std::fmt::Display for Tuning {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let x = if self.subgroup_x { "x shared across subgroups" } else { "x loaded per thread" };
-        write!(f, "{x}, {} GEMM rows per thread, {} GEMV rows per workgroup", 4 * self.row_blocks, self.gemv_rows)
+        write!(f, "{x}, GEMM {} rows per thread and {} per workgroup, {} GEMV rows per workgroup", 4 * self.row_blocks, self.gemm_rows, self.gemv_rows)
     }
 }
 
@@ -342,7 +343,7 @@ impl Kernels {
         let share_x = tuning.share_x();
         let matmul_wgsl = shader!("matmul")
             .replace("ROW_BLOCKS", &format!("{}u", tuning.row_blocks))
-            .replace("GEMM_LANES", &format!("{}u", tuning.gemm_rows() / (4 * tuning.row_blocks)));
+            .replace("GEMM_LANES", &format!("{}u", tuning.gemm_rows / (4 * tuning.row_blocks)));
         let mut matmul = HashMap::new();
         let mut embed = HashMap::new();
         for ty in types {
@@ -443,9 +444,9 @@ impl Kernels {
             return gemv_windowed(rec, (&m.gemv_uniform, m.gemv_uniform_rows), w, x, None, y, accumulate, rows);
         }
         let (kernel, rows_per_group) = match (n_tok, n_in % 4 == 0) {
-            (_, false) => (m.any.as_ref().expect("quantized rows are whole blocks").get(), self.tuning.gemm_rows()),
+            (_, false) => (m.any.as_ref().expect("quantized rows are whole blocks").get(), self.tuning.gemm_rows),
             (1, true) => (m.gemv.get(), MATVEC_ROWS),
-            (_, true) => (m.gemm.get(), self.tuning.gemm_rows()),
+            (_, true) => (m.gemm.get(), self.tuning.gemm_rows),
         };
         for part in &w.parts {
             let p = MatmulParams::new(w, part, n_tok, accumulate, rows);
