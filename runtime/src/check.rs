@@ -334,19 +334,21 @@ pub async fn check_rope_kv(ctx: &GpuContext, k: &Kernels, seed: u64) -> Result<K
 }
 
 /// Head sizes the kernel check compiles prompt attention for (`check_attention`'s cases).
-const ATTENTION_HEAD_DIMS: [u32; 5] = [8, 20, 32, 64, 128];
+const ATTENTION_HEAD_DIMS: [u32; 6] = [8, 20, 32, 64, 128, 256];
 
 pub async fn check_attention(ctx: &GpuContext, k: &Kernels, seed: u64) -> Result<KernelCheck> {
     let mut rng = SplitMix64::new(seed);
     let mut tally = Tally::new();
     // (n_head, n_kv_head, head_dim, pos0, n_tok, window): decode (its keys split into chunks
     // at 33 keys and more, up to the chunk limit at 2000), prompts (more than one workgroup of
-    // queries at 40 and 70 tokens), long context, a sliding window, a head size of 20, SmolLM2's
+    // queries at 40 and 70 tokens), long context, a sliding window, head sizes of 20 and 256 (more
+    // dimensions than a decode workgroup's lanes merge in one go), SmolLM2's
     // heads after a cached prefix.
     let cases = [
         (4u32, 2u32, 64u32, 0u32, 1u32, 0u32),
         (4, 2, 64, 40, 1, 0),
         (3, 1, 128, 2000, 1, 0),
+        (2, 1, 256, 500, 1, 0),
         (4, 2, 32, 300, 1, 100),
         (8, 4, 8, 0, 40, 0),
         (3, 1, 128, 150, 3, 0),

@@ -183,9 +183,10 @@ const MATMUL_TOK: u32 = 8;
 /// Threads per workgroup of shaders/attention.wgsl (`LANES`).
 const ATTENTION_LANES: u32 = 32;
 /// A decode step's keys are split into chunks of at least this many keys, at most
-/// `ATTENTION_MAX_CHUNKS` of them per head.
+/// `ATTENTION_MAX_CHUNKS` of them per head: a lane each of the head's one workgroup, which then
+/// merges them.
 const ATTENTION_CHUNK_KEYS: u32 = 32;
-const ATTENTION_MAX_CHUNKS: u32 = 32;
+const ATTENTION_MAX_CHUNKS: u32 = ATTENTION_LANES;
 
 /// Bytes of the buffer [`Kernels::attention`] keeps a decode step's per-chunk results in.
 pub fn attention_parts_bytes(shape: &AttentionShape) -> u64 {
@@ -282,8 +283,6 @@ struct Attention {
     /// A prompt's, its keys and values shared across a subgroup of queries
     /// (shaders/share_kv/subgroup.wgsl), where the tuning shares loads and the head size allows.
     prompt: Option<Kernel>,
-    /// Merges a decode step's key chunks.
-    combine: Kernel,
 }
 
 pub struct Kernels {
@@ -375,7 +374,6 @@ impl Kernels {
                     let attention = Attention {
                         attend: kernel("attention", &[shader!("attention"), shader!("share_kv/direct")]),
                         prompt: (tuning.subgroup_x && (hd / 4) % 8 == 0).then(|| kernel("attention_prompt", &[shader!("attention"), shader!("share_kv/subgroup")])),
-                        combine: kernel("attention_combine", &[shader!("attention_combine")]),
                     };
                     (hd, attention)
                 })
@@ -544,11 +542,7 @@ impl Kernels {
             Some(prompt) if n_tok > 1 && n_chunks == 1 => prompt,
             _ => &kernels.attend,
         };
-        attend.dispatch(rec, &p, &[q, k_cache, v_cache, out.clone(), parts.clone()], grid);
-        if n_chunks > 1 {
-            let n_threads = n_tok * shape.n_head * shape.head_dim / 4;
-            kernels.combine.dispatch(rec, &p, &[parts, out], [n_threads.div_ceil(64), 1, 1]);
-        }
+        attend.dispatch(rec, &p, &[q, k_cache, v_cache, out, parts], grid);
     }
 
     /// `out[t] = act(gate[t]) * up[t]` for `n_tok` tokens, from `gate_up` = [n_tok][gate | up]
