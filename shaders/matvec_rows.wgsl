@@ -5,7 +5,8 @@
 // time per GEMV on lavapipe). The rows are consecutive so that a subgroup reads one contiguous
 // stretch of memory: with rows lid + 64k, lavapipe read SmolLM2's short rows (576 values) from
 // DRAM at half the rate, and decoded 20% slower.
-// Same bindings and parameters as matvec.wgsl; `dot32_x` comes from shaders/dot/<type>.wgsl,
+// Same bindings and parameters as matvec.wgsl; `dot32_x` comes from shaders/dot/<type>.wgsl
+// (`x_group`, what it reads of a group's x, from shaders/dot/via_x.wgsl),
 // and how a thread gets the group's x (its own loads, or one load per lane shared across a
 // subgroup) from shaders/share_x/.
 
@@ -27,8 +28,8 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, inv: Invocation) {
     for (var g = 0u; g < n_groups; g++) {
         let col = g * 32u;
         let mine = lane_quad(inv, col);
-        let xs = array<vec4<f32>, 8>(quad(mine, col, 0u), quad(mine, col, 1u), quad(mine, col, 2u), quad(mine, col, 3u),
-                                     quad(mine, col, 4u), quad(mine, col, 5u), quad(mine, col, 6u), quad(mine, col, 7u));
+        let xs = x_group(array<vec4<f32>, 8>(quad(mine, col, 0u), quad(mine, col, 1u), quad(mine, col, 2u), quad(mine, col, 3u),
+                                             quad(mine, col, 4u), quad(mine, col, 5u), quad(mine, col, 6u), quad(mine, col, 7u)));
         acc += vec4<f32>(dot32_x(row_bytes.x, g, xs), dot32_x(row_bytes.y, g, xs), dot32_x(row_bytes.z, g, xs), dot32_x(row_bytes.w, g, xs));
     }
     for (var k = 0u; k < 4u; k++) {

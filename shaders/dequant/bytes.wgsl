@@ -44,6 +44,21 @@ fn q5_quad(word: u32, shift: u32, high: u32) -> vec4<f32> {
     return vec4<f32>(bytes4(word, shift, 0xfu) | (bits << vec4<u32>(4u)));
 }
 
+// Four bytes of nibbles · x: the low nibbles with `x_lo`, the high ones with `x_hi16` = x_hi / 16
+// (a high nibble taken as byte & 0xf0 is 16 × it: one shift less per value than >> 4).
+fn nibbles_dot(q: u32, x_lo: vec4<f32>, x_hi16: vec4<f32>) -> f32 {
+    let b = vec4<u32>(q, q >> 8u, q >> 16u, q >> 24u);
+    return dot(vec4<f32>(b & vec4<u32>(0xfu)), x_lo) + dot(vec4<f32>(b & vec4<u32>(0xf0u)), x_hi16);
+}
+
+// 16 × the four 5-bit values of `q5_quad(word, 4u, high)`, for activations divided by 16 (see
+// `nibbles_dot`).
+fn q5_quad16(word: u32, high: u32) -> vec4<f32> {
+    let bits = (vec4<u32>(high) >> vec4<u32>(0u, 1u, 2u, 3u)) & vec4<u32>(1u);
+    let b = vec4<u32>(word, word >> 8u, word >> 16u, word >> 24u);
+    return vec4<f32>((b & vec4<u32>(0xf0u)) | (bits << vec4<u32>(8u)));
+}
+
 // Four Q6_K values q - 32 (shaders/dequant/q6_k.wgsl): the nibbles at `shift` of a word's
 // bytes, with 2 high bits each from the low byte of `high` (bits 2l for value l).
 fn q6_k_quad(word: u32, shift: u32, high: u32) -> vec4<f32> {
