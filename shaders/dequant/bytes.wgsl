@@ -72,15 +72,27 @@ fn i8x4(word: u32) -> vec4<f32> {
     return vec4<f32>(bytes >> vec4<u32>(24u));
 }
 
-// Bits first .. first + 3 of a word, one per component.
-fn bits4(word: u32, first: u32) -> vec4<u32> {
-    return (vec4<u32>(word) >> (vec4<u32>(first) + vec4<u32>(0u, 1u, 2u, 3u))) & vec4<u32>(1u);
+// The four 5-bit values of a Q5_0/Q5_1 quad as the bytes of a word: the nibbles at `shift` of
+// the bytes of `q` (a word of the block's quants), each with its fifth bit from bits first ..
+// first + 3 of `qh`, moved to bit 4 of each byte by one multiply (bit j goes up 7j places, and
+// no two of the four copies of a bit meet).
+fn q5_bytes(q: u32, shift: u32, qh: u32, first: u32) -> u32 {
+    let fifth = (((qh >> first) & 0xfu) * 0x00204081u) & 0x01010101u;
+    return ((q >> shift) & 0x0f0f0f0fu) | (fifth << 4u);
 }
 
-// 5-bit quants of Q5_0/Q5_1: a nibble of each of the word `q`'s bytes plus its fifth bit, from
-// `qh` bits first .. first + 3.
-fn q5_4(q: u32, shift: u32, qh: u32, first: u32) -> vec4<u32> {
-    return bytes4(q, shift, 0xfu) | (bits4(qh, first) << vec4<u32>(4u));
+// The same four values as floats.
+fn q5_values(q: u32, shift: u32, qh: u32, first: u32) -> vec4<f32> {
+    return vec4<f32>(bytes4(q5_bytes(q, shift, qh, first), 0u, 0xffu));
+}
+
+// Σ q x over a Q5_0/Q5_1 block: its 16 bytes of nibbles `q` (value l in the low nibble of byte
+// l, value l + 16 in the high one), its fifth bits `qh` (bit l: value l), x's quads in `x`.
+fn q5_dot(q: vec4<u32>, qh: u32, x: array<vec4<f32>, 8>) -> f32 {
+    return dot(q5_values(q.x, 0u, qh, 0u), x[0]) + dot(q5_values(q.y, 0u, qh, 4u), x[1])
+        + dot(q5_values(q.z, 0u, qh, 8u), x[2]) + dot(q5_values(q.w, 0u, qh, 12u), x[3])
+        + dot(q5_values(q.x, 4u, qh, 16u), x[4]) + dot(q5_values(q.y, 4u, qh, 20u), x[5])
+        + dot(q5_values(q.z, 4u, qh, 24u), x[6]) + dot(q5_values(q.w, 4u, qh, 28u), x[7]);
 }
 
 // Which of the values 4j .. 4j + 3 of a group lie before `n_valid` (a float row's ragged tail).

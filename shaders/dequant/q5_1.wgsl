@@ -1,19 +1,20 @@
-// Q5_1 block (24 bytes, word aligned): d, m: f16, qh: u32 (5th bits), qs: 16 bytes of nibble pairs.
-// x[j] = (lo(qs[j]) | bit j of qh << 4) * d + m, x[j+16] = (hi(qs[j]) | bit j+16 of qh << 4) * d + m.
+// Q5_1 block (GGUF: d, m: f16, qh: u32 of fifth bits, qs: 16 bytes of nibble pairs), from a
+// planar row (runtime/src/quant/layout.rs): qs at 16·group, then after the row's quants 8 bytes
+// per block: (d, m), qh. x[j] = q_j · d + m with q_j = nibble | fifth bit << 4: quad k < 4 is
+// word k's low nibbles (values 4k ..), quad k + 4 its high ones (values 16 + 4k ..).
 fn dequant32(row_byte: u32, group: u32, n_valid: u32) -> array<vec4<f32>, 8> {
-    let b = (row_byte >> 2u) + group * 6u;
-    let dm = unpack2x16float(w[b]);
-    let qh = w[b + 1u];
-    let q0 = w[b + 2u];
-    let q1 = w[b + 3u];
-    let q2 = w[b + 4u];
-    let q3 = w[b + 5u];
+    let q = (row_byte >> 2u) + group * 4u;
+    let h = (row_byte >> 2u) + row_len() / 8u + group * 2u;
+    let dm = unpack2x16float(w[h]);
+    let qh = w[h + 1u];
+    let q0 = w[q];
+    let q1 = w[q + 1u];
+    let q2 = w[q + 2u];
+    let q3 = w[q + 3u];
     return array<vec4<f32>, 8>(
-        q5_1_quad(q0, 0u, qh, 0u, dm), q5_1_quad(q1, 0u, qh, 4u, dm), q5_1_quad(q2, 0u, qh, 8u, dm), q5_1_quad(q3, 0u, qh, 12u, dm),
-        q5_1_quad(q0, 4u, qh, 16u, dm), q5_1_quad(q1, 4u, qh, 20u, dm), q5_1_quad(q2, 4u, qh, 24u, dm), q5_1_quad(q3, 4u, qh, 28u, dm),
+        q5_values(q0, 0u, qh, 0u) * dm.x + dm.y, q5_values(q1, 0u, qh, 4u) * dm.x + dm.y,
+        q5_values(q2, 0u, qh, 8u) * dm.x + dm.y, q5_values(q3, 0u, qh, 12u) * dm.x + dm.y,
+        q5_values(q0, 4u, qh, 16u) * dm.x + dm.y, q5_values(q1, 4u, qh, 20u) * dm.x + dm.y,
+        q5_values(q2, 4u, qh, 24u) * dm.x + dm.y, q5_values(q3, 4u, qh, 28u) * dm.x + dm.y,
     );
-}
-
-fn q5_1_quad(q: u32, shift: u32, qh: u32, first: u32, dm: vec2<f32>) -> vec4<f32> {
-    return vec4<f32>(q5_4(q, shift, qh, first)) * dm.x + dm.y;
 }

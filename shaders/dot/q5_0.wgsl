@@ -1,16 +1,12 @@
-// Q5_0 block (22 bytes, not word aligned) · x: d · Σ (q - 16) x with q = nibble | 5th bit from qh << 4.
-fn dot32(row_byte: u32, group: u32, xb: u32, n_valid: u32) -> f32 {
-    let b = row_byte + group * 22u;
-    let qh = load_u32_at(b + 2u);
-    let lanes = vec4<u32>(0u, 1u, 2u, 3u);
-    var s = 0.0;
-    for (var k = 0u; k < 4u; k++) {
-        let q = load_u32_at(b + 6u + 4u * k);
-        let h_lo = ((vec4<u32>(qh >> (4u * k)) >> lanes) & vec4<u32>(1u)) << vec4<u32>(4u);
-        let h_hi = ((vec4<u32>(qh >> (4u * k + 16u)) >> lanes) & vec4<u32>(1u)) << vec4<u32>(4u);
-        let lo = vec4<f32>((vec4<u32>(q, q >> 8u, q >> 16u, q >> 24u) & vec4<u32>(0xfu)) | h_lo) - 16.0;
-        let hi = vec4<f32>((vec4<u32>(q >> 4u, q >> 12u, q >> 20u, q >> 28u) & vec4<u32>(0xfu)) | h_hi) - 16.0;
-        s += dot(lo, x4(xb + 4u * k)) + dot(hi, x4(xb + 16u + 4u * k));
-    }
-    return s * load_f16_at(b);
+// Q5_0 block · x: d · (Σ q x - 16 Σ x), q = nibble | fifth bit << 4, from a planar row
+// (runtime/src/quant/layout.rs): the block's 16 bytes of nibbles are the row's 16-byte word
+// `group`; its (d, qh) are half `group % 2` of the 16-byte word `group / 2` after the row's
+// quants. `x` is the group's activations (dot/via_x.wgsl), indexed by constants only (see
+// dot/q4_0.wgsl).
+fn dot32_x(row_byte: u32, group: u32, x: XGroup) -> f32 {
+    let row = row_byte >> 4u;
+    let head = w[row + row_len() / 32u + group / 2u];
+    let dh = select(head.xy, head.zw, group % 2u == 1u);
+    let s = q5_dot(w[row + group], dh.y, x.q);
+    return (s - 16.0 * x.sum) * unpack2x16float(dh.x).x;
 }

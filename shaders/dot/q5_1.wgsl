@@ -1,21 +1,12 @@
-// Q5_1 block (24 bytes, word aligned) · x: d · Σ q x + m · Σ x with q = nibble | 5th bit from qh << 4.
-fn dot32(row_byte: u32, group: u32, xb: u32, n_valid: u32) -> f32 {
-    let b = (row_byte >> 2u) + group * 6u;
-    let dm = unpack2x16float(w[b]);
-    let qh = w[b + 1u];
-    let lanes = vec4<u32>(0u, 1u, 2u, 3u);
-    var s = 0.0;
-    var sum_x = vec4<f32>(0.0);
-    for (var k = 0u; k < 4u; k++) {
-        let q = w[b + 2u + k];
-        let h_lo = ((vec4<u32>(qh >> (4u * k)) >> lanes) & vec4<u32>(1u)) << vec4<u32>(4u);
-        let h_hi = ((vec4<u32>(qh >> (4u * k + 16u)) >> lanes) & vec4<u32>(1u)) << vec4<u32>(4u);
-        let lo = vec4<f32>((vec4<u32>(q, q >> 8u, q >> 16u, q >> 24u) & vec4<u32>(0xfu)) | h_lo);
-        let hi = vec4<f32>((vec4<u32>(q >> 4u, q >> 12u, q >> 20u, q >> 28u) & vec4<u32>(0xfu)) | h_hi);
-        let x_lo = x4(xb + 4u * k);
-        let x_hi = x4(xb + 16u + 4u * k);
-        s += dot(lo, x_lo) + dot(hi, x_hi);
-        sum_x += x_lo + x_hi;
-    }
-    return dm.x * s + dm.y * dot(sum_x, vec4<f32>(1.0));
+// Q5_1 block · x: d · Σ q x + m · Σ x, q = nibble | fifth bit << 4, from a planar row
+// (runtime/src/quant/layout.rs): the block's 16 bytes of nibbles are the row's 16-byte word
+// `group`; its ((d, m), qh) are half `group % 2` of the 16-byte word `group / 2` after the
+// row's quants. `x` is the group's activations (dot/via_x.wgsl), indexed by constants only
+// (see dot/q4_0.wgsl).
+fn dot32_x(row_byte: u32, group: u32, x: XGroup) -> f32 {
+    let row = row_byte >> 4u;
+    let head = w[row + row_len() / 32u + group / 2u];
+    let dh = select(head.xy, head.zw, group % 2u == 1u);
+    let dm = unpack2x16float(dh.x);
+    return dm.x * q5_dot(w[row + group], dh.y, x.q) + dm.y * x.sum;
 }

@@ -1,10 +1,11 @@
 //! How a tensor's rows lie in GPU buffers: the one place that decides it (the WGSL in
 //! shaders/dequant/ and shaders/dot/ reads what this writes).
 //!
-//! Most types keep their GGUF bytes. Q4_0, Q4_1 and Q8_0 blocks are 18, 20 and 34 bytes, so their
-//! quants sit at every alignment and a GEMV must read them as single, realigned 4-byte words. We
-//! store their rows *planar* instead: all the row's quants first, 16 or 32 bytes per block (every
-//! block 16-byte aligned, read as whole `vec4<u32>`s), then its scales, padded to 16 bytes. On
+//! Most types keep their GGUF bytes. Q4_0, Q4_1, Q5_0, Q5_1 and Q8_0 blocks are 18, 20, 22, 24
+//! and 34 bytes, so their quants sit at every alignment and a GEMV must read them as single,
+//! realigned 4-byte words. We store their rows *planar* instead: all the row's quants first, 16
+//! or 32 bytes per block (every block 16-byte aligned, read as whole `vec4<u32>`s), then its
+//! scales (and Q5's fifth bits, 8 bytes per block), padded to 16 bytes. On
 //! CPU adapters each storage load is a loop over the lanes, so the GEMV makes 2 loads per block
 //! instead of 5 (Q4_1) or 9 (Q8_0); a GPU gets 16-byte loads. Q4_K keeps its 144-byte blocks
 //! (already 16-byte aligned) but gives each 32-value sub-block's nibbles 16 bytes of their own
@@ -17,10 +18,13 @@
 
 use super::GgmlType::{self, *};
 
-/// Where a planar type's block fields go: each GGUF block is `scale_bytes` of scales (d, or d
-/// and m) followed by `quant_bytes` of quants.
+/// Where a planar type's block fields go: each GGUF block is `head_bytes` of scales (d, or d
+/// and m) and, for Q5_0/Q5_1, fifth bits, followed by `quant_bytes` of quants. On the GPU the
+/// head takes `scale_bytes` (Q5_0's 6 become 8: d, two zero bytes, then qh, so that both words
+/// are aligned).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Planar {
+    pub head_bytes: u32,
     pub scale_bytes: u32,
     pub quant_bytes: u32,
 }
@@ -29,9 +33,11 @@ impl GgmlType {
     /// The planar layout of this type's rows on the GPU, or `None` when they keep GGUF's.
     pub fn planar(self) -> Option<Planar> {
         match self {
-            Q4_0 => Some(Planar { scale_bytes: 2, quant_bytes: 16 }),
-            Q4_1 => Some(Planar { scale_bytes: 4, quant_bytes: 16 }),
-            Q8_0 => Some(Planar { scale_bytes: 2, quant_bytes: 32 }),
+            Q4_0 => Some(Planar { head_bytes: 2, scale_bytes: 2, quant_bytes: 16 }),
+            Q4_1 => Some(Planar { head_bytes: 4, scale_bytes: 4, quant_bytes: 16 }),
+            Q5_0 => Some(Planar { head_bytes: 6, scale_bytes: 8, quant_bytes: 16 }),
+            Q5_1 => Some(Planar { head_bytes: 8, scale_bytes: 8, quant_bytes: 16 }),
+            Q8_0 => Some(Planar { head_bytes: 2, scale_bytes: 2, quant_bytes: 32 }),
             _ => None,
         }
     }
@@ -86,14 +92,22 @@ impl GgmlType {
         let gguf_row = self.bytes_for(row_len).expect("whole blocks") as usize;
         let gpu_row = self.gpu_row_bytes(row_len).expect("whole blocks") as usize;
         debug_assert_eq!(gguf.len() % gguf_row, 0, "whole rows");
-        let (sb, qb) = (p.scale_bytes as usize, p.quant_bytes as usize);
-        let blocks = gguf_row / (sb + qb);
+        let (hb, sb, qb) = (p.head_bytes as usize, p.scale_bytes as usize, p.quant_bytes as usize);
+        let blocks = gguf_row / (hb + qb);
         let mut out = vec![0u8; gguf.len() / gguf_row * gpu_row];
         for (src, dst) in gguf.chunks_exact(gguf_row).zip(out.chunks_exact_mut(gpu_row)) {
             let (quants, scales) = dst.split_at_mut(blocks * qb);
-            for (b, block) in src.chunks_exact(sb + qb).enumerate() {
-                scales[b * sb..(b + 1) * sb].copy_from_slice(&block[..sb]);
-                self.place_quants(&block[sb..], &mut quants[b * qb..(b + 1) * qb]);
+            for (b, block) in src.chunks_exact(hb + qb).enumerate() {
+                let (head, scale) = (&block[..hb], &mut scales[b * sb..(b + 1) * sb]);
+                match self {
+                    // d, two zero bytes, qh.
+                    Q5_0 => {
+                        scale[..2].copy_from_slice(&head[..2]);
+                        scale[4..].copy_from_slice(&head[2..]);
+                    }
+                    _ => scale.copy_from_slice(head),
+                }
+                self.place_quants(&block[hb..], &mut quants[b * qb..(b + 1) * qb]);
             }
         }
         out
@@ -174,7 +188,7 @@ mod tests {
                 assert_eq!(gpu[16 + 16 * s + l], value(s, l) | (value(s, l + 16) << 4), "sub-block {s}, byte {l}");
             }
         }
-        assert!(Q4_K.rearranged() && Q4_1.rearranged() && Q5_K.rearranged() && Q6_K.rearranged() && !Q5_0.rearranged());
+        assert!(Q4_K.rearranged() && Q4_1.rearranged() && Q5_0.rearranged() && Q5_K.rearranged() && Q6_K.rearranged() && !F16.rearranged());
     }
 
     #[test]
@@ -231,7 +245,26 @@ mod tests {
         assert_eq!(&gpu[48..64], &gguf[44..60]);
         assert_eq!(Q8_0.gpu_row_bytes(576), Some(18 * 32 + 48));
         assert_eq!(Q4_K.gpu_row_bytes(256), Some(144));
-        assert_eq!(Q5_0.to_gpu_rows(32, &[7; 22]), vec![7; 22]);
+        assert_eq!(F16.to_gpu_rows(8, &[7; 16]), vec![7; 16]);
         assert_eq!(Q4_1.gpu_bytes(&[64, 3]), Some(3 * 48));
+    }
+
+    #[test]
+    fn q5_rows_put_quants_then_8_byte_heads() {
+        // One Q5_0 row of 64 values: blocks [d | qh | 16 quants] (22 bytes), bytes numbered.
+        let gguf: Vec<u8> = (0..44).map(|i| i as u8).collect();
+        let gpu = Q5_0.to_gpu_rows(64, &gguf);
+        assert_eq!(gpu.len(), 48); // 2 × 16 quants, 2 × 8 head bytes
+        assert_eq!(&gpu[..16], &gguf[6..22]);
+        assert_eq!(&gpu[16..32], &gguf[28..44]);
+        assert_eq!(&gpu[32..40], &[0, 1, 0, 0, 2, 3, 4, 5]); // d, 0, 0, qh
+        assert_eq!(&gpu[40..48], &[22, 23, 0, 0, 24, 25, 26, 27]);
+        // Q5_1: [d m | qh | quants] (24 bytes): the head moves whole.
+        let gguf: Vec<u8> = (0..48).map(|i| i as u8).collect();
+        let gpu = Q5_1.to_gpu_rows(64, &gguf);
+        assert_eq!(&gpu[..16], &gguf[8..24]);
+        assert_eq!(&gpu[32..40], &gguf[..8]);
+        assert_eq!(&gpu[40..48], &gguf[24..32]);
+        assert_eq!(Q5_0.gpu_row_bytes(576), Some(18 * 16 + 144));
     }
 }
