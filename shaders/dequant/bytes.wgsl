@@ -32,6 +32,20 @@ fn bytes4(word: u32, shift: u32, mask: u32) -> vec4<u32> {
     return (vec4<u32>(word, word >> 8u, word >> 16u, word >> 24u) >> vec4<u32>(shift)) & vec4<u32>(mask);
 }
 
+// A word's four bytes, one per component: `& 0xf` gives the low nibbles, `& 0xf0` 16 × the high
+// ones, which callers scale by 1/16 (exactly: a power of two) instead of shifting each.
+fn byte_lanes(word: u32) -> vec4<u32> {
+    return vec4<u32>(word, word >> 8u, word >> 16u, word >> 24u);
+}
+
+fn low_nibbles(bytes: vec4<u32>) -> vec4<f32> {
+    return vec4<f32>(bytes & vec4<u32>(0xfu));
+}
+
+fn high_nibbles16(bytes: vec4<u32>) -> vec4<f32> {
+    return vec4<f32>(bytes & vec4<u32>(0xf0u));
+}
+
 // The nibbles (low: shift 0, high: shift 4) of a word's four bytes, as floats.
 fn nibbles4(word: u32, shift: u32) -> vec4<f32> {
     return vec4<f32>(bytes4(word, shift, 0xfu));
@@ -47,8 +61,8 @@ fn q5_quad(word: u32, shift: u32, high: u32) -> vec4<f32> {
 // Four bytes of nibbles · x: the low nibbles with `x_lo`, the high ones with `x_hi16` = x_hi / 16
 // (a high nibble taken as byte & 0xf0 is 16 × it: one shift less per value than >> 4).
 fn nibbles_dot(q: u32, x_lo: vec4<f32>, x_hi16: vec4<f32>) -> f32 {
-    let b = vec4<u32>(q, q >> 8u, q >> 16u, q >> 24u);
-    return dot(vec4<f32>(b & vec4<u32>(0xfu)), x_lo) + dot(vec4<f32>(b & vec4<u32>(0xf0u)), x_hi16);
+    let b = byte_lanes(q);
+    return dot(low_nibbles(b), x_lo) + dot(high_nibbles16(b), x_hi16);
 }
 
 // 16 × the four 5-bit values of `q5_quad(word, 4u, high)`, for activations divided by 16 (see

@@ -2,7 +2,8 @@
 // scale/min pairs, see scale_min_k4), then 8 sub-blocks of 16 bytes of quants. On the GPU
 // (runtime/src/quant/layout.rs) sub-block s's 32 quants are its own 16 bytes in Q4_0's order
 // (value l in the low nibble of byte l, value l + 16 in the high one).
-// x = (d * sc) * q - dmin * m (ggml's order).
+// x = (d * sc) * q - dmin * m (ggml's order); high nibbles as 16 × q times (d * sc) / 16 (see
+// `byte_lanes`: the same product).
 fn dequant32(row_byte: u32, group: u32, n_valid: u32) -> array<vec4<f32>, 8> {
     let b = (row_byte >> 2u) + (group / 8u) * 36u;
     let s = group % 8u;
@@ -10,13 +11,14 @@ fn dequant32(row_byte: u32, group: u32, n_valid: u32) -> array<vec4<f32>, 8> {
     let sm = scale_min_k4(w[b + 1u], w[b + 2u], w[b + 3u], s);
     let d1 = dm.x * f32(sm.x);
     let m1 = dm.y * f32(sm.y);
+    let d16 = d1 / 16.0;
     let q = b + 4u + 4u * s;
-    let q0 = w[q];
-    let q1 = w[q + 1u];
-    let q2 = w[q + 2u];
-    let q3 = w[q + 3u];
+    let b0 = byte_lanes(w[q]);
+    let b1 = byte_lanes(w[q + 1u]);
+    let b2 = byte_lanes(w[q + 2u]);
+    let b3 = byte_lanes(w[q + 3u]);
     return array<vec4<f32>, 8>(
-        d1 * nibbles4(q0, 0u) - m1, d1 * nibbles4(q1, 0u) - m1, d1 * nibbles4(q2, 0u) - m1, d1 * nibbles4(q3, 0u) - m1,
-        d1 * nibbles4(q0, 4u) - m1, d1 * nibbles4(q1, 4u) - m1, d1 * nibbles4(q2, 4u) - m1, d1 * nibbles4(q3, 4u) - m1,
+        d1 * low_nibbles(b0) - m1, d1 * low_nibbles(b1) - m1, d1 * low_nibbles(b2) - m1, d1 * low_nibbles(b3) - m1,
+        d16 * high_nibbles16(b0) - m1, d16 * high_nibbles16(b1) - m1, d16 * high_nibbles16(b2) - m1, d16 * high_nibbles16(b3) - m1,
     );
 }
