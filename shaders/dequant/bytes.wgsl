@@ -11,19 +11,13 @@ fn i8_of(word: u32, k: u32) -> f32 {
     return f32(bitcast<i32>(word << (24u - 8u * k)) >> 24u);
 }
 
-// Unsigned byte k (0..3) of a word.
-fn u8_of(word: u32, k: u32) -> u32 {
-    return (word >> (8u * k)) & 0xffu;
-}
-
-// ggml's get_scale_min_k4 for Q4_K/Q5_K: (scale, min) of sub-block j (0..7) from the 12 packed
-// scale bytes, given as words s0 (bytes 0-3), s1 (4-7), s2 (8-11).
-fn scale_min_k4(s0: u32, s1: u32, s2: u32, j: u32) -> vec2<u32> {
-    if (j < 4u) {
-        return vec2<u32>(u8_of(s0, j) & 63u, u8_of(s1, j) & 63u);
-    }
-    let k = j - 4u;
-    return vec2<u32>((u8_of(s2, k) & 0xfu) | ((u8_of(s0, k) >> 6u) << 4u), (u8_of(s2, k) >> 4u) | ((u8_of(s1, k) >> 6u) << 4u));
+// (scale, min) of sub-block j (0..7) of a Q4_K/Q5_K super-block, from its 12 scale bytes as the
+// GPU holds them (runtime/src/quant/layout.rs, `k_scales`): the low 4 bits in nibble j of
+// `low_sc` and `low_m`, the high 2 bits at bits 2j and 16 + 2j of `high`. No branch on j.
+fn scale_min_k4(low_sc: u32, low_m: u32, high: u32, j: u32) -> vec2<u32> {
+    let low = (vec2<u32>(low_sc, low_m) >> vec2<u32>(4u * j)) & vec2<u32>(0xfu);
+    let top = (vec2<u32>(high) >> vec2<u32>(2u * j, 16u + 2u * j)) & vec2<u32>(3u);
+    return low | (top << vec2<u32>(4u));
 }
 
 // The four bytes of a word, each shifted right by `shift` and masked with `mask`: one field per
@@ -44,11 +38,6 @@ fn low_nibbles(bytes: vec4<u32>) -> vec4<f32> {
 
 fn high_nibbles16(bytes: vec4<u32>) -> vec4<f32> {
     return vec4<f32>(bytes & vec4<u32>(0xf0u));
-}
-
-// The nibbles (low: shift 0, high: shift 4) of a word's four bytes, as floats.
-fn nibbles4(word: u32, shift: u32) -> vec4<f32> {
-    return vec4<f32>(bytes4(word, shift, 0xfu));
 }
 
 // Four 5-bit values: the nibbles at `shift` of a word's bytes, each with a fifth bit from the

@@ -90,7 +90,7 @@ fn q5_1(b: &[u8], y: &mut [f32]) {
 }
 
 /// ggml's `get_scale_min_k4`: 6-bit scale and min of sub-block `j` (0..8) from the 12 packed bytes.
-fn scale_min_k4(j: usize, q: &[u8]) -> (u8, u8) {
+pub(crate) fn scale_min_k4(j: usize, q: &[u8]) -> (u8, u8) {
     if j < 4 {
         (q[j] & 63, q[j + 4] & 63)
     } else {
