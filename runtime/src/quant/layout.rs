@@ -11,8 +11,8 @@
 //! (already 16-byte aligned) but gives each 32-value sub-block's nibbles 16 bytes of their own
 //! (`place_quants`): a sub-block's dot reads 2 words instead of 3. Q5_K does the same and gives
 //! each sub-block's fifth bits a u32 of their own (GGUF spreads them over 32 bytes, one bit of
-//! each). Q6_K's 210-byte blocks are
-//! regrouped into 224 bytes (`q6_k_block`): each 32-value sub-block's low nibbles in a 16-byte
+//! each). Both unpack their 12 bytes of 6-bit scales and mins into three u32s (`k_scales`).
+//! Q6_K's 210-byte blocks are regrouped into 224 bytes (`q6_k_block`): each 32-value sub-block's low nibbles in a 16-byte
 //! word of their own, its high bits in 8 bytes, then the 16 scales and d, so that a sub-block's
 //! dot reads 4 words where the GGUF block took 16 misaligned ones.
 
@@ -70,8 +70,9 @@ impl GgmlType {
     pub fn to_gpu_rows(self, row_len: u64, gguf: &[u8]) -> Vec<u8> {
         if matches!(self, Q4_K | Q5_K) {
             // Blocks stay in place (a 16-byte head, then quants: 144 or 176 bytes, 16-byte
-            // aligned); only the quants are regrouped. A split like the planar types' puts each head far
-            // from its quants: the GEMM read every row from two places and was 1.45x slower.
+            // aligned); the head's scales are unpacked (`k_scales`) and the quants regrouped. A
+            // split like the planar types' puts each head far from its quants: the GEMM read
+            // every row from two places and was 1.45x slower.
             const HEAD: usize = 16;
             let block = self.block_bytes() as usize;
             let mut out = gguf.to_vec();
