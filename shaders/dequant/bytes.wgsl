@@ -6,6 +6,13 @@
 // indexed by constants in registers, but an array indexed by a loop counter becomes a per-lane
 // gather, which made the GEMM 2.5x slower on lavapipe.
 
+// Small unsigned integers (below 2^31) as floats, converted as signed: x86's SIMD converts only
+// signed integers, and SwiftShader emulates an unsigned conversion in several instructions per
+// lane (Q4_0's GEMV took 1.4x as long there converting its nibbles from u32).
+fn f32_of(v: vec4<u32>) -> vec4<f32> {
+    return vec4<f32>(bitcast<vec4<i32>>(v));
+}
+
 // Signed byte k (0..3) of a word.
 fn i8_of(word: u32, k: u32) -> f32 {
     return f32(bitcast<i32>(word << (24u - 8u * k)) >> 24u);
@@ -14,10 +21,10 @@ fn i8_of(word: u32, k: u32) -> f32 {
 // (scale, min) of sub-block j (0..7) of a Q4_K/Q5_K super-block, from its 12 scale bytes as the
 // GPU holds them (runtime/src/quant/layout.rs, `k_scales`): the low 4 bits in nibble j of
 // `low_sc` and `low_m`, the high 2 bits at bits 2j and 16 + 2j of `high`. No branch on j.
-fn scale_min_k4(low_sc: u32, low_m: u32, high: u32, j: u32) -> vec2<u32> {
+fn scale_min_k4(low_sc: u32, low_m: u32, high: u32, j: u32) -> vec2<f32> {
     let low = (vec2<u32>(low_sc, low_m) >> vec2<u32>(4u * j)) & vec2<u32>(0xfu);
     let top = (vec2<u32>(high) >> vec2<u32>(2u * j, 16u + 2u * j)) & vec2<u32>(3u);
-    return low | (top << vec2<u32>(4u));
+    return vec2<f32>(bitcast<vec2<i32>>(low | (top << vec2<u32>(4u))));
 }
 
 // The four bytes of a word, each shifted right by `shift` and masked with `mask`: one field per
@@ -33,18 +40,18 @@ fn byte_lanes(word: u32) -> vec4<u32> {
 }
 
 fn low_nibbles(bytes: vec4<u32>) -> vec4<f32> {
-    return vec4<f32>(bytes & vec4<u32>(0xfu));
+    return f32_of(bytes & vec4<u32>(0xfu));
 }
 
 fn high_nibbles16(bytes: vec4<u32>) -> vec4<f32> {
-    return vec4<f32>(bytes & vec4<u32>(0xf0u));
+    return f32_of(bytes & vec4<u32>(0xf0u));
 }
 
 // Four 5-bit values: the nibbles at `shift` of a word's bytes, each with a fifth bit from the
 // low 4 bits of `high` (bit j for byte j), as floats (Q5_K).
 fn q5_quad(word: u32, shift: u32, high: u32) -> vec4<f32> {
     let bits = (vec4<u32>(high) >> vec4<u32>(0u, 1u, 2u, 3u)) & vec4<u32>(1u);
-    return vec4<f32>(bytes4(word, shift, 0xfu) | (bits << vec4<u32>(4u)));
+    return f32_of(bytes4(word, shift, 0xfu) | (bits << vec4<u32>(4u)));
 }
 
 // Four bytes of nibbles · x: the low nibbles with `x_lo`, the high ones with `x_hi16` = x_hi / 16
@@ -59,14 +66,14 @@ fn nibbles_dot(q: u32, x_lo: vec4<f32>, x_hi16: vec4<f32>) -> f32 {
 fn q5_quad16(word: u32, high: u32) -> vec4<f32> {
     let bits = (vec4<u32>(high) >> vec4<u32>(0u, 1u, 2u, 3u)) & vec4<u32>(1u);
     let b = vec4<u32>(word, word >> 8u, word >> 16u, word >> 24u);
-    return vec4<f32>((b & vec4<u32>(0xf0u)) | (bits << vec4<u32>(8u)));
+    return f32_of((b & vec4<u32>(0xf0u)) | (bits << vec4<u32>(8u)));
 }
 
 // Four Q6_K values q - 32 (shaders/dequant/q6_k.wgsl): the nibbles at `shift` of a word's
 // bytes, with 2 high bits each from the low byte of `high` (bits 2l for value l).
 fn q6_k_quad(word: u32, shift: u32, high: u32) -> vec4<f32> {
     let bits = (vec4<u32>(high) >> vec4<u32>(0u, 2u, 4u, 6u)) & vec4<u32>(3u);
-    return vec4<f32>(bytes4(word, shift, 0xfu) | (bits << vec4<u32>(4u))) - 32.0;
+    return f32_of(bytes4(word, shift, 0xfu) | (bits << vec4<u32>(4u))) - 32.0;
 }
 
 // The four signed bytes of a word, as floats.
@@ -86,7 +93,7 @@ fn q5_bytes(q: u32, shift: u32, qh: u32, first: u32) -> u32 {
 
 // The same four values as floats.
 fn q5_values(q: u32, shift: u32, qh: u32, first: u32) -> vec4<f32> {
-    return vec4<f32>(bytes4(q5_bytes(q, shift, qh, first), 0u, 0xffu));
+    return f32_of(bytes4(q5_bytes(q, shift, qh, first), 0u, 0xffu));
 }
 
 // Σ q x over a Q5_0/Q5_1 block: its 16 bytes of nibbles `q` (value l in the low nibble of byte

@@ -9,8 +9,8 @@ fn dequant32(row_byte: u32, group: u32, n_valid: u32) -> array<vec4<f32>, 8> {
     let s = group % 8u;
     let dm = unpack2x16float(w[b]);
     let sm = scale_min_k4(w[b + 1u], w[b + 2u], w[b + 3u], s);
-    let d1 = dm.x * f32(sm.x);
-    let m1 = dm.y * f32(sm.y);
+    let d1 = dm.x * sm.x;
+    let m1 = dm.y * sm.y;
     let d16 = d1 / 16.0;
     let q = b + 4u + 4u * s;
     let b0 = byte_lanes(w[q]);

@@ -8,8 +8,8 @@ fn dequant32(row_byte: u32, group: u32, n_valid: u32) -> array<vec4<f32>, 8> {
     let s = group % 8u;
     let dm = unpack2x16float(w[b]);
     let sm = scale_min_k4(w[b + 1u], w[b + 2u], w[b + 3u], s);
-    let d1 = dm.x * f32(sm.x);
-    let m1 = dm.y * f32(sm.y);
+    let d1 = dm.x * sm.x;
+    let m1 = dm.y * sm.y;
     let h = w[b + 4u + s];
     let q = b + 12u + 4u * s;
     let q0 = w[q];

@@ -10,5 +10,5 @@ fn dot32_x(row_byte: u32, group: u32, x: XGroup) -> f32 {
     let sm = scale_min_k4(head.y, head.z, head.w, group % 8u);
     let s = nibbles_dot(q.x, x.q[0], x.hi16[0]) + nibbles_dot(q.y, x.q[1], x.hi16[1])
         + nibbles_dot(q.z, x.q[2], x.hi16[2]) + nibbles_dot(q.w, x.q[3], x.hi16[3]);
-    return dm.x * f32(sm.x) * s - dm.y * f32(sm.y) * x.sum;
+    return dm.x * sm.x * s - dm.y * sm.y * x.sum;
 }

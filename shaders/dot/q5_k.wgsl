@@ -14,5 +14,5 @@ fn dot32_x(row_byte: u32, group: u32, x: XGroup) -> f32 {
         + q5_quad(q.z, 0u, h >> 8u) * x.q[2] + q5_quad(q.w, 0u, h >> 12u) * x.q[3];
     let hi = q5_quad16(q.x, h >> 16u) * x.hi16[0] + q5_quad16(q.y, h >> 20u) * x.hi16[1]
         + q5_quad16(q.z, h >> 24u) * x.hi16[2] + q5_quad16(q.w, h >> 28u) * x.hi16[3];
-    return dm.x * f32(sm.x) * dot(lo + hi, vec4<f32>(1.0)) - dm.y * f32(sm.y) * x.sum;
+    return dm.x * sm.x * dot(lo + hi, vec4<f32>(1.0)) - dm.y * sm.y * x.sum;
 }
