@@ -8,8 +8,10 @@
 // them after one barrier (`attend_split`). No other workgroup memory or barriers: on
 // CPU-emulated adapters those cost more than the arithmetic.
 //
-// HEAD_DIM4 (head_dim / 4) is replaced when compiled, so q and o live in registers (constant
-// trip counts, constant indices).
+// HEAD_DIM4 (head_dim / 4) is replaced when compiled. The loops over a head's quads are lines
+// marked `// for each d < D4`, expanded into loops or, where the adapter's compiler would not
+// unroll them itself (`Tuning::unroll_heads`), unrolled so that q and o stay in registers
+// (runtime/src/kernels/unroll.rs).
 //
 // How the keys and values are read (each thread its own, or shared across a subgroup of queries)
 // comes from shaders/share_kv/.
@@ -51,10 +53,7 @@ fn attend(lane: Lane, t: u32, head: u32, first: u32, last: u32) -> Attended {
     let kv_stride = params.n_kv_head * D4;
     var qs: array<vec4<f32>, D4>;
     var o: array<vec4<f32>, D4>;
-    for (var d = 0u; d < D4; d++) {
-        qs[d] = q[q_base + d] * params.scale;
-        o[d] = vec4<f32>(0.0);
-    }
+    qs[d] = q[q_base + d] * params.scale; // for each d < D4
     var m = NEG_BIG;
     var l = 0.0;
     let keys = walk(first, last);
@@ -62,9 +61,7 @@ fn attend(lane: Lane, t: u32, head: u32, first: u32, last: u32) -> Attended {
         let kv = j * kv_stride + kv_head * D4;
         let ks = k_share(lane, kv);
         var s = 0.0;
-        for (var d = 0u; d < D4; d++) {
-            s += dot(qs[d], k_quad(ks, kv, d));
-        }
+        s += dot(qs[d], k_quad(ks, kv, d)); // for each d < D4
         // A key outside this thread's range (walked for the rest of its subgroup) changes nothing.
         let mine = j >= first && j <= last;
         let m_new = select(m, max(m, s), mine);
@@ -72,9 +69,7 @@ fn attend(lane: Lane, t: u32, head: u32, first: u32, last: u32) -> Attended {
         let weight = select(0.0, exp(s - m_new), mine);
         l = l * correction + weight;
         let vs = v_share(lane, kv);
-        for (var d = 0u; d < D4; d++) {
-            o[d] = o[d] * correction + weight * v_quad(vs, kv, d);
-        }
+        o[d] = o[d] * correction + weight * v_quad(vs, kv, d); // for each d < D4
         m = m_new;
     }
     return Attended(o, m, l);
@@ -92,9 +87,7 @@ fn attend_split(chunk: u32, head: u32, lane: Lane) {
     let parts0 = head * params.n_chunks * (D4 + 1u);
     if (chunk < params.n_chunks) {
         let part = parts0 + chunk * (D4 + 1u);
-        for (var d = 0u; d < D4; d++) {
-            parts[part + d] = a.o[d];
-        }
+        parts[part + d] = a.o[d]; // for each d < D4
         parts[part + D4] = vec4<f32>(a.m, a.l, 0.0, 0.0);
     }
     storageBarrier();
@@ -136,7 +129,5 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, lane: Lane) {
         return;
     }
     let q_base = (t * params.n_head + head) * D4;
-    for (var d = 0u; d < D4; d++) {
-        out[q_base + d] = a.o[d] / a.l;
-    }
+    out[q_base + d] = a.o[d] / a.l; // for each d < D4
 }

@@ -481,14 +481,14 @@ pub async fn check_all(ctx: &GpuContext) -> Result<Vec<KernelCheck>> {
         out.push(check_embed(ctx, k, ty, 200 + i as u64).await?);
     }
     // The other tunings this adapter can run are checked too: each is what some adapter runs.
-    // Attention and decode's fused GLU GEMV depend on the sharing only: checked once per other
-    // choice of it.
-    let mut attention_checked = vec![k.tuning.subgroup_x];
+    // Attention and decode's fused GLU GEMV depend on the sharing and on unrolling only: checked
+    // once per other choice of them.
+    let mut attention_checked = vec![(k.tuning.subgroup_x, k.tuning.unroll_heads)];
     for (n, tuning) in Tuning::all_for(ctx).into_iter().filter(|t| *t != k.tuning).enumerate() {
         let other = glu_gemvs(Kernels::tuned(ctx, GgmlType::supported(), &ATTENTION_HEAD_DIMS, tuning)?)?;
         let seed = 300 + 100 * n as u64;
-        if !attention_checked.contains(&tuning.subgroup_x) {
-            attention_checked.push(tuning.subgroup_x);
+        if !attention_checked.contains(&(tuning.subgroup_x, tuning.unroll_heads)) {
+            attention_checked.push((tuning.subgroup_x, tuning.unroll_heads));
             let mut checks = vec![check_attention(ctx, &other, seed).await?];
             for (i, ty) in GgmlType::supported().enumerate() {
                 checks.push(check_glu_matmul(ctx, &other, ty, seed + 51 + i as u64).await?);

@@ -2,6 +2,7 @@
 //! and [`Kernels`] holds every pipeline a model needs, compiled once.
 
 mod ops;
+mod unroll;
 
 pub use ops::{attention_parts_bytes, Activation, AttentionShape, Kernels, Rope, RopeStyle, Sampling, Tuning, YRows};
 

@@ -1,6 +1,6 @@
 //! The ops of a transformer forward pass, each a thin typed wrapper over one [`Kernel`].
 
-use super::{grid_1d, Kernel, LazyKernel, TypePart};
+use super::{grid_1d, unroll::{expand, Expand}, Kernel, LazyKernel, TypePart};
 use crate::error::Result;
 use crate::gpu::{GpuContext, GpuTensor, Recorder, TensorPart};
 use crate::quant::GgmlType;
@@ -234,6 +234,12 @@ pub struct Tuning {
     /// 576-row matrices made 3 workgroups of 256 for 2 cores. SwiftShader, SmolLM2's ffn_down:
     /// 1.79 → 1.16–1.35 ms; lavapipe 0.21–0.28 → 0.19 ms (cold).
     pub gemv_rows: u32,
+    /// Attention's loops over a head's quads unrolled (runtime/src/kernels/unroll.rs) so that q
+    /// and o stay in registers: on SwiftShader, whose compiler unrolls nothing, SmolLM2's prompt
+    /// attention 497 → 313 ms, decode's 0.61 → 0.54 ms per layer; on lavapipe the unrolled
+    /// decode attention is 8x slower than its loops. GPUs' compilers unroll such loops
+    /// themselves.
+    pub unroll_heads: bool,
 }
 
 impl Tuning {
@@ -251,18 +257,19 @@ impl Tuning {
         let subgroup_x = ctx.info.fixed_subgroup_size() == Some(8);
         let cpu = ctx.info.adapter.device_type == wgpu::DeviceType::Cpu;
         let rows = if cpu { 64 } else { 256 };
-        Self { subgroup_x, row_blocks: if cpu && !subgroup_x { 4 } else { 1 }, gemm_rows: rows, gemv_rows: rows }
+        let swiftshader = cpu && !subgroup_x;
+        Self { subgroup_x, row_blocks: if swiftshader { 4 } else { 1 }, gemm_rows: rows, gemv_rows: rows, unroll_heads: swiftshader }
     }
 
     /// Every tuning some adapter runs that this one can run too (sharing x needs subgroups of 8,
     /// and whole ones: a 4-thread workgroup of 16-row threads has no place for it), for tests.
     pub fn all_for(ctx: &GpuContext) -> Vec<Self> {
         let mut all = vec![
-            Self { subgroup_x: false, row_blocks: 1, gemm_rows: 256, gemv_rows: 256 }, // GPUs
-            Self { subgroup_x: false, row_blocks: 4, gemm_rows: 64, gemv_rows: 64 },  // SwiftShader
+            Self { subgroup_x: false, row_blocks: 1, gemm_rows: 256, gemv_rows: 256, unroll_heads: false }, // GPUs
+            Self { subgroup_x: false, row_blocks: 4, gemm_rows: 64, gemv_rows: 64, unroll_heads: true }, // SwiftShader
         ];
         if ctx.info.fixed_subgroup_size() == Some(8) {
-            all.push(Self { subgroup_x: true, row_blocks: 1, gemm_rows: 64, gemv_rows: 64 }); // lavapipe
+            all.push(Self { subgroup_x: true, row_blocks: 1, gemm_rows: 64, gemv_rows: 64, unroll_heads: false }); // lavapipe
         }
         all
     }
@@ -271,7 +278,8 @@ impl Tuning {
 impl std::fmt::Display for Tuning {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let x = if self.subgroup_x { "x shared across subgroups" } else { "x loaded per thread" };
-        write!(f, "{x}, GEMM {} rows per thread and {} per workgroup, {} GEMV rows per workgroup", 4 * self.row_blocks, self.gemm_rows, self.gemv_rows)
+        let heads = if self.unroll_heads { ", attention unrolled over a head" } else { "" };
+        write!(f, "{x}, GEMM {} rows per thread and {} per workgroup, {} GEMV rows per workgroup{heads}", 4 * self.row_blocks, self.gemm_rows, self.gemv_rows)
     }
 }
 
@@ -370,7 +378,8 @@ impl Kernels {
                 .iter()
                 .map(|&hd| {
                     let params = shader!("attention_params").replace("HEAD_DIM4", &(hd / 4).to_string());
-                    let kernel = |name, parts: &[&str]| Kernel::new(d, name, &[&[params.as_str()], parts].concat().join("\n"));
+                    let quads = if tuning.unroll_heads { Expand::Unrolled(hd / 4) } else { Expand::Loop };
+                    let kernel = |name, parts: &[&str]| Kernel::new(d, name, &expand(&[&[params.as_str()], parts].concat().join("\n"), "d", "D4", quads));
                     let attention = Attention {
                         attend: kernel("attention", &[shader!("attention"), shader!("share_kv/direct")]),
                         prompt: (tuning.subgroup_x && (hd / 4) % 8 == 0).then(|| kernel("attention_prompt", &[shader!("attention"), shader!("share_kv/subgroup")])),
