@@ -28,6 +28,11 @@ export function printComparison(title, ours, peer) {
   }
   const cpu = median(ours.map((r) => r.decode_cpu_ms_per_step));
   if (cpu !== null) console.log(`webslm CPU time per decode step (recording + submit): ${cpu.toFixed(3)} ms`);
+  const read = median(ours.map((r) => r.load_cache_read_ms));
+  const compile = median(ours.map((r) => r.load_cache_compile_ms));
+  if (read !== null && compile !== null) {
+    console.log(`webslm load from cache: ${(read / 1000).toFixed(2)} s reading the cache into the GPU, then ${(compile / 1000).toFixed(2)} s compiling kernels and waiting for the GPU`);
+  }
 }
 
 export function printRoofline(r, ours) {
