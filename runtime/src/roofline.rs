@@ -77,6 +77,10 @@ pub struct Roofline {
     /// The copy kernel: (read + written) bytes per second.
     pub copy_gb_per_s: f64,
     pub copy_bytes: u64,
+    /// Microseconds per dispatch of a copy of 16 bytes, back to back in one submission: what
+    /// any dispatch costs on this adapter besides its work (a GEMV of a small matrix, or a
+    /// decode step's ~240 dispatches, pay it each time).
+    pub dispatch_us: f64,
     pub gemv: Vec<MatmulRate>,
     pub gemm: Vec<MatmulRate>,
 }
@@ -94,6 +98,7 @@ pub async fn measure(ctx: &GpuContext, types: &[GgmlType], gemm_types: &[GgmlTyp
     let kernels = Kernels::new(ctx, types.iter().chain(gemm_types).copied(), &[])?;
     let copy_bytes = (64u64 << 20).min(ctx.info.limits.max_storage_buffer_binding_size as u64 / 2) / 16 * 16;
     let copy_gb_per_s = copy_rate(ctx, &kernels, copy_bytes).await?;
+    let dispatch_us = dispatch_cost(ctx, &kernels).await?;
     let mut rng = SplitMix64::new(7);
     let mut gemv = Vec::new();
     let mut gemm = Vec::new();
@@ -107,7 +112,7 @@ pub async fn measure(ctx: &GpuContext, types: &[GgmlType], gemm_types: &[GgmlTyp
             gemm.push(matmul_rate(ctx, &kernels, ty, shape, GEMM_TOKENS, copy_gb_per_s, &mut rng).await?);
         }
     }
-    Ok(Roofline { adapter: ctx.info.summary(), copy_gb_per_s, copy_bytes, gemv, gemm })
+    Ok(Roofline { adapter: ctx.info.summary(), copy_gb_per_s, copy_bytes, dispatch_us, gemv, gemm })
 }
 
 /// Seconds for `reps` recorded dispatches (`record` gets the repetition's index), from submit
@@ -144,6 +149,15 @@ async fn copy_rate(ctx: &GpuContext, k: &Kernels, bytes: u64) -> Result<f64> {
     Ok(2.0 * bytes as f64 * reps as f64 / seconds / 1e9)
 }
 
+/// Microseconds per dispatch of a 16-byte copy, 400 in one submission.
+async fn dispatch_cost(ctx: &GpuContext, k: &Kernels) -> Result<f64> {
+    const REPS: u32 = 400;
+    let src = ctx.output_buffer("dispatch.src", 16);
+    let dst = ctx.output_buffer("dispatch.dst", 16);
+    let record = |rec: &mut Recorder<'_>, _| k.copy(rec, src.as_entire_buffer_binding(), &dst, 0, 16);
+    Ok(time_dispatches(ctx, REPS, &dst, record).await? / REPS as f64 * 1e6)
+}
+
 async fn matmul_rate(ctx: &GpuContext, k: &Kernels, ty: GgmlType, shape: Shape, n_tok: u32, copy_gb_per_s: f64, rng: &mut SplitMix64) -> Result<MatmulRate> {
     let n = shape.n_in as usize * shape.n_out as usize;
     let bytes = random_tensor_bytes(ty, n, rng);
@@ -176,6 +190,7 @@ impl std::fmt::Display for Roofline {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         writeln!(f, "adapter  {}", self.adapter)?;
         writeln!(f, "copy     {:.2} GB/s (read + write, {} MiB)", self.copy_gb_per_s, self.copy_bytes >> 20)?;
+        writeln!(f, "dispatch {:.1} µs per dispatch besides its work (16-byte copies back to back)", self.dispatch_us)?;
         writeln!(f, "{:<6} {:<24} {:>11} {:>9} {:>9} {:>8}", "GEMV", "shape", "n_in×n_out", "ms", "GB/s", "% copy")?;
         for r in &self.gemv {
             let s = &r.shape;
