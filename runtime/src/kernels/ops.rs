@@ -236,9 +236,9 @@ pub struct Tuning {
     pub gemv_rows: u32,
     /// Attention's loops over a head's quads unrolled (runtime/src/kernels/unroll.rs) so that q
     /// and o stay in registers: on SwiftShader, whose compiler unrolls nothing, SmolLM2's prompt
-    /// attention 497 → 313 ms, decode's 0.61 → 0.54 ms per layer; on lavapipe the unrolled
-    /// decode attention is 8x slower than its loops. GPUs' compilers unroll such loops
-    /// themselves.
+    /// attention 497 → 286–313 ms, decode's 0.61 → 0.54 ms per layer, for 0.33 s more compiling
+    /// at load (the kernel 84 → 415 ms); on lavapipe the unrolled decode attention is 8x slower
+    /// than its loops. GPUs' compilers unroll such loops themselves.
     pub unroll_heads: bool,
 }
 
