@@ -31,7 +31,7 @@ export function printComparison(title, ours, peer) {
   const read = median(ours.map((r) => r.load_cache_read_ms));
   const compile = median(ours.map((r) => r.load_cache_compile_ms));
   if (read !== null && compile !== null) {
-    console.log(`webslm load from cache: ${(read / 1000).toFixed(2)} s reading the cache into the GPU, then ${(compile / 1000).toFixed(2)} s compiling kernels and waiting for the GPU`);
+    console.log(`webslm load from cache: ${(read / 1000).toFixed(2)} s reading the cache into the GPU (kernels compile meanwhile), then ${(compile / 1000).toFixed(2)} s waiting for the GPU to finish`);
   }
 }
 

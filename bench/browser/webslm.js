@@ -13,9 +13,9 @@ export async function benchWebslm({ modelUrl, prompt, nGen, pkgBase, withRooflin
   const load_network_ms = performance.now() - t;
   await engine.unload();
 
-  // Where a cached load's time goes: reading IndexedDB into the GPU until the "compile" phase
-  // begins, then that phase (compiling the kernels, waiting for the GPU to finish the uploads
-  // and the compiles, building the tokenizer).
+  // Where a cached load's time goes: reading IndexedDB into the GPU (the kernels compile from
+  // the header on) until the "compile" phase begins, then that phase (waiting for the GPU to
+  // finish the uploads and the compiles, building the tokenizer).
   let compileStart;
   t = performance.now();
   const onProgress = (p) => {

@@ -106,11 +106,10 @@ impl Model {
     /// The kernels a model with this header runs: matmuls for its matrices' types only (norms are
     /// F32 vectors), decode's fused GLU GEMVs for its ffn_down types, and attention for its head
     /// size; the prefill GEMMs compiled now for the layers' types, on first use for the output's
-    /// (SwiftShader: about 1 s each). Compiled once the weights are uploaded: compiling them as
-    /// soon as the header arrived, while the weights streamed in, made SwiftShader's load from
-    /// cache in Chromium ~0.3 s slower (its GPU process both compiles and takes the uploads, which
-    /// then waited behind the compile instead of overlapping the reading of IndexedDB).
-    fn kernels(ctx: &GpuContext, header: &GgufHeader) -> Result<Kernels> {
+    /// (SwiftShader: about 1 s each). The loader compiles them as soon as a one-file model's
+    /// header has arrived, so that in a browser the GPU process compiles while the weights
+    /// stream in.
+    pub(crate) fn kernels(ctx: &GpuContext, header: &GgufHeader) -> Result<Kernels> {
         let config = ModelConfig::from_header(header)?;
         let matrices = || header.tensors.iter().filter(|t| t.dims.len() > 1);
         let down_types = matrices().filter(|t| t.name.starts_with("blk.") && t.name.ends_with(".ffn_down.weight")).map(|t| t.ty);
@@ -119,7 +118,8 @@ impl Model {
         Ok(kernels)
     }
 
-    pub(crate) fn new(ctx: &GpuContext, header: &GgufHeader, weights: Weights, options: &ModelOptions) -> Result<Self> {
+    /// `kernels`: [`Self::kernels`] of this header when already compiled.
+    pub(crate) fn new(ctx: &GpuContext, header: &GgufHeader, weights: Weights, options: &ModelOptions, kernels: Option<Kernels>) -> Result<Self> {
         let config = ModelConfig::from_header(header)?;
         let n_ctx = options.max_context.min(config.n_ctx_train).max(1);
         let kv_bytes = n_ctx as u64 * config.kv_dim() as u64 * 4;
@@ -189,7 +189,10 @@ impl Model {
         }
         let token_embd = weights.get("token_embd.weight")?.clone();
         let output = if config.tied_embeddings { token_embd.clone() } else { weights.get("output.weight")?.clone() };
-        let kernels = Self::kernels(ctx, header)?;
+        let kernels = match kernels {
+            Some(kernels) => kernels,
+            None => Self::kernels(ctx, header)?,
+        };
         // Llama 3's RoPE scaling: one divisor per rotated pair (global layers).
         let rope_factors = weights.host_f32("rope_freqs.weight")?;
         if let Some(f) = &rope_factors {

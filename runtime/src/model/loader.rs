@@ -1,12 +1,14 @@
 //! Building a [`Model`] from streams of GGUF bytes: one file, or the shards of a gguf-split model
 //! one after another. Each header is checked (architecture, tensor types, GPU limits) before any of
-//! its weights is uploaded; then tensors go to the GPU chunk by chunk.
+//! its weights is uploaded, and a one-file model's kernels are compiled then, while its weights
+//! stream in; then tensors go to the GPU chunk by chunk.
 
 use super::weights::gpu_needs;
 use super::{Arch, Model, ModelConfig, Uploader, Weights};
 use crate::error::{Error, Result};
 use crate::gguf::{Event, GgufError, GgufHeader, GgufReader, SplitInfo};
 use crate::gpu::GpuContext;
+use crate::kernels::Kernels;
 
 #[derive(Clone, Debug)]
 pub struct ModelOptions {
@@ -34,12 +36,15 @@ pub struct ModelLoader<'a> {
     /// The model so far: the first shard's metadata with the tensors of every finished shard.
     model: Option<GgufHeader>,
     weights: Weights,
+    /// The model's kernels, compiled when a one-file model's header arrives (a split model's
+    /// tensors, and so its types, are only all known at the end).
+    kernels: Option<Kernels>,
 }
 
 impl<'a> ModelLoader<'a> {
     /// `file_size` (of the first or only file), when known, lets bad offsets fail before download.
     pub fn new(ctx: &'a GpuContext, file_size: Option<u64>) -> Self {
-        Self { ctx, reader: GgufReader::new(file_size), uploader: None, shard: 0, n_shards: 1, model: None, weights: Weights::default() }
+        Self { ctx, reader: GgufReader::new(file_size), uploader: None, shard: 0, n_shards: 1, model: None, weights: Weights::default(), kernels: None }
     }
 
     /// The header of the shard being fed, once enough bytes have arrived.
@@ -61,12 +66,15 @@ impl<'a> ModelLoader<'a> {
     /// the header creates the uploader, tensor bytes go to the GPU.
     fn pass(&mut self, chunk: Option<&[u8]>) -> Result<()> {
         let (ctx, shard, n_shards) = (self.ctx, self.shard, &mut self.n_shards);
-        let uploader = &mut self.uploader;
+        let (uploader, kernels) = (&mut self.uploader, &mut self.kernels);
         let mut sink = |event: Event<'_>| -> Result<()> {
             match event {
                 Event::Header(header) => {
                     check_shard_header(header, shard, n_shards)?;
                     *uploader = Some(Uploader::new(ctx, header)?);
+                    if *n_shards == 1 {
+                        *kernels = Some(Model::kernels(ctx, header)?);
+                    }
                 }
                 Event::TensorData { tensor, offset, bytes } => {
                     uploader.as_mut().expect("the header comes first").write(ctx, tensor, offset, bytes);
@@ -134,7 +142,7 @@ impl<'a> ModelLoader<'a> {
                 )));
             }
         }
-        Model::new(self.ctx, &model, self.weights, options)
+        Model::new(self.ctx, &model, self.weights, options, self.kernels)
     }
 }
 
