@@ -107,8 +107,8 @@ impl Model {
     /// F32 vectors), decode's fused GLU GEMVs for its ffn_down types, and attention for its head
     /// size; the prefill GEMMs compiled now for the layers' types, on first use for the output's
     /// (SwiftShader: about 1 s each). The loader compiles them as soon as a one-file model's
-    /// header has arrived, so that in a browser the GPU process compiles while the weights
-    /// stream in.
+    /// header has arrived, so that a browser's GPU process compiles while the weights download
+    /// (no difference measurable on SwiftShader, whose GPU process also takes the uploads).
     pub(crate) fn kernels(ctx: &GpuContext, header: &GgufHeader) -> Result<Kernels> {
         let config = ModelConfig::from_header(header)?;
         let matrices = || header.tensors.iter().filter(|t| t.dims.len() > 1);
