@@ -22,7 +22,7 @@ use super::{ModelConfig, ModelOptions, Weights};
 use crate::clock::{now_ms, thread_cpu_ms};
 use crate::error::{Error, Result};
 use crate::gguf::GgufHeader;
-use crate::gpu::{whole, BindCache, GpuContext, GpuTensor, Profile, Recorder};
+use crate::gpu::{whole, BindCache, GpuContext, GpuTensor, Recorder};
 use std::cell::RefCell;
 use crate::kernels::{attention_parts_bytes, AttentionShape, Kernels, Sampling, YRows};
 
@@ -405,9 +405,9 @@ impl Model {
     }
 
     /// Runs `tokens` at positions `pos0..` (filling the KV cache, last token's logits) one
-    /// dispatch at a time, adding each kernel's time to `profile` (see [`Profile`]).
+    /// dispatch at a time, adding each kernel's time to `profile` (see [`crate::gpu::Profile`]).
     #[cfg(not(target_arch = "wasm32"))]
-    pub fn profile(&self, ctx: &GpuContext, tokens: &[u32], pos0: u32, profile: &mut Profile) -> Result<()> {
+    pub fn profile(&self, ctx: &GpuContext, tokens: &[u32], pos0: u32, profile: &mut crate::gpu::Profile) -> Result<()> {
         self.check_tokens(tokens, pos0)?;
         let b = self.buffers(ctx, tokens.len() as u32, Logits::Last);
         ctx.queue.write_buffer(&b.ids, 0, bytemuck::cast_slice(tokens));
