@@ -141,21 +141,23 @@ fn reps_for(bytes: u64) -> u32 {
 }
 
 async fn copy_rate(ctx: &GpuContext, k: &Kernels, bytes: u64) -> Result<f64> {
-    let src = ctx.output_buffer("copy.src", bytes);
-    let dst = ctx.output_buffer("copy.dst", bytes);
-    let record = |rec: &mut Recorder<'_>, _| k.copy(rec, src.as_entire_buffer_binding(), &dst, 0, bytes);
     let reps = reps_for(2 * bytes);
-    let seconds = time_dispatches(ctx, reps, &dst, record).await?;
+    let seconds = copy_seconds(ctx, k, bytes, reps).await?;
     Ok(2.0 * bytes as f64 * reps as f64 / seconds / 1e9)
 }
 
 /// Microseconds per dispatch of a 16-byte copy, 400 in one submission.
 async fn dispatch_cost(ctx: &GpuContext, k: &Kernels) -> Result<f64> {
     const REPS: u32 = 400;
-    let src = ctx.output_buffer("dispatch.src", 16);
-    let dst = ctx.output_buffer("dispatch.dst", 16);
-    let record = |rec: &mut Recorder<'_>, _| k.copy(rec, src.as_entire_buffer_binding(), &dst, 0, 16);
-    Ok(time_dispatches(ctx, REPS, &dst, record).await? / REPS as f64 * 1e6)
+    Ok(copy_seconds(ctx, k, 16, REPS).await? / REPS as f64 * 1e6)
+}
+
+/// Seconds for `reps` copies of `bytes` (see [`time_dispatches`]).
+async fn copy_seconds(ctx: &GpuContext, k: &Kernels, bytes: u64, reps: u32) -> Result<f64> {
+    let src = ctx.output_buffer("copy.src", bytes);
+    let dst = ctx.output_buffer("copy.dst", bytes);
+    let record = |rec: &mut Recorder<'_>, _| k.copy(rec, src.as_entire_buffer_binding(), &dst, 0, bytes);
+    time_dispatches(ctx, reps, &dst, record).await
 }
 
 async fn matmul_rate(ctx: &GpuContext, k: &Kernels, ty: GgmlType, shape: Shape, n_tok: u32, copy_gb_per_s: f64, rng: &mut SplitMix64) -> Result<MatmulRate> {

@@ -118,8 +118,8 @@ impl Model {
         Ok(kernels)
     }
 
-    /// `kernels`: [`Self::kernels`] of this header when already compiled.
-    pub(crate) fn new(ctx: &GpuContext, header: &GgufHeader, weights: Weights, options: &ModelOptions, kernels: Option<Kernels>) -> Result<Self> {
+    /// `kernels`: [`Self::kernels`] of this header.
+    pub(crate) fn new(ctx: &GpuContext, header: &GgufHeader, weights: Weights, options: &ModelOptions, kernels: Kernels) -> Result<Self> {
         let config = ModelConfig::from_header(header)?;
         let n_ctx = options.max_context.min(config.n_ctx_train).max(1);
         let kv_bytes = n_ctx as u64 * config.kv_dim() as u64 * 4;
@@ -189,10 +189,6 @@ impl Model {
         }
         let token_embd = weights.get("token_embd.weight")?.clone();
         let output = if config.tied_embeddings { token_embd.clone() } else { weights.get("output.weight")?.clone() };
-        let kernels = match kernels {
-            Some(kernels) => kernels,
-            None => Self::kernels(ctx, header)?,
-        };
         // Llama 3's RoPE scaling: one divisor per rotated pair (global layers).
         let rope_factors = weights.host_f32("rope_freqs.weight")?;
         if let Some(f) = &rope_factors {

@@ -142,7 +142,11 @@ impl<'a> ModelLoader<'a> {
                 )));
             }
         }
-        Model::new(self.ctx, &model, self.weights, options, self.kernels)
+        let kernels = match self.kernels {
+            Some(kernels) => kernels,
+            None => Model::kernels(self.ctx, &model)?,
+        };
+        Model::new(self.ctx, &model, self.weights, options, kernels)
     }
 }
 
