@@ -11,6 +11,10 @@ struct Params {
     first_row: u32,  // W's rows start here in the binding (a row view, e.g. phi3's fused attn_qkv)
     y_stride: u32,   // y's row length: n_out, or the whole tensor's rows when W is one part of it
     y_row0: u32,     // where this part's outputs start in a row of y
+    eps: f32,        // the RMSNorm's epsilon, where the GEMV normalises its input
+    _pad0: u32,
+    _pad1: u32,
+    _pad2: u32,
 }
 
 @group(0) @binding(0) var<uniform> params: Params;

@@ -11,7 +11,7 @@
 // subgroup) from shaders/share_x/.
 
 // Params, w and y come from shaders/matmul_params.wgsl.
-// x (binding 2) and x4 come from shaders/activations/uniform.wgsl.
+// x (binding 2), x4 and x_scale come from shaders/activations/uniform*.wgsl.
 
 // Threads per workgroup: GEMV_LANES is replaced when compiled (kernels::Tuning::gemv_rows / 4).
 const LANES: u32 = GEMV_LANES;
@@ -32,12 +32,13 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, inv: Invocation) {
                                              quad(mine, col, 4u), quad(mine, col, 5u), quad(mine, col, 6u), quad(mine, col, 7u)));
         acc += vec4<f32>(dot32_x(row_bytes.x, g, xs), dot32_x(row_bytes.y, g, xs), dot32_x(row_bytes.z, g, xs), dot32_x(row_bytes.w, g, xs));
     }
+    let scale = x_scale();
     for (var k = 0u; k < 4u; k++) {
         let row = first + k;
         if (row < params.n_out) {
             let i = params.y_row0 + row;
             let prev = select(0.0, y[i], params.accumulate == 1u);
-            y[i] = prev + acc[k];
+            y[i] = prev + acc[k] * scale;
         }
     }
 }

@@ -4,7 +4,7 @@
 
 use crate::error::{Error, Result};
 use crate::gpu::{whole, GpuContext, GpuTensor, Recorder};
-use crate::kernels::{attention_parts_bytes, Activation, AttentionShape, Kernels, Rope, RopeStyle, Sampling, Tuning, YRows};
+use crate::kernels::{attention_parts_bytes, Activation, AttentionShape, Input, Kernels, Rope, RopeStyle, Sampling, Tuning, YRows};
 use crate::quant::{dequantize, GgmlType};
 use crate::rng::SplitMix64;
 use crate::cpu;
@@ -183,6 +183,54 @@ pub async fn check_matmul(ctx: &GpuContext, k: &Kernels, ty: GgmlType, seed: u64
         }
     }
     Ok(tally.done(format!("matmul {ty:?}"), 1e-5))
+}
+
+/// A matmul whose input is an RMSNorm, for one weight type: decode's GEMV that normalises x as it
+/// reads it (for the types that have one), and the RMSNorm + matmul pair it falls back to for
+/// several tokens or x in a plain storage buffer. Each case must also take the path it is meant
+/// to test.
+pub async fn check_norm_matmul(ctx: &GpuContext, k: &Kernels, ty: GgmlType, seed: u64) -> Result<KernelCheck> {
+    let mut rng = SplitMix64::new(seed);
+    let mut tally = Tally::new();
+    let shapes: &[(usize, usize, usize)] = match ty.block_size() {
+        1 => &[(64, 40, 1), (576, 300, 1), (96, 33, 3)],
+        32 => &[(64, 40, 1), (576, 300, 1), (96, 33, 3), (2048, 9, 1)],
+        _ => &[(256, 40, 1), (768, 300, 1), (512, 33, 3), (2048, 9, 1)],
+    };
+    let eps = 1e-5;
+    for (i, &(n_in, n_out, n_tok)) in shapes.iter().enumerate() {
+        let bytes = random_tensor_bytes(ty, n_in * n_out, &mut rng);
+        let w = dequantize(ty, &bytes);
+        let (x, norm) = (rng.vec(n_tok * n_in, -3.0, 3.0), rng.vec(n_in, 0.5, 1.5));
+        let h: Vec<f32> = x.chunks(n_in).flat_map(|r| cpu::rms_norm(r, &norm, eps)).collect();
+        let base = rng.vec(n_tok * n_out, -1.0, 1.0);
+        let want: Vec<f32> = cpu::matmul(&w, &h, n_in).iter().zip(&base).map(|(v, b)| v + b).collect();
+        let scale: Vec<f32> = (0..n_tok * n_out)
+            .map(|j| {
+                let (t, r) = (j / n_out, j % n_out);
+                base[j].abs() + (0..n_in).map(|c| (w[r * n_in + c] * h[t * n_in + c]).abs()).sum::<f32>()
+            })
+            .collect();
+        let tensor = upload_tensor(ctx, ty, &[n_in as u64, n_out as u64], &bytes);
+        // The last shape's x is in a buffer the GEMV cannot read through a uniform window.
+        let storage_only = i == shapes.len() - 1 && ty.block_size() > 1;
+        let xb = if storage_only { storage_only_buffer(ctx, &x) } else { ctx.storage_buffer("x", &x) };
+        let (nb, hb, yb) = (ctx.storage_buffer("norm", &norm), ctx.output_buffer("h", (x.len() * 4) as u64), ctx.storage_buffer("y", &base));
+        let mut fused = false;
+        let record = |e: &mut Recorder<'_>| {
+            let input = k.rms_norm_input(e, whole(&xb), whole(&nb), whole(&hb), n_tok as u32, n_in as u32, eps, &[&tensor]);
+            fused = matches!(input, Input::Normed { .. });
+            k.matmul(e, &tensor, input, whole(&yb), n_tok as u32, true);
+        };
+        let got = run(ctx, record, &yb, want.len()).await?;
+        let meant = k.tuning.norm_in_gemv && n_tok == 1 && !storage_only && ty.wgsl().is_some_and(|w| w.rows);
+        if fused != meant {
+            let path = |fused: bool| if fused { "the normalising GEMV" } else { "RMSNorm + matmul" };
+            return Err(Error::Gpu(format!("rms_norm + matmul {ty:?}, {n_tok} token(s) of {n_in}: ran {} instead of {}", path(fused), path(meant))));
+        }
+        tally.add(&got, &want, |j| scale[j]);
+    }
+    Ok(tally.done(format!("rms_norm + matmul {ty:?}"), 1e-5))
 }
 
 /// A gated feed-forward block's GLU and down projection for one weight type, both activations:
@@ -477,6 +525,7 @@ pub async fn check_all(ctx: &GpuContext) -> Result<Vec<KernelCheck>> {
     ];
     for (i, ty) in GgmlType::supported().enumerate() {
         out.push(check_matmul(ctx, k, ty, 100 + i as u64).await?);
+        out.push(check_norm_matmul(ctx, k, ty, 500 + i as u64).await?);
         out.push(check_glu_matmul(ctx, k, ty, 400 + i as u64).await?);
         out.push(check_embed(ctx, k, ty, 200 + i as u64).await?);
     }
@@ -499,9 +548,10 @@ pub async fn check_all(ctx: &GpuContext) -> Result<Vec<KernelCheck>> {
             }
         }
         for (i, ty) in GgmlType::supported().enumerate() {
-            let mut check = check_matmul(ctx, &other, ty, seed + 1 + i as u64).await?;
-            check.kernel += &format!(" ({tuning})");
-            out.push(check);
+            for mut check in [check_matmul(ctx, &other, ty, seed + 1 + i as u64).await?, check_norm_matmul(ctx, &other, ty, seed + 71 + i as u64).await?] {
+                check.kernel += &format!(" ({tuning})");
+                out.push(check);
+            }
         }
     }
     Ok(out)

@@ -3,7 +3,7 @@
 
 mod common;
 use webslm::generate::{FinishReason, GenerateOptions};
-use webslm::kernels::Sampling;
+use webslm::kernels::{Sampling, Tuning};
 use webslm::model::{load_file, ModelOptions};
 use webslm::tokenizer::ChatMessage;
 use webslm::{Engine, GpuContext};
@@ -148,6 +148,39 @@ fn a_lost_device_fails_with_device_lost_and_a_new_load_works() {
     assert_eq!(complete(&mut fresh, &prompt, &options).tokens.len(), 24);
 }
 
+/// Every tuning some adapter runs (and this one can) gives the tokens and logits of the adapter's
+/// own: the kernel checks cover each kernel under each tuning, this how the forward pass strings
+/// them together (on GPUs, e.g., decode's RMSNorms inside the GEMVs, their weights copied where
+/// uniform windows can read them).
+#[test]
+fn every_tuning_gives_what_the_adapters_own_gives() {
+    let tunings = Tuning::all_for(&pollster::block_on(GpuContext::new()).unwrap());
+    assert!(tunings.iter().any(|t| t.norm_in_gemv) && tunings.iter().any(|t| !t.norm_in_gemv));
+    let models = [common::fixtures().join("models/stories260K.gguf"), common::fixtures().join("models/synth-qwen2.Q4_K.gguf"), common::default_model()];
+    for path in &models {
+        let options = GenerateOptions { max_tokens: 8, logprobs: 3, echo: true, ignore_eos: true, ..Default::default() };
+        let run = |tuning: Option<Tuning>| {
+            let mut e = engine_with(path, &ModelOptions { max_context: 64, tuning, ..Default::default() });
+            if let Some(t) = tuning {
+                assert_eq!(e.model.tuning(), t);
+            }
+            complete(&mut e, &[1, 403, 407, 261], &options)
+        };
+        let own = run(None);
+        for tuning in &tunings {
+            let other = run(Some(*tuning));
+            let name = format!("{} ({tuning})", path.display());
+            assert_eq!(own.tokens, other.tokens, "{name}");
+            assert_eq!(own.positions.len(), other.positions.len(), "{name}");
+            for (pa, pb) in own.positions.iter().zip(&other.positions) {
+                for ((ia, la), (ib, lb)) in pa.iter().zip(pb) {
+                    assert!(ia == ib && (la - lb).abs() <= 1e-4 * (1.0 + la.abs()), "{name}: {pa:?} vs {pb:?}");
+                }
+            }
+        }
+    }
+}
+
 /// Q/K/V and gate/up as one matmul each (the uploader lays them back to back; phi3 stores them
 /// so) give the tokens and logits of running every weight on its own.
 #[test]
@@ -156,7 +189,7 @@ fn fused_matmuls_give_what_separate_ones_give() {
         let path = common::fixtures().join("models").join(name);
         let options = GenerateOptions { max_tokens: 12, logprobs: 3, echo: true, ignore_eos: true, ..Default::default() };
         let run = |fuse_matmuls: bool| {
-            let mut e = engine_with(&path, &ModelOptions { max_context: 64, fuse_matmuls });
+            let mut e = engine_with(&path, &ModelOptions { max_context: 64, fuse_matmuls, ..Default::default() });
             let layers = e.model.fused_layers();
             (layers, complete(&mut e, &[1, 403, 407, 261], &options))
         };

@@ -16,3 +16,8 @@ fn x4(i: u32) -> vec4<f32> {
 fn x1(i: u32) -> f32 {
     return GLU_ACT(vec4<f32>(x[i >> 2u][i & 3u])).x * up[i >> 2u][i & 3u];
 }
+
+// What the GEMV multiplies its sums by (see uniform_norm.wgsl): nothing here.
+fn x_scale() -> f32 {
+    return 1.0;
+}

@@ -15,3 +15,9 @@ fn lane_quad(inv: Invocation, base: u32) -> vec4<f32> {
 fn quad(mine: vec4<f32>, base: u32, k: u32) -> vec4<f32> {
     return x4(base + 4u * k);
 }
+
+// The sum over the threads that shared x's loads of what each accumulated from its own: each
+// thread loaded all of x itself.
+fn x_total(v: f32) -> f32 {
+    return v;
+}

@@ -19,3 +19,8 @@ fn lane_quad(inv: Invocation, base: u32) -> vec4<f32> {
 fn quad(mine: vec4<f32>, base: u32, k: u32) -> vec4<f32> {
     return subgroupShuffle(mine, k);
 }
+
+// The sum over the lanes that shared x's loads of what each accumulated from its own quads.
+fn x_total(v: f32) -> f32 {
+    return subgroupAdd(v);
+}

@@ -1,5 +1,6 @@
 //! Adapter and device, natively (Vulkan/Metal/DX12) and in the browser (WebGPU).
 
+use super::GpuTensor;
 use crate::error::{Error, Result};
 use std::sync::{Arc, Mutex};
 
@@ -163,6 +164,32 @@ impl GpuContext {
         }
         buffer.unmap();
         buffer
+    }
+
+    /// Copies of small tensors held in one part each (decode's RMSNorm weights) in one buffer
+    /// that kernels can also read through uniform windows: each copy starts at a uniform-offset
+    /// boundary, with a window's room after the last. The originals must be copyable
+    /// (`COPY_SRC`, as the weight arenas are).
+    pub fn uniform_copies(&self, tensors: &[&GpuTensor]) -> Vec<GpuTensor> {
+        let align = self.info.limits.min_uniform_buffer_offset_alignment as u64;
+        let mut offsets = Vec::with_capacity(tensors.len());
+        let mut end = 0u64;
+        for t in tensors {
+            let at = end.div_ceil(align) * align;
+            offsets.push(at);
+            end = at + t.parts[0].size;
+        }
+        let buffer = self.output_buffer("uniform_copies", end);
+        let mut encoder = self.device.create_command_encoder(&wgpu::CommandEncoderDescriptor { label: Some("uniform_copies") });
+        let copies = tensors.iter().zip(offsets).map(|(t, at)| {
+            let src = t.binding();
+            let size = src.size.expect("a tensor part has a size").get();
+            encoder.copy_buffer_to_buffer(src.buffer, src.offset, &buffer, at, size);
+            GpuTensor::whole(buffer.clone(), at, size, t.ty, t.dims.clone())
+        });
+        let copies = copies.collect();
+        self.queue.submit([encoder.finish()]);
+        copies
     }
 
     /// `size` rounded up so that a uniform window fits from any 16-byte offset below `size`.

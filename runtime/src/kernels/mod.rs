@@ -4,7 +4,7 @@
 mod ops;
 mod unroll;
 
-pub use ops::{attention_parts_bytes, Activation, AttentionShape, Kernels, Rope, RopeStyle, Sampling, Tuning, YRows};
+pub use ops::{attention_parts_bytes, Activation, AttentionShape, Input, Kernels, Rope, RopeStyle, Sampling, Tuning, YRows};
 
 use crate::error::{Error, Result};
 use crate::gpu::{KernelRef, Recorder};

@@ -24,7 +24,7 @@ struct NormParams { n_cols: u32, n_rows: u32, eps: f32, accumulate: u32 }
 
 #[repr(C)]
 #[derive(Clone, Copy, Pod, Zeroable)]
-struct MatmulParams { n_in: u32, n_out: u32, n_tok: u32, row_bytes: u32, accumulate: u32, first_row: u32, y_stride: u32, y_row0: u32 }
+struct MatmulParams { n_in: u32, n_out: u32, n_tok: u32, row_bytes: u32, accumulate: u32, first_row: u32, y_stride: u32, y_row0: u32, eps: f32, _pad: [u32; 3] }
 
 impl MatmulParams {
     /// For `n_tok` tokens times one part of W (a tensor split over bindings writes its rows'
@@ -39,6 +39,8 @@ impl MatmulParams {
             first_row: part.skip_rows,
             y_stride: rows.stride,
             y_row0: rows.row0 + part.row0,
+            eps: 0.0,
+            _pad: [0; 3],
         }
     }
 }
@@ -93,6 +95,21 @@ pub struct YRows {
     pub stride: u32,
     /// The first output's place in the row.
     pub row0: u32,
+}
+
+/// What a matmul multiplies: activations in a buffer, or (one token) the RMSNorm of the residual
+/// stream, `x / rms(x) · weight`, which the GEMV computes as it reads x
+/// (shaders/activations/uniform_norm.wgsl): see [`Kernels::rms_norm_input`].
+#[derive(Clone)]
+pub enum Input<'b> {
+    Plain(B<'b>),
+    Normed { x: B<'b>, weight: B<'b>, eps: f32 },
+}
+
+impl<'b> From<B<'b>> for Input<'b> {
+    fn from(x: B<'b>) -> Self {
+        Input::Plain(x)
+    }
 }
 
 /// How the next token is drawn from the logits.
@@ -240,6 +257,13 @@ pub struct Tuning {
     /// at load (the kernel 84 → 415 ms); on lavapipe the unrolled decode attention is 8x slower
     /// than its loops. GPUs' compilers unroll such loops themselves.
     pub unroll_heads: bool,
+    /// Decode's GEMVs after an RMSNorm compute it as they read x (shaders/activations/
+    /// uniform_norm.wgsl), sparing a dispatch per norm (two a layer): on GPUs, where a dispatch
+    /// costs more than a small model's GEMV. Not on CPU adapters, where it was measured slower:
+    /// SwiftShader loads x and the norm's weights in every thread, each load a gather (SmolLM2's
+    /// ffn_up GEMV 0.71 → 0.91 ms); lavapipe decoded SmolLM2 4% slower (25.8 → 24.7 tok/s),
+    /// although its CPU time per step fell from 0.37 to 0.32 ms.
+    pub norm_in_gemv: bool,
 }
 
 impl Tuning {
@@ -258,18 +282,18 @@ impl Tuning {
         let cpu = ctx.info.adapter.device_type == wgpu::DeviceType::Cpu;
         let rows = if cpu { 64 } else { 256 };
         let swiftshader = cpu && !subgroup_x;
-        Self { subgroup_x, row_blocks: if swiftshader { 4 } else { 1 }, gemm_rows: rows, gemv_rows: rows, unroll_heads: swiftshader }
+        Self { subgroup_x, row_blocks: if swiftshader { 4 } else { 1 }, gemm_rows: rows, gemv_rows: rows, unroll_heads: swiftshader, norm_in_gemv: !cpu }
     }
 
     /// Every tuning some adapter runs that this one can run too (sharing x needs subgroups of 8,
     /// and whole ones: a 4-thread workgroup of 16-row threads has no place for it), for tests.
     pub fn all_for(ctx: &GpuContext) -> Vec<Self> {
         let mut all = vec![
-            Self { subgroup_x: false, row_blocks: 1, gemm_rows: 256, gemv_rows: 256, unroll_heads: false }, // GPUs
-            Self { subgroup_x: false, row_blocks: 4, gemm_rows: 64, gemv_rows: 64, unroll_heads: true }, // SwiftShader
+            Self { subgroup_x: false, row_blocks: 1, gemm_rows: 256, gemv_rows: 256, unroll_heads: false, norm_in_gemv: true }, // GPUs
+            Self { subgroup_x: false, row_blocks: 4, gemm_rows: 64, gemv_rows: 64, unroll_heads: true, norm_in_gemv: false }, // SwiftShader
         ];
         if ctx.info.fixed_subgroup_size() == Some(8) {
-            all.push(Self { subgroup_x: true, row_blocks: 1, gemm_rows: 64, gemv_rows: 64, unroll_heads: false }); // lavapipe
+            all.push(Self { subgroup_x: true, row_blocks: 1, gemm_rows: 64, gemv_rows: 64, unroll_heads: false, norm_in_gemv: false }); // lavapipe
         }
         all
     }
@@ -279,7 +303,8 @@ impl std::fmt::Display for Tuning {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let x = if self.subgroup_x { "x shared across subgroups" } else { "x loaded per thread" };
         let heads = if self.unroll_heads { ", attention unrolled over a head" } else { "" };
-        write!(f, "{x}, GEMM {} rows per thread and {} per workgroup, {} GEMV rows per workgroup{heads}", 4 * self.row_blocks, self.gemm_rows, self.gemv_rows)
+        let norm = if self.norm_in_gemv { ", RMSNorm inside decode's GEMVs" } else { "" };
+        write!(f, "{x}, GEMM {} rows per thread and {} per workgroup, {} GEMV rows per workgroup{heads}{norm}", 4 * self.row_blocks, self.gemm_rows, self.gemv_rows)
     }
 }
 
@@ -309,6 +334,10 @@ pub struct Kernels {
     /// (shaders/activations/uniform_glu.wgsl), per weight type and activation, with their rows
     /// per workgroup: compiled by [`Kernels::with_glu_gemv`] for the types a model needs.
     glu_gemv: HashMap<(GgmlType, Activation), (Kernel, u32)>,
+    /// Decode's GEMVs that compute an RMSNorm of their input as they read it
+    /// (shaders/activations/uniform_norm.wgsl), with their rows per workgroup: for the types
+    /// whose GEMV is shaders/matvec_rows.wgsl (quantized ones).
+    norm_gemv: HashMap<GgmlType, (Kernel, u32)>,
     embed: HashMap<GgmlType, Kernel>,
 }
 
@@ -327,12 +356,23 @@ fn gemv_uniform(d: &wgpu::Device, ty: GgmlType, x_uniform: &str, tuning: Tuning)
     })
 }
 
-/// shaders/activations/uniform.wgsl or uniform_glu.wgsl sized to the adapter's window.
-fn x_uniform_wgsl(ctx: &GpuContext, glu: Option<Activation>) -> String {
+/// What decode's GEMV computes from the uniform window(s) it reads: x itself, a GLU of two
+/// halves, or an RMSNorm (the files in shaders/activations/).
+#[derive(Clone, Copy)]
+enum WindowInput {
+    Plain,
+    Glu(Activation),
+    Normed,
+}
+
+/// shaders/activations/uniform.wgsl, uniform_glu.wgsl or uniform_norm.wgsl sized to the
+/// adapter's window.
+fn x_uniform_wgsl(ctx: &GpuContext, input: WindowInput) -> String {
     let x_vec4s = (ctx.info.uniform_window() / 16).to_string();
-    match glu {
-        None => shader!("activations/uniform").replace("X_VEC4S", &x_vec4s),
-        Some(act) => [shader!("act"), &shader!("activations/uniform_glu").replace("X_VEC4S", &x_vec4s).replace("GLU_ACT", act.wgsl_fn())].join("\n"),
+    match input {
+        WindowInput::Plain => shader!("activations/uniform").replace("X_VEC4S", &x_vec4s),
+        WindowInput::Glu(act) => [shader!("act"), &shader!("activations/uniform_glu").replace("X_VEC4S", &x_vec4s).replace("GLU_ACT", act.wgsl_fn())].join("\n"),
+        WindowInput::Normed => shader!("activations/uniform_norm").replace("X_VEC4S", &x_vec4s),
     }
 }
 
@@ -346,17 +386,21 @@ impl Kernels {
     /// [`Self::new`] with the variants `tuning` picks (tests check each on one adapter).
     pub fn tuned(ctx: &GpuContext, types: impl IntoIterator<Item = GgmlType>, head_dims: &[u32], tuning: Tuning) -> Result<Self> {
         let d = &ctx.device;
-        let x_uniform = x_uniform_wgsl(ctx, None);
+        let (x_uniform, x_normed) = (x_uniform_wgsl(ctx, WindowInput::Plain), x_uniform_wgsl(ctx, WindowInput::Normed));
         let share_x = tuning.share_x();
         let matmul_wgsl = shader!("matmul")
             .replace("ROW_BLOCKS", &format!("{}u", tuning.row_blocks))
             .replace("GEMM_LANES", &format!("{}u", tuning.gemm_rows / (4 * tuning.row_blocks)));
         let mut matmul = HashMap::new();
         let mut embed = HashMap::new();
+        let mut norm_gemv = HashMap::new();
         for ty in types {
             if !matmul.contains_key(&ty) {
                 let gemm = |x: &str| LazyKernel::with_type(d, "matmul", &[shader!("matmul_params"), x, &matmul_wgsl, share_x], ty, TypePart::Dequant);
                 let gemv = |x: &str| LazyKernel::with_type(d, "matvec", &[shader!("matmul_params"), x, shader!("matvec")], ty, TypePart::Dot);
+                if tuning.norm_in_gemv && ty.wgsl().is_some_and(|w| w.rows) {
+                    norm_gemv.insert(ty, gemv_uniform(d, ty, &x_normed, tuning)?);
+                }
                 let (gemv_uniform, gemv_uniform_rows) = gemv_uniform(d, ty, &x_uniform, tuning)?;
                 let matmuls = Matmuls {
                     gemv_uniform,
@@ -393,6 +437,7 @@ impl Kernels {
             copy: Kernel::new(d, "copy", shader!("copy")),
             matmul,
             glu_gemv: HashMap::new(),
+            norm_gemv,
             embed,
         })
     }
@@ -413,7 +458,7 @@ impl Kernels {
     /// Adds decode's down GEMVs with the GLU fused into their input, for each of `types` (a
     /// model's ffn_down types) and activation `act`: see [`Self::glu_matmul`].
     pub fn with_glu_gemv(mut self, ctx: &GpuContext, types: impl IntoIterator<Item = GgmlType>, act: Activation) -> Result<Self> {
-        let x_glu = x_uniform_wgsl(ctx, Some(act));
+        let x_glu = x_uniform_wgsl(ctx, WindowInput::Glu(act));
         for ty in types {
             if !self.glu_gemv.contains_key(&(ty, act)) {
                 self.glu_gemv.insert((ty, act), gemv_uniform(&ctx.device, ty, &x_glu, self.tuning)?);
@@ -435,20 +480,41 @@ impl Kernels {
         self.rms_norm.dispatch(rec, &p, &[x, weight, y], [n_rows, 1, 1]);
     }
 
+    /// The input of the matmuls by `readers` that follow `rms_norm(x) · weight` ([n_tok][n_cols]):
+    /// for one token, where x and the weight fit uniform windows and every reader has a GEMV
+    /// that normalises as it reads (`Tuning::norm_in_gemv`), the norm is left to them (a
+    /// dispatch less); otherwise it is computed into `h`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn rms_norm_input<'b>(&self, rec: &mut Recorder<'_>, x: B<'b>, weight: B<'b>, h: B<'b>, n_tok: u32, n_cols: u32, eps: f32, readers: &[&GpuTensor]) -> Input<'b> {
+        let each_reads = readers.iter().all(|w| self.norm_gemv.contains_key(&w.ty) && w.row_len() == n_cols);
+        if n_tok == 1 && n_cols % 4 == 0 && each_reads && uniform_window_fits(rec, &x, n_cols) && uniform_window_fits(rec, &weight, n_cols) {
+            return Input::Normed { x, weight, eps };
+        }
+        self.rms_norm(rec, x, weight, h.clone(), n_tok, n_cols, eps);
+        Input::Plain(h)
+    }
+
     /// `y[t] (+)= W · x[t]` for `n_tok` tokens; `accumulate` adds into `y` (residual).
     /// One dispatch per part of W (a tensor split over bindings writes its rows' slice of y).
-    pub fn matmul(&self, rec: &mut Recorder<'_>, w: &GpuTensor, x: B, y: B, n_tok: u32, accumulate: bool) {
+    pub fn matmul<'b>(&self, rec: &mut Recorder<'_>, w: &GpuTensor, x: impl Into<Input<'b>>, y: B, n_tok: u32, accumulate: bool) {
         self.matmul_into(rec, w, x, y, n_tok, accumulate, YRows { stride: w.n_rows(), row0: 0 });
     }
 
     /// [`Self::matmul`] writing W's outputs at `y[t][rows.row0..]` of rows `rows.stride` long,
     /// e.g. gate and up into the halves of one [gate | up] row.
     #[allow(clippy::too_many_arguments)]
-    pub fn matmul_into(&self, rec: &mut Recorder<'_>, w: &GpuTensor, x: B, y: B, n_tok: u32, accumulate: bool, rows: YRows) {
+    pub fn matmul_into<'b>(&self, rec: &mut Recorder<'_>, w: &GpuTensor, x: impl Into<Input<'b>>, y: B, n_tok: u32, accumulate: bool, rows: YRows) {
+        let x = match x.into() {
+            Input::Plain(x) => x,
+            Input::Normed { x, weight, eps } => {
+                let (kernel, rows_per_group) = self.norm_gemv.get(&w.ty).expect("rms_norm_input checked each reader's type");
+                return gemv_windowed(rec, (kernel, *rows_per_group), w, x, Some(uniform_window(rec, &weight)), eps, y, accumulate, rows);
+            }
+        };
         let m = &self.matmul[&w.ty];
         let n_in = w.row_len();
         if n_tok == 1 && n_in % 4 == 0 && uniform_window_fits(rec, &x, n_in) {
-            return gemv_windowed(rec, (&m.gemv_uniform, m.gemv_uniform_rows), w, x, None, y, accumulate, rows);
+            return gemv_windowed(rec, (&m.gemv_uniform, m.gemv_uniform_rows), w, x, None, 0.0, y, accumulate, rows);
         }
         let (kernel, rows_per_group) = match (n_tok, n_in % 4 == 0) {
             (_, false) => (m.any.as_ref().expect("quantized rows are whole blocks").get(), self.tuning.gemm_rows),
@@ -470,7 +536,7 @@ impl Kernels {
     #[allow(clippy::too_many_arguments)]
     pub fn glu_matmul(&self, rec: &mut Recorder<'_>, w: &GpuTensor, gate_up: B, ffn: B, y: B, n_tok: u32, accumulate: bool, act: Activation) {
         match self.fused_glu(rec, w, &gate_up, n_tok, act) {
-            Some((kernel, up)) => gemv_windowed(rec, kernel, w, gate_up, Some(up), y, accumulate, YRows { stride: w.n_rows(), row0: 0 }),
+            Some((kernel, up)) => gemv_windowed(rec, kernel, w, gate_up, Some(uniform_window(rec, &up)), 0.0, y, accumulate, YRows { stride: w.n_rows(), row0: 0 }),
             None => {
                 self.glu(rec, gate_up, ffn.clone(), n_tok, w.row_len(), act);
                 self.matmul(rec, w, ffn, y, n_tok, accumulate);
@@ -598,20 +664,25 @@ impl Kernels {
 }
 
 /// One token's `y (+)= W · x` by a GEMV (`kernel` and its rows per workgroup) reading its
-/// input through a uniform window from x's offset (binding 2), and a GLU's up half through a
-/// second one (binding 4); one dispatch per part of W, nothing allocated (decode's hot path).
+/// input through a uniform window from x's offset (binding 2), and at binding 4 what its input
+/// also needs: a GLU's up half (a window), or an RMSNorm's weight (with its `eps`). One
+/// dispatch per part of W, nothing allocated (decode's hot path).
 #[allow(clippy::too_many_arguments)]
-fn gemv_windowed<'b>(rec: &mut Recorder<'_>, (kernel, rows_per_group): (&Kernel, u32), w: &GpuTensor, x: B<'b>, up: Option<B<'b>>, y: B, accumulate: bool, rows: YRows) {
-    let size = wgpu::BufferSize::new(rec.ctx.info.uniform_window());
-    let window = |b: &B<'b>| B { buffer: b.buffer, offset: b.offset, size };
+fn gemv_windowed<'b>(rec: &mut Recorder<'_>, (kernel, rows_per_group): (&Kernel, u32), w: &GpuTensor, x: B<'b>, fourth: Option<B<'b>>, eps: f32, y: B, accumulate: bool, rows: YRows) {
+    let x = uniform_window(rec, &x);
     for part in &w.parts {
-        let p = MatmulParams::new(w, part, 1, accumulate, rows);
+        let p = MatmulParams { eps, ..MatmulParams::new(w, part, 1, accumulate, rows) };
         let grid = [part.n_rows.div_ceil(rows_per_group), 1, 1];
-        match &up {
-            None => kernel.dispatch(rec, &p, &[part.binding(), window(&x), y.clone()], grid),
-            Some(up) => kernel.dispatch(rec, &p, &[part.binding(), window(&x), y.clone(), window(up)], grid),
+        match &fourth {
+            None => kernel.dispatch(rec, &p, &[part.binding(), x.clone(), y.clone()], grid),
+            Some(b) => kernel.dispatch(rec, &p, &[part.binding(), x.clone(), y.clone(), b.clone()], grid),
         }
     }
+}
+
+/// The adapter's uniform window of a buffer from `b`'s offset.
+fn uniform_window<'b>(rec: &Recorder<'_>, b: &B<'b>) -> B<'b> {
+    B { buffer: b.buffer, offset: b.offset, size: wgpu::BufferSize::new(rec.ctx.info.uniform_window()) }
 }
 
 /// Whether one token's x (n_in f32 at the binding's offset) can be read through the uniform

@@ -16,7 +16,10 @@
 //! Where Q, K and V (or gate and up) lie back to back, as the uploader lays them out, one matmul
 //! computes them all: for gate and up always (into one [gate | up] row per token), for Q, K and V
 //! in decode steps (one token: q, k and v are then adjacent ranges of one buffer, and RoPE
-//! rotates q and k in one dispatch). Fewer dispatches is what a decode step's CPU time is made of.
+//! rotates q and k in one dispatch). In decode steps the RMSNorms before Q/K/V, gate/up and the
+//! output matrix are computed by those GEMVs as they read x (`Kernels::rms_norm_input`), and the
+//! GLU by the down projection's. Fewer dispatches is what a decode step's CPU time is made of, and
+//! on a GPU much of its time: each costs a few µs, more than a small model's matmul.
 
 use super::{ModelConfig, ModelOptions, Weights};
 use crate::clock::{now_ms, thread_cpu_ms};
@@ -24,7 +27,7 @@ use crate::error::{Error, Result};
 use crate::gguf::GgufHeader;
 use crate::gpu::{whole, BindCache, GpuContext, GpuTensor, Recorder};
 use std::cell::RefCell;
-use crate::kernels::{attention_parts_bytes, AttentionShape, Kernels, Sampling, YRows};
+use crate::kernels::{attention_parts_bytes, AttentionShape, Kernels, Sampling, Tuning, YRows};
 
 struct Layer {
     attn_norm: GpuTensor,
@@ -109,11 +112,13 @@ impl Model {
     /// (SwiftShader: about 1 s each). The loader compiles them as soon as a one-file model's
     /// header has arrived, so that a browser's GPU process compiles while the weights download
     /// (no difference measurable on SwiftShader, whose GPU process also takes the uploads).
-    pub(crate) fn kernels(ctx: &GpuContext, header: &GgufHeader) -> Result<Kernels> {
+    /// `tuning`: the variants to compile, where not those that suit the adapter.
+    pub(crate) fn kernels(ctx: &GpuContext, header: &GgufHeader, tuning: Option<Tuning>) -> Result<Kernels> {
         let config = ModelConfig::from_header(header)?;
         let matrices = || header.tensors.iter().filter(|t| t.dims.len() > 1);
         let down_types = matrices().filter(|t| t.name.starts_with("blk.") && t.name.ends_with(".ffn_down.weight")).map(|t| t.ty);
-        let kernels = Kernels::new(ctx, matrices().map(|t| t.ty), &[config.head_dim])?.with_glu_gemv(ctx, down_types, config.activation)?;
+        let tuning = tuning.unwrap_or_else(|| Tuning::for_adapter(ctx));
+        let kernels = Kernels::tuned(ctx, matrices().map(|t| t.ty), &[config.head_dim], tuning)?.with_glu_gemv(ctx, down_types, config.activation)?;
         kernels.prepare_prefill(matrices().filter(|t| t.name.starts_with("blk.")).map(|t| t.ty));
         Ok(kernels)
     }
@@ -187,6 +192,16 @@ impl Model {
                 v_cache: cache(format!("v_cache.{i}")),
             });
         }
+        let mut output_norm = weights.get("output_norm.weight")?.clone();
+        if kernels.tuning.norm_in_gemv {
+            // Decode's GEMVs read the RMSNorm weights before them through uniform windows.
+            let norms: Vec<&GpuTensor> = layers.iter().flat_map(|l| [&l.attn_norm, &l.ffn_norm]).chain([&output_norm]).collect();
+            let mut copies = ctx.uniform_copies(&norms).into_iter();
+            for layer in &mut layers {
+                (layer.attn_norm, layer.ffn_norm) = (copies.next().expect("a copy per norm"), copies.next().expect("a copy per norm"));
+            }
+            output_norm = copies.next().expect("a copy per norm");
+        }
         let token_embd = weights.get("token_embd.weight")?.clone();
         let output = if config.tied_embeddings { token_embd.clone() } else { weights.get("output.weight")?.clone() };
         // Llama 3's RoPE scaling: one divisor per rotated pair (global layers).
@@ -205,7 +220,7 @@ impl Model {
             n_ctx,
             weight_bytes: weights.total_bytes,
             kernels,
-            output_norm: weights.get("output_norm.weight")?.clone(),
+            output_norm,
             token_embd,
             output,
             layers,
@@ -213,6 +228,11 @@ impl Model {
             header: header.clone(),
             config,
         })
+    }
+
+    /// The kernel variants the model runs.
+    pub fn tuning(&self) -> Tuning {
+        self.kernels.tuning
     }
 
     /// How many layers run Q/K/V, and gate/up, as one matmul.
@@ -282,20 +302,24 @@ impl Model {
 
         k.embed(rec, &self.token_embd, whole(&b.ids), whole(&s.x), n_tok, c.embedding_scale);
         for layer in &self.layers {
-            k.rms_norm(rec, whole(&s.x), layer.attn_norm.binding(), whole(&s.h), n_tok, c.n_embd, c.rms_eps);
             // One token's q, k, v are adjacent ranges of s.qkv; a prompt's are three buffers.
             let adjacent = n_tok == 1 && self.qkv_ranges;
+            let qkv_readers = match (&layer.wqkv, adjacent) {
+                (Some(wqkv), true) => vec![wqkv],
+                _ => vec![&layer.wq, &layer.wk, &layer.wv],
+            };
+            let h = k.rms_norm_input(rec, whole(&s.x), layer.attn_norm.binding(), whole(&s.h), n_tok, c.n_embd, c.rms_eps, &qkv_readers);
             let (q_bytes, kv_bytes) = (c.q_dim() as u64 * 4, c.kv_dim() as u64 * 4);
             let (q, key, v) = match adjacent {
                 true => (range(&s.qkv, 0, q_bytes), range(&s.qkv, q_bytes, kv_bytes), range(&s.qkv, q_bytes + kv_bytes, kv_bytes)),
                 false => (whole(&s.q), whole(&s.k), whole(&s.v)),
             };
             match (&layer.wqkv, adjacent) {
-                (Some(wqkv), true) => k.matmul(rec, wqkv, whole(&s.h), whole(&s.qkv), 1, false),
+                (Some(wqkv), true) => k.matmul(rec, wqkv, h, whole(&s.qkv), 1, false),
                 _ => {
-                    k.matmul(rec, &layer.wq, whole(&s.h), q.clone(), n_tok, false);
-                    k.matmul(rec, &layer.wk, whole(&s.h), key.clone(), n_tok, false);
-                    k.matmul(rec, &layer.wv, whole(&s.h), v.clone(), n_tok, false);
+                    k.matmul(rec, &layer.wq, h.clone(), q.clone(), n_tok, false);
+                    k.matmul(rec, &layer.wk, h.clone(), key.clone(), n_tok, false);
+                    k.matmul(rec, &layer.wv, h, v.clone(), n_tok, false);
                 }
             }
             if let Some([bq, bk, bv]) = &layer.qkv_bias {
@@ -333,13 +357,17 @@ impl Model {
             let out = |rec: &mut Recorder<'_>, y: wgpu::BufferBinding<'_>, accumulate: bool| k.matmul(rec, &layer.wo, whole(&s.att), y, n_tok, accumulate);
             self.residual(rec, out, layer.post_attention_norm.as_ref(), s, n_tok);
 
-            k.rms_norm(rec, whole(&s.x), layer.ffn_norm.binding(), whole(&s.h), n_tok, c.n_embd, c.rms_eps);
+            let ffn_readers = match &layer.w_gate_up {
+                Some(w) => vec![w],
+                None => vec![&layer.w_gate, &layer.w_up],
+            };
+            let h = k.rms_norm_input(rec, whole(&s.x), layer.ffn_norm.binding(), whole(&s.h), n_tok, c.n_embd, c.rms_eps, &ffn_readers);
             match &layer.w_gate_up {
-                Some(w) => k.matmul(rec, w, whole(&s.h), whole(&s.gate_up), n_tok, false),
+                Some(w) => k.matmul(rec, w, h, whole(&s.gate_up), n_tok, false),
                 None => {
                     let half = |row0| YRows { stride: 2 * c.n_ff, row0 };
-                    k.matmul_into(rec, &layer.w_gate, whole(&s.h), whole(&s.gate_up), n_tok, false, half(0));
-                    k.matmul_into(rec, &layer.w_up, whole(&s.h), whole(&s.gate_up), n_tok, false, half(c.n_ff));
+                    k.matmul_into(rec, &layer.w_gate, h.clone(), whole(&s.gate_up), n_tok, false, half(0));
+                    k.matmul_into(rec, &layer.w_up, h, whole(&s.gate_up), n_tok, false, half(c.n_ff));
                 }
             }
             let down = |rec: &mut Recorder<'_>, y: wgpu::BufferBinding<'_>, accumulate: bool| {
@@ -347,18 +375,18 @@ impl Model {
             };
             self.residual(rec, down, layer.post_ffw_norm.as_ref(), s, n_tok);
         }
-        k.rms_norm(rec, whole(&s.x), self.output_norm.binding(), whole(&s.h), n_tok, c.n_embd, c.rms_eps);
         let row = c.n_embd as u64 * 4;
         let (rows, input) = match which {
             Logits::Last if n_tok > 1 => {
-                // Only the last token's row goes through the output matrix.
-                rec.copy_buffer(&s.h, (n_tok as u64 - 1) * row, &s.branch, 0, row);
+                // Only the last token's row goes through the output norm and matrix.
+                rec.copy_buffer(&s.x, (n_tok as u64 - 1) * row, &s.branch, 0, row);
                 (1, wgpu::BufferBinding { buffer: &s.branch, offset: 0, size: wgpu::BufferSize::new(row) })
             }
-            Logits::Last => (1, whole(&s.h)),
-            Logits::All => (n_tok, whole(&s.h)),
+            Logits::Last => (1, whole(&s.x)),
+            Logits::All => (n_tok, whole(&s.x)),
         };
-        k.matmul(rec, &self.output, input, whole(&b.logits), rows, false);
+        let h = k.rms_norm_input(rec, input, self.output_norm.binding(), whole(&s.h), rows, c.n_embd, c.rms_eps, &[&self.output]);
+        k.matmul(rec, &self.output, h, whole(&b.logits), rows, false);
     }
 
     /// The attention of a layer: `local` ones attend through the sliding window.

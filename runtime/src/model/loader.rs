@@ -8,7 +8,7 @@ use super::{Arch, Model, ModelConfig, Uploader, Weights};
 use crate::error::{Error, Result};
 use crate::gguf::{Event, GgufError, GgufHeader, GgufReader, SplitInfo};
 use crate::gpu::GpuContext;
-use crate::kernels::Kernels;
+use crate::kernels::{Kernels, Tuning};
 
 #[derive(Clone, Debug)]
 pub struct ModelOptions {
@@ -17,11 +17,14 @@ pub struct ModelOptions {
     /// Run Q/K/V (decode) and gate/up as one matmul each where the weights lie back to back:
     /// fewer dispatches, same results. Off runs every weight on its own (for comparison).
     pub fuse_matmuls: bool,
+    /// The kernel variants to run; `None`: those that suit the adapter (`Tuning::for_adapter`).
+    /// Tests run a model under each tuning some adapter uses.
+    pub tuning: Option<Tuning>,
 }
 
 impl Default for ModelOptions {
     fn default() -> Self {
-        Self { max_context: 4096, fuse_matmuls: true }
+        Self { max_context: 4096, fuse_matmuls: true, tuning: None }
     }
 }
 
@@ -73,7 +76,7 @@ impl<'a> ModelLoader<'a> {
                     check_shard_header(header, shard, n_shards)?;
                     *uploader = Some(Uploader::new(ctx, header)?);
                     if *n_shards == 1 {
-                        *kernels = Some(Model::kernels(ctx, header)?);
+                        *kernels = Some(Model::kernels(ctx, header, None)?);
                     }
                 }
                 Event::TensorData { tensor, offset, bytes } => {
@@ -143,8 +146,8 @@ impl<'a> ModelLoader<'a> {
             }
         }
         let kernels = match self.kernels {
-            Some(kernels) => kernels,
-            None => Model::kernels(self.ctx, &model)?,
+            Some(kernels) if options.tuning.is_none_or(|t| t == kernels.tuning) => kernels,
+            _ => Model::kernels(self.ctx, &model, options.tuning)?,
         };
         Model::new(self.ctx, &model, self.weights, options, kernels)
     }

@@ -181,7 +181,9 @@ impl Uploader {
                 ctx.device.create_buffer(&wgpu::BufferDescriptor {
                     label: Some(&format!("weights.{i}")),
                     size: size.max(4),
-                    usage: wgpu::BufferUsages::STORAGE | wgpu::BufferUsages::COPY_DST,
+                    // COPY_SRC: the RMSNorm weights are copied where decode's GEMVs read them
+                    // through uniform windows (GpuContext::uniform_copies).
+                    usage: wgpu::BufferUsages::STORAGE | wgpu::BufferUsages::COPY_SRC | wgpu::BufferUsages::COPY_DST,
                     mapped_at_creation: false,
                 })
             })
