@@ -1,10 +1,12 @@
-// y[r] (+)= dot(W[r], x) for one token (decode), four consecutive rows per thread (4·lid ..
-// 4·lid + 3 of the workgroup's 4 · LANES). On CPU-emulated adapters (lavapipe, SwiftShader) an
-// activation load inside a loop is paid per lane even when every lane reads the same x, so
-// sharing each load of x between four rows is what cuts the work per weight (about 2x less CPU
-// time per GEMV on lavapipe). The rows are consecutive so that a subgroup reads one contiguous
-// stretch of memory: with rows lid + 64k, lavapipe read SmolLM2's short rows (576 values) from
-// DRAM at half the rate, and decoded 20% slower.
+// y[r] (+)= dot(W[r], x) for one token (decode), 4 · BLOCKS consecutive rows per thread. On
+// CPU-emulated adapters (lavapipe, SwiftShader) an activation load inside a loop is paid per lane
+// even when every lane reads the same x, so sharing each load of x between a thread's rows is
+// what cuts the work per weight (about 2x less CPU time per GEMV on lavapipe at four rows). The
+// rows are consecutive so that a subgroup reads one contiguous stretch of memory: with rows
+// lid + 64k, lavapipe read SmolLM2's short rows (576 values) from DRAM at half the rate, and
+// decoded 20% slower. On SwiftShader every load from a buffer is a gather, a scalar load per lane
+// and per float (with robust buffer access it has no vector path), so at four rows a thread's 32
+// floats of x per group cost more than its rows' 16 words of weights: BLOCKS = 2 there.
 // Same bindings and parameters as matvec.wgsl; `dot32_x` comes from shaders/dot/<type>.wgsl
 // (`x_group`, what it reads of a group's x, from shaders/dot/via_x.wgsl),
 // and how a thread gets the group's x (its own loads, or one load per lane shared across a
@@ -13,32 +15,66 @@
 // Params, w and y come from shaders/matmul_params.wgsl.
 // x (binding 2), x4 and x_scale come from shaders/activations/uniform*.wgsl.
 
-// Threads per workgroup: GEMV_LANES is replaced when compiled (kernels::Tuning::gemv_rows / 4).
+// Threads per workgroup and blocks of four rows per thread: GEMV_LANES and GEMV_BLOCKS are
+// replaced when compiled (kernels::Tuning::gemv_rows / (4 · gemv_blocks), gemv_blocks).
 const LANES: u32 = GEMV_LANES;
+const BLOCKS: u32 = GEMV_BLOCKS; // 1, 2 or 4
+
+// The byte offsets of the thread's rows 4b .. 4b + 3 from `first` (rows past the end repeat the
+// last one: their results are not written).
+fn block_rows(b: u32, first: u32) -> vec4<u32> {
+    let rows = min(vec4<u32>(first + 4u * b) + vec4<u32>(0u, 1u, 2u, 3u), vec4<u32>(params.n_out - 1u));
+    return (vec4<u32>(params.first_row) + rows) * params.row_bytes;
+}
+
+// The group's dots with the four rows at byte offsets `rows`.
+fn block_dots(rows: vec4<u32>, g: u32, xs: XGroup) -> vec4<f32> {
+    return vec4<f32>(dot32_x(rows.x, g, xs), dot32_x(rows.y, g, xs), dot32_x(rows.z, g, xs), dot32_x(rows.w, g, xs));
+}
 
 @compute @workgroup_size(LANES)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, inv: Invocation) {
-    let first = (wg.x * LANES + inv.lid) * 4u;
-    // Rows past the end repeat the last one (their results are not written); no thread returns
-    // early, so a subgroup stays whole.
-    let rows = min(vec4<u32>(first) + vec4<u32>(0u, 1u, 2u, 3u), vec4<u32>(params.n_out - 1u));
-    let row_bytes = (vec4<u32>(params.first_row) + rows) * params.row_bytes;
+    let first = (wg.x * LANES + inv.lid) * 4u * BLOCKS;
+    // No thread returns early, so a subgroup stays whole. Blocks past BLOCKS are never read.
+    let rows0 = block_rows(0u, first);
+    let rows1 = block_rows(1u, first);
+    let rows2 = block_rows(2u, first);
+    let rows3 = block_rows(3u, first);
     let n_groups = params.n_in / 32u;
-    var acc = vec4<f32>(0.0);
+    // Separate variables, not an array: arrays indexed by a variable live in memory on
+    // SwiftShader (see shaders/dequant/bytes.wgsl).
+    var acc0 = vec4<f32>(0.0);
+    var acc1 = vec4<f32>(0.0);
+    var acc2 = vec4<f32>(0.0);
+    var acc3 = vec4<f32>(0.0);
     for (var g = 0u; g < n_groups; g++) {
         let col = g * 32u;
         let mine = lane_quad(inv, col);
         let xs = x_group(array<vec4<f32>, 8>(quad(mine, col, 0u), quad(mine, col, 1u), quad(mine, col, 2u), quad(mine, col, 3u),
                                              quad(mine, col, 4u), quad(mine, col, 5u), quad(mine, col, 6u), quad(mine, col, 7u)));
-        acc += vec4<f32>(dot32_x(row_bytes.x, g, xs), dot32_x(row_bytes.y, g, xs), dot32_x(row_bytes.z, g, xs), dot32_x(row_bytes.w, g, xs));
+        acc0 += block_dots(rows0, g, xs);
+        if (BLOCKS > 1u) {
+            acc1 += block_dots(rows1, g, xs);
+        }
+        if (BLOCKS > 2u) {
+            acc2 += block_dots(rows2, g, xs);
+            acc3 += block_dots(rows3, g, xs);
+        }
     }
     let scale = x_scale();
-    for (var k = 0u; k < 4u; k++) {
+    for (var k = 0u; k < 4u * BLOCKS; k++) {
         let row = first + k;
         if (row < params.n_out) {
             let i = params.y_row0 + row;
             let prev = select(0.0, y[i], params.accumulate == 1u);
-            y[i] = prev + acc[k] * scale;
+            var a = acc0;
+            switch (k / 4u) {
+                case 1u: { a = acc1; }
+                case 2u: { a = acc2; }
+                case 3u: { a = acc3; }
+                default: {}
+            }
+            y[i] = prev + a[k % 4u] * scale;
         }
     }
 }

@@ -251,6 +251,13 @@ pub struct Tuning {
     /// 576-row matrices made 3 workgroups of 256 for 2 cores. SwiftShader, SmolLM2's ffn_down:
     /// 1.79 → 1.16–1.35 ms; lavapipe 0.21–0.28 → 0.19 ms (cold).
     pub gemv_rows: u32,
+    /// Blocks of four rows per thread of decode's GEMV (`BLOCKS` in shaders/matvec_rows.wgsl):
+    /// 1, 2 or 4. Two on SwiftShader, where a thread loads all of x per 32-column group, each
+    /// float a gather of its own (see shaders/matvec_rows.wgsl), and eight rows halve those
+    /// loads per row: SmolLM2's GEMVs 12–22% faster (Q4_1 ffn_up 0.72 → 0.60 ms, output 22 → 18
+    /// ms; Q8_0 -15%). Four were no faster for Q4_1 and slower for Q8_0. lavapipe, which shares
+    /// x across a subgroup, showed no difference beyond its noise: one.
+    pub gemv_blocks: u32,
     /// Attention's loops over a head's quads unrolled (runtime/src/kernels/unroll.rs) so that q
     /// and o stay in registers: on SwiftShader, whose compiler unrolls nothing, SmolLM2's prompt
     /// attention 497 → 286–313 ms, decode's 0.61 → 0.54 ms per layer, for 0.33 s more compiling
@@ -282,18 +289,18 @@ impl Tuning {
         let cpu = ctx.info.adapter.device_type == wgpu::DeviceType::Cpu;
         let rows = if cpu { 64 } else { 256 };
         let swiftshader = cpu && !subgroup_x;
-        Self { subgroup_x, row_blocks: if swiftshader { 4 } else { 1 }, gemm_rows: rows, gemv_rows: rows, unroll_heads: swiftshader, norm_in_gemv: !cpu }
+        Self { subgroup_x, row_blocks: if swiftshader { 4 } else { 1 }, gemm_rows: rows, gemv_rows: rows, gemv_blocks: if swiftshader { 2 } else { 1 }, unroll_heads: swiftshader, norm_in_gemv: !cpu }
     }
 
     /// Every tuning some adapter runs that this one can run too (sharing x needs subgroups of 8,
     /// and whole ones: a 4-thread workgroup of 16-row threads has no place for it), for tests.
     pub fn all_for(ctx: &GpuContext) -> Vec<Self> {
         let mut all = vec![
-            Self { subgroup_x: false, row_blocks: 1, gemm_rows: 256, gemv_rows: 256, unroll_heads: false, norm_in_gemv: true }, // GPUs
-            Self { subgroup_x: false, row_blocks: 4, gemm_rows: 64, gemv_rows: 64, unroll_heads: true, norm_in_gemv: false }, // SwiftShader
+            Self { subgroup_x: false, row_blocks: 1, gemm_rows: 256, gemv_rows: 256, gemv_blocks: 1, unroll_heads: false, norm_in_gemv: true }, // GPUs
+            Self { subgroup_x: false, row_blocks: 4, gemm_rows: 64, gemv_rows: 64, gemv_blocks: 2, unroll_heads: true, norm_in_gemv: false }, // SwiftShader
         ];
         if ctx.info.fixed_subgroup_size() == Some(8) {
-            all.push(Self { subgroup_x: true, row_blocks: 1, gemm_rows: 64, gemv_rows: 64, unroll_heads: false, norm_in_gemv: false }); // lavapipe
+            all.push(Self { subgroup_x: true, row_blocks: 1, gemm_rows: 64, gemv_rows: 64, gemv_blocks: 1, unroll_heads: false, norm_in_gemv: false }); // lavapipe
         }
         all
     }
@@ -304,7 +311,8 @@ impl std::fmt::Display for Tuning {
         let x = if self.subgroup_x { "x shared across subgroups" } else { "x loaded per thread" };
         let heads = if self.unroll_heads { ", attention unrolled over a head" } else { "" };
         let norm = if self.norm_in_gemv { ", RMSNorm inside decode's GEMVs" } else { "" };
-        write!(f, "{x}, GEMM {} rows per thread and {} per workgroup, {} GEMV rows per workgroup{heads}{norm}", 4 * self.row_blocks, self.gemm_rows, self.gemv_rows)
+        let (gemm, gemv) = ((4 * self.row_blocks, self.gemm_rows), (4 * self.gemv_blocks, self.gemv_rows));
+        write!(f, "{x}, GEMM {} rows per thread and {} per workgroup, GEMV {} and {}{heads}{norm}", gemm.0, gemm.1, gemv.0, gemv.1)
     }
 }
 
@@ -349,7 +357,9 @@ fn gemv_uniform(d: &wgpu::Device, ty: GgmlType, x_uniform: &str, tuning: Tuning)
     let share_x = tuning.share_x();
     Ok(match ty.wgsl().is_some_and(|w| w.rows) {
         true => {
-            let wgsl = shader!("matvec_rows").replace("GEMV_LANES", &format!("{}u", tuning.gemv_rows / 4));
+            let wgsl = shader!("matvec_rows")
+                .replace("GEMV_LANES", &format!("{}u", tuning.gemv_rows / (4 * tuning.gemv_blocks)))
+                .replace("GEMV_BLOCKS", &format!("{}u", tuning.gemv_blocks));
             (Kernel::with_type(d, "matvec_rows", &[shader!("matmul_params"), x_uniform, &wgsl, share_x], ty, TypePart::Dot)?, tuning.gemv_rows)
         }
         false => (Kernel::with_type(d, "matvec", &[shader!("matmul_params"), x_uniform, shader!("matvec")], ty, TypePart::Dot)?, MATVEC_ROWS),
