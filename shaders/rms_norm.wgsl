@@ -1,22 +1,11 @@
-// RMSNorm over each row: y = x / sqrt(mean(x^2) + eps) * weight, or y += that (accumulate = 1:
-// a normalised branch output added to the residual stream, as gemma's post-norms do).
-// One workgroup per row; threads stride over the row, leave their partial sums of squares in
+// RMSNorm over each row (see rms_norm_params.wgsl), a workgroup per row (GPUs; CPU adapters run
+// rms_norm_rows.wgsl); threads stride over the row, leave their partial sums of squares in
 // workgroup memory, and after a single barrier each adds them all up itself. A barrier is what
 // costs on CPU-emulated adapters (SwiftShader switches between the workgroup's SIMD groups at
 // each one): a tree reduction over 256 threads (9 barriers) made a 576-value row take 0.24 ms
 // there, 20% of a prompt's time.
 
-struct Params {
-    n_cols: u32,
-    n_rows: u32,
-    eps: f32,
-    accumulate: u32,
-}
-
-@group(0) @binding(0) var<uniform> params: Params;
-@group(0) @binding(1) var<storage, read> x: array<f32>;
-@group(0) @binding(2) var<storage, read> weight: array<f32>;
-@group(0) @binding(3) var<storage, read_write> y: array<f32>;
+// Params, x, weight and y come from shaders/rms_norm_params.wgsl.
 
 const WG: u32 = 64u;
 var<workgroup> partial: array<vec4<f32>, WG / 4u>;

@@ -547,6 +547,9 @@ pub async fn check_all(ctx: &GpuContext) -> Result<Vec<KernelCheck>> {
                 out.push(check);
             }
         }
+        let mut norm = check_rms_norm(ctx, &other, seed + 99).await?;
+        norm.kernel += &format!(" ({tuning})");
+        out.push(norm);
         for (i, ty) in GgmlType::supported().enumerate() {
             for mut check in [check_matmul(ctx, &other, ty, seed + 1 + i as u64).await?, check_norm_matmul(ctx, &other, ty, seed + 71 + i as u64).await?] {
                 check.kernel += &format!(" ({tuning})");

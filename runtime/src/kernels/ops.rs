@@ -194,6 +194,8 @@ pub struct AttentionShape {
 /// Rows per workgroup of the one-row-per-thread GEMV (`ROWS` in shaders/matvec.wgsl; the
 /// four-row GEMV's are `Tuning::gemv_rows`).
 const MATVEC_ROWS: u32 = 64;
+/// Threads (rows) per workgroup of shaders/rms_norm_rows.wgsl (`WG`).
+const RMS_NORM_ROWS_WG: u32 = 8;
 /// Tokens per GEMM workgroup (`TOK` in shaders/matmul.wgsl).
 const MATMUL_TOK: u32 = 8;
 
@@ -271,6 +273,11 @@ pub struct Tuning {
     /// ffn_up GEMV 0.71 → 0.91 ms); lavapipe decoded SmolLM2 4% slower (25.8 → 24.7 tok/s),
     /// although its CPU time per step fell from 0.37 to 0.32 ms.
     pub norm_in_gemv: bool,
+    /// RMSNorm runs a thread per row (shaders/rms_norm_rows.wgsl) instead of a workgroup per
+    /// row (rms_norm.wgsl): on CPU adapters, where a workgroup's threads take turns on a core.
+    /// SmolLM2's 61 norms of a 103-token prompt: SwiftShader 157 → 32 ms, lavapipe 16.5 → 13.1
+    /// ms (`webslm profile`); decode's one-row norms took as long as before.
+    pub norm_thread_per_row: bool,
 }
 
 impl Tuning {
@@ -289,18 +296,18 @@ impl Tuning {
         let cpu = ctx.info.adapter.device_type == wgpu::DeviceType::Cpu;
         let rows = if cpu { 64 } else { 256 };
         let swiftshader = cpu && !subgroup_x;
-        Self { subgroup_x, row_blocks: if swiftshader { 4 } else { 1 }, gemm_rows: rows, gemv_rows: rows, gemv_blocks: if swiftshader { 2 } else { 1 }, unroll_heads: swiftshader, norm_in_gemv: !cpu }
+        Self { subgroup_x, row_blocks: if swiftshader { 4 } else { 1 }, gemm_rows: rows, gemv_rows: rows, gemv_blocks: if swiftshader { 2 } else { 1 }, unroll_heads: swiftshader, norm_in_gemv: !cpu, norm_thread_per_row: cpu }
     }
 
     /// Every tuning some adapter runs that this one can run too (sharing x needs subgroups of 8,
     /// and whole ones: a 4-thread workgroup of 16-row threads has no place for it), for tests.
     pub fn all_for(ctx: &GpuContext) -> Vec<Self> {
         let mut all = vec![
-            Self { subgroup_x: false, row_blocks: 1, gemm_rows: 256, gemv_rows: 256, gemv_blocks: 1, unroll_heads: false, norm_in_gemv: true }, // GPUs
-            Self { subgroup_x: false, row_blocks: 4, gemm_rows: 64, gemv_rows: 64, gemv_blocks: 2, unroll_heads: true, norm_in_gemv: false }, // SwiftShader
+            Self { subgroup_x: false, row_blocks: 1, gemm_rows: 256, gemv_rows: 256, gemv_blocks: 1, unroll_heads: false, norm_in_gemv: true, norm_thread_per_row: false }, // GPUs
+            Self { subgroup_x: false, row_blocks: 4, gemm_rows: 64, gemv_rows: 64, gemv_blocks: 2, unroll_heads: true, norm_in_gemv: false, norm_thread_per_row: true }, // SwiftShader
         ];
         if ctx.info.fixed_subgroup_size() == Some(8) {
-            all.push(Self { subgroup_x: true, row_blocks: 1, gemm_rows: 64, gemv_rows: 64, gemv_blocks: 1, unroll_heads: false, norm_in_gemv: false }); // lavapipe
+            all.push(Self { subgroup_x: true, row_blocks: 1, gemm_rows: 64, gemv_rows: 64, gemv_blocks: 1, unroll_heads: false, norm_in_gemv: false, norm_thread_per_row: true }); // lavapipe
         }
         all
     }
@@ -311,6 +318,7 @@ impl std::fmt::Display for Tuning {
         let x = if self.subgroup_x { "x shared across subgroups" } else { "x loaded per thread" };
         let heads = if self.unroll_heads { ", attention unrolled over a head" } else { "" };
         let norm = if self.norm_in_gemv { ", RMSNorm inside decode's GEMVs" } else { "" };
+        let norm = if self.norm_thread_per_row { format!("{norm}, RMSNorm a thread per row") } else { norm.to_string() };
         let (gemm, gemv) = ((4 * self.row_blocks, self.gemm_rows), (4 * self.gemv_blocks, self.gemv_rows));
         write!(f, "{x}, GEMM {} rows per thread and {} per workgroup, GEMV {} and {}{heads}{norm}", gemm.0, gemm.1, gemv.0, gemv.1)
     }
@@ -425,7 +433,10 @@ impl Kernels {
         }
         Ok(Self {
             tuning,
-            rms_norm: Kernel::new(d, "rms_norm", shader!("rms_norm")),
+            rms_norm: match tuning.norm_thread_per_row {
+                true => Kernel::new(d, "rms_norm_rows", &[shader!("rms_norm_params"), shader!("rms_norm_rows")].join("\n")),
+                false => Kernel::new(d, "rms_norm", &[shader!("rms_norm_params"), shader!("rms_norm")].join("\n")),
+            },
             rope: Kernel::new(d, "rope", &[shader!("rope/sin_cos"), shader!("rope/rope")].join("\n")),
             rope_kv: Kernel::new(d, "rope_kv", &[shader!("rope/sin_cos"), shader!("rope/rope_kv")].join("\n")),
             attention: head_dims
@@ -487,7 +498,8 @@ impl Kernels {
     #[allow(clippy::too_many_arguments)]
     pub fn rms_norm_into(&self, rec: &mut Recorder<'_>, x: B, weight: B, y: B, n_rows: u32, n_cols: u32, eps: f32, accumulate: bool) {
         let p = NormParams { n_cols, n_rows, eps, accumulate: accumulate as u32 };
-        self.rms_norm.dispatch(rec, &p, &[x, weight, y], [n_rows, 1, 1]);
+        let grid = if self.tuning.norm_thread_per_row { grid_1d(n_rows.div_ceil(RMS_NORM_ROWS_WG)) } else { [n_rows, 1, 1] };
+        self.rms_norm.dispatch(rec, &p, &[x, weight, y], grid);
     }
 
     /// The input of the matmuls by `readers` that follow `rms_norm(x) · weight` ([n_tok][n_cols]):
