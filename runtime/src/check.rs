@@ -424,8 +424,9 @@ pub async fn check_attention(ctx: &GpuContext, k: &Kernels, seed: u64) -> Result
 pub async fn check_glu(ctx: &GpuContext, k: &Kernels, seed: u64) -> Result<KernelCheck> {
     let mut rng = SplitMix64::new(seed);
     let mut tally = Tally::new();
-    // One long token (more than one row of workgroups) and several short ones.
-    for (act, n_tok, n_ff) in [(Activation::Silu, 1, 70_000), (Activation::GeluTanh, 1, 70_000), (Activation::Silu, 5, 96), (Activation::GeluTanh, 3, 160)] {
+    // One long token (more than one row of workgroups) and several short ones (45: a thread's
+    // four outputs straddle two tokens, and the last thread has fewer than four).
+    for (act, n_tok, n_ff) in [(Activation::Silu, 1, 70_000), (Activation::GeluTanh, 1, 70_000), (Activation::Silu, 5, 96), (Activation::GeluTanh, 3, 160), (Activation::Silu, 3, 45)] {
         let n = n_tok * n_ff;
         let (g, u) = (rng.vec(n, -12.0, 12.0), rng.vec(n, -2.0, 2.0));
         let want = cpu::glu(&g, &u, act);

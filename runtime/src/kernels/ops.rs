@@ -646,7 +646,7 @@ impl Kernels {
     /// (each half `n_ff` long) into `out` = [n_tok][n_ff].
     pub fn glu(&self, rec: &mut Recorder<'_>, gate_up: B, out: B, n_tok: u32, n_ff: u32, act: Activation) {
         let n = n_tok * n_ff;
-        self.glu.dispatch(rec, &GluParams { n, act: act as u32, n_ff, _pad: 0 }, &[gate_up, out], grid_1d(n.div_ceil(256)));
+        self.glu.dispatch(rec, &GluParams { n, act: act as u32, n_ff, _pad: 0 }, &[gate_up, out], grid_1d(n.div_ceil(4 * 256)));
     }
 
     /// `y[i] += x[i % n_x]` over `n` values (residual add, or a bias added to every token).
