@@ -185,6 +185,20 @@ pub async fn check_matmul(ctx: &GpuContext, k: &Kernels, ty: GgmlType, seed: u64
     Ok(tally.done(format!("matmul {ty:?}"), 1e-5))
 }
 
+/// `base + W · input` for tokens [n_tok][n_in] into [n_tok][n_out], and each value's scale for
+/// the tolerance, |base| + Σ |w · x|.
+fn matmul_onto(w: &[f32], input: &[f32], n_in: usize, base: &[f32]) -> (Vec<f32>, Vec<f32>) {
+    let n_out = w.len() / n_in;
+    let want = cpu::matmul(w, input, n_in).iter().zip(base).map(|(v, b)| v + b).collect();
+    let scale = (0..base.len())
+        .map(|i| {
+            let (t, r) = (i / n_out, i % n_out);
+            base[i].abs() + (0..n_in).map(|j| (w[r * n_in + j] * input[t * n_in + j]).abs()).sum::<f32>()
+        })
+        .collect();
+    (want, scale)
+}
+
 /// A matmul whose input is an RMSNorm, for one weight type: decode's GEMV that normalises x as it
 /// reads it (for the types that have one), and the RMSNorm + matmul pair it falls back to for
 /// several tokens or x in a plain storage buffer. Each case must also take the path it is meant
@@ -204,13 +218,7 @@ pub async fn check_norm_matmul(ctx: &GpuContext, k: &Kernels, ty: GgmlType, seed
         let (x, norm) = (rng.vec(n_tok * n_in, -3.0, 3.0), rng.vec(n_in, 0.5, 1.5));
         let h: Vec<f32> = x.chunks(n_in).flat_map(|r| cpu::rms_norm(r, &norm, eps)).collect();
         let base = rng.vec(n_tok * n_out, -1.0, 1.0);
-        let want: Vec<f32> = cpu::matmul(&w, &h, n_in).iter().zip(&base).map(|(v, b)| v + b).collect();
-        let scale: Vec<f32> = (0..n_tok * n_out)
-            .map(|j| {
-                let (t, r) = (j / n_out, j % n_out);
-                base[j].abs() + (0..n_in).map(|c| (w[r * n_in + c] * h[t * n_in + c]).abs()).sum::<f32>()
-            })
-            .collect();
+        let (want, scale) = matmul_onto(&w, &h, n_in, &base);
         let tensor = upload_tensor(ctx, ty, &[n_in as u64, n_out as u64], &bytes);
         // The last shape's x is in a buffer the GEMV cannot read through a uniform window.
         let storage_only = i == shapes.len() - 1 && ty.block_size() > 1;
@@ -254,13 +262,7 @@ pub async fn check_glu_matmul(ctx: &GpuContext, k: &Kernels, ty: GgmlType, seed:
         // [t][gate | up]
         let gate_up: Vec<f32> = g.chunks(n_ff).zip(u.chunks(n_ff)).flat_map(|(g, u)| g.iter().chain(u).copied()).collect();
         let base = rng.vec(n_tok * n_out, -1.0, 1.0);
-        let want: Vec<f32> = cpu::matmul(&w, &ffn, n_ff).iter().zip(&base).map(|(v, b)| v + b).collect();
-        let scale: Vec<f32> = (0..n_tok * n_out)
-            .map(|i| {
-                let (t, r) = (i / n_out, i % n_out);
-                base[i].abs() + (0..n_ff).map(|j| (w[r * n_ff + j] * ffn[t * n_ff + j]).abs()).sum::<f32>()
-            })
-            .collect();
+        let (want, scale) = matmul_onto(&w, &ffn, n_ff, &base);
         let tensor = upload_tensor(ctx, ty, &[n_ff as u64, n_out as u64], &bytes);
         let gub = ctx.storage_buffer("gate_up", &gate_up);
         let (fb, yb) = (ctx.output_buffer("ffn", (n_tok * n_ff * 4) as u64), ctx.storage_buffer("y", &base));
