@@ -175,19 +175,19 @@ impl GpuContext {
         let mut offsets = Vec::with_capacity(tensors.len());
         let mut end = 0u64;
         for t in tensors {
+            assert!(t.parts.len() == 1 && t.parts[0].skip_rows == 0, "uniform_copies of a split tensor or a row view");
             let at = end.div_ceil(align) * align;
             offsets.push(at);
             end = at + t.parts[0].size;
         }
         let buffer = self.output_buffer("uniform_copies", end);
         let mut encoder = self.device.create_command_encoder(&wgpu::CommandEncoderDescriptor { label: Some("uniform_copies") });
-        let copies = tensors.iter().zip(offsets).map(|(t, at)| {
-            let src = t.binding();
-            let size = src.size.expect("a tensor part has a size").get();
-            encoder.copy_buffer_to_buffer(src.buffer, src.offset, &buffer, at, size);
-            GpuTensor::whole(buffer.clone(), at, size, t.ty, t.dims.clone())
-        });
-        let copies = copies.collect();
+        let mut copies = Vec::with_capacity(tensors.len());
+        for (t, at) in tensors.iter().zip(offsets) {
+            let src = &t.parts[0];
+            encoder.copy_buffer_to_buffer(&src.buffer, src.offset, &buffer, at, src.size);
+            copies.push(GpuTensor::whole(buffer.clone(), at, src.size, t.ty, t.dims.clone()));
+        }
         self.queue.submit([encoder.finish()]);
         copies
     }

@@ -304,19 +304,19 @@ impl Model {
         for layer in &self.layers {
             // One token's q, k, v are adjacent ranges of s.qkv; a prompt's are three buffers.
             let adjacent = n_tok == 1 && self.qkv_ranges;
-            let qkv_readers = match (&layer.wqkv, adjacent) {
-                (Some(wqkv), true) => vec![wqkv],
-                _ => vec![&layer.wq, &layer.wk, &layer.wv],
-            };
-            let h = k.rms_norm_input(rec, whole(&s.x), layer.attn_norm.binding(), whole(&s.h), n_tok, c.n_embd, c.rms_eps, &qkv_readers);
+            // The matrices that read the normed x: no allocation per step (decode's hot path).
+            let wqkv = layer.wqkv.as_ref().filter(|_| adjacent);
+            let separate = [&layer.wq, &layer.wk, &layer.wv];
+            let readers = wqkv.as_ref().map_or(&separate[..], std::slice::from_ref);
+            let h = k.rms_norm_input(rec, whole(&s.x), layer.attn_norm.binding(), whole(&s.h), n_tok, c.n_embd, c.rms_eps, readers);
             let (q_bytes, kv_bytes) = (c.q_dim() as u64 * 4, c.kv_dim() as u64 * 4);
             let (q, key, v) = match adjacent {
                 true => (range(&s.qkv, 0, q_bytes), range(&s.qkv, q_bytes, kv_bytes), range(&s.qkv, q_bytes + kv_bytes, kv_bytes)),
                 false => (whole(&s.q), whole(&s.k), whole(&s.v)),
             };
-            match (&layer.wqkv, adjacent) {
-                (Some(wqkv), true) => k.matmul(rec, wqkv, h, whole(&s.qkv), 1, false),
-                _ => {
+            match wqkv {
+                Some(wqkv) => k.matmul(rec, wqkv, h, whole(&s.qkv), 1, false),
+                None => {
                     k.matmul(rec, &layer.wq, h.clone(), q.clone(), n_tok, false);
                     k.matmul(rec, &layer.wk, h.clone(), key.clone(), n_tok, false);
                     k.matmul(rec, &layer.wv, h, v.clone(), n_tok, false);
@@ -357,12 +357,11 @@ impl Model {
             let out = |rec: &mut Recorder<'_>, y: wgpu::BufferBinding<'_>, accumulate: bool| k.matmul(rec, &layer.wo, whole(&s.att), y, n_tok, accumulate);
             self.residual(rec, out, layer.post_attention_norm.as_ref(), s, n_tok);
 
-            let ffn_readers = match &layer.w_gate_up {
-                Some(w) => vec![w],
-                None => vec![&layer.w_gate, &layer.w_up],
-            };
-            let h = k.rms_norm_input(rec, whole(&s.x), layer.ffn_norm.binding(), whole(&s.h), n_tok, c.n_embd, c.rms_eps, &ffn_readers);
-            match &layer.w_gate_up {
+            let w_gate_up = layer.w_gate_up.as_ref();
+            let separate = [&layer.w_gate, &layer.w_up];
+            let readers = w_gate_up.as_ref().map_or(&separate[..], std::slice::from_ref);
+            let h = k.rms_norm_input(rec, whole(&s.x), layer.ffn_norm.binding(), whole(&s.h), n_tok, c.n_embd, c.rms_eps, readers);
+            match w_gate_up {
                 Some(w) => k.matmul(rec, w, h, whole(&s.gate_up), n_tok, false),
                 None => {
                     let half = |row0| YRows { stride: 2 * c.n_ff, row0 };
