@@ -1,16 +1,19 @@
 // Causal grouped-query attention over the KV cache. Query t sits at position p = pos0 + t and
 // sees keys max(0, p - window + 1) ..= p. A thread walks its keys one at a time with an online
-// softmax (running max m, running sum l):
+// softmax (running max m, running sum l), for each of its HG heads:
 //     s = q·k_j · scale;  m' = max(m, s);  l = l·e^(m - m') + e^(s - m');  o = o·e^(m - m') + e^(s - m')·v_j
-// A prompt has a thread per (query, head), which writes o / l: lanes are consecutive queries of
-// one head, which read the same keys. Decode's one query splits its keys into chunks (so that
-// long contexts still spread over many threads), a lane each, and the head's workgroup merges
-// them after one barrier (`attend_split`). No other workgroup memory or barriers: on
-// CPU-emulated adapters those cost more than the arithmetic.
+// A thread takes HG heads that read the same keys and values (1, or all the heads of a KV group:
+// `Tuning::unroll_heads`), so that each key and value it loads serves HG heads. A prompt has a
+// thread per (query, HG heads), which writes o / l: lanes are consecutive queries, which read
+// the same keys. Decode's one query splits its keys into chunks (so that long contexts still
+// spread over many threads), a lane each, and the workgroup merges them after one barrier
+// (`attend_split`). No other workgroup memory or barriers: on CPU-emulated adapters those cost
+// more than the arithmetic.
 //
-// HEAD_DIM4 (head_dim / 4) is replaced when compiled. The loops over a head's quads are lines
-// marked `// for each d < D4`, expanded into loops or, where the adapter's compiler would not
-// unroll them itself (`Tuning::unroll_heads`), unrolled so that q and o stay in registers
+// HEAD_DIM4 (head_dim / 4) and HEADS_PER_THREAD are replaced when compiled. The loops over a
+// head's quads are lines marked `// for each d < D4`, expanded into loops or, where the adapter's
+// compiler would not unroll them itself (`Tuning::unroll_heads`), unrolled so that q and o stay
+// in registers; lines marked `// for each h < HG` are always unrolled, before the quads'
 // (runtime/src/kernels/unroll.rs).
 //
 // How the keys and values are read (each thread its own, or shared across a subgroup of queries)
@@ -30,12 +33,15 @@
 const LANES: u32 = 32u;
 const NEG_BIG: f32 = -3.0e38;
 
-// The online softmax's state after a run of keys: o unnormalised, m the largest score, l the
-// sum of e^(s - m).
+// Heads per thread: consecutive heads of one KV group.
+const HG: u32 = HEADS_PER_THREAD;
+
+// The online softmax's state after a run of keys, per head: o unnormalised, m the largest
+// score, l the sum of e^(s - m).
 struct Attended {
-    o: array<vec4<f32>, D4>,
-    m: f32,
-    l: f32,
+    o: array<array<vec4<f32>, D4>, HG>,
+    m: array<f32, HG>,
+    l: array<f32, HG>,
 }
 
 // The first key that the query at position p sees.
@@ -46,88 +52,98 @@ fn first_key(p: u32) -> u32 {
     return 0u;
 }
 
-// Query t of `head` over keys first ..= last (none when last < first).
-fn attend(lane: Lane, t: u32, head: u32, first: u32, last: u32) -> Attended {
-    let kv_head = head / (params.n_head / params.n_kv_head);
-    let q_base = (t * params.n_head + head) * D4;
+// Query t of heads head0 .. head0 + HG over keys first ..= last (none when last < first).
+fn attend(lane: Lane, t: u32, head0: u32, first: u32, last: u32) -> Attended {
+    let kv_head = head0 / (params.n_head / params.n_kv_head);
+    let q_base = (t * params.n_head + head0) * D4;
     let kv_stride = params.n_kv_head * D4;
-    var qs: array<vec4<f32>, D4>;
-    var o: array<vec4<f32>, D4>;
-    qs[d] = q[q_base + d] * params.scale; // for each d < D4
-    var m = NEG_BIG;
-    var l = 0.0;
+    var qs: array<array<vec4<f32>, D4>, HG>;
+    qs[h][d] = q[q_base + h * D4 + d] * params.scale; // for each d < D4 // for each h < HG
+    var a: Attended;
+    a.m[h] = NEG_BIG; // for each h < HG
     let keys = walk(first, last);
     for (var j = keys.x; j <= keys.y; j++) {
         let kv = j * kv_stride + kv_head * D4;
+        // The thread's heads read the same quads of the key and the value: where the loops are
+        // unrolled, the compiler loads each once (loading them into arrays first made lavapipe's
+        // looped prompt attention 30% slower).
         let ks = k_share(lane, kv);
-        var s = 0.0;
-        s += dot(qs[d], k_quad(ks, kv, d)); // for each d < D4
+        var s: array<f32, HG>;
+        s[h] += dot(qs[h][d], k_quad(ks, kv, d)); // for each d < D4 // for each h < HG
         // A key outside this thread's range (walked for the rest of its subgroup) changes nothing.
         let mine = j >= first && j <= last;
-        let m_new = select(m, max(m, s), mine);
-        let correction = exp(m - m_new);
-        let weight = select(0.0, exp(s - m_new), mine);
-        l = l * correction + weight;
+        var m_new: array<f32, HG>;
+        m_new[h] = select(a.m[h], max(a.m[h], s[h]), mine); // for each h < HG
+        var correction: array<f32, HG>;
+        correction[h] = exp(a.m[h] - m_new[h]); // for each h < HG
+        var weight: array<f32, HG>;
+        weight[h] = select(0.0, exp(s[h] - m_new[h]), mine); // for each h < HG
+        a.l[h] = a.l[h] * correction[h] + weight[h]; // for each h < HG
+        a.m[h] = m_new[h]; // for each h < HG
         let vs = v_share(lane, kv);
-        o[d] = o[d] * correction + weight * v_quad(vs, kv, d); // for each d < D4
-        m = m_new;
+        a.o[h][d] = a.o[h][d] * correction[h] + weight[h] * v_quad(vs, kv, d); // for each d < D4 // for each h < HG
     }
-    return Attended(o, m, l);
+    return a;
 }
 
-// One query (decode, n_tok = 1) of `head`, its keys in n_chunks ≤ LANES chunks of chunk_len:
-// lane c walks chunk c and leaves (o, m, l) in `parts`; after the barrier lane d merges
-// dimensions 4d .. 4d + 3 (and 4(d + LANES) .., for heads over 128):
+// Where head's chunk c keeps its (o, m, l) in `parts`.
+fn part_of(head: u32, c: u32) -> u32 {
+    return (head * params.n_chunks + c) * (D4 + 1u);
+}
+
+// Decode's merge of the chunks of one query (n_tok = 1) of heads head0 .. head0 + HG: each
+// lane c has left its chunk's (o, m, l) per head in `parts`; after the barrier lane d merges
+// dimensions 4d .. 4d + 3 (and 4(d + LANES) .., for heads over 128) of each head:
 //     with M = max_c m_c:  out = Σ_c o_c · e^(m_c - M)  /  Σ_c l_c · e^(m_c - M)
-fn attend_split(chunk: u32, head: u32, lane: Lane) {
-    let p = params.pos0;
-    let first = first_key(p) + chunk * params.chunk_len;
-    // Lanes past the last chunk walk no keys.
-    let a = attend(lane, 0u, head, first, min(p, first + params.chunk_len - 1u));
-    let parts0 = head * params.n_chunks * (D4 + 1u);
-    if (chunk < params.n_chunks) {
-        let part = parts0 + chunk * (D4 + 1u);
-        parts[part + d] = a.o[d]; // for each d < D4
-        parts[part + D4] = vec4<f32>(a.m, a.l, 0.0, 0.0);
-    }
+fn merge_chunks(chunk: u32, head0: u32) {
     storageBarrier();
-    var m = NEG_BIG;
-    for (var c = 0u; c < params.n_chunks; c++) {
-        m = max(m, parts[parts0 + c * (D4 + 1u) + D4].x);
-    }
-    for (var d = chunk; d < D4; d += LANES) {
-        var o = vec4<f32>(0.0);
-        var l = 0.0;
+    for (var head = head0; head < head0 + HG; head++) {
+        var m = NEG_BIG;
         for (var c = 0u; c < params.n_chunks; c++) {
-            let part = parts0 + c * (D4 + 1u);
-            let ml = parts[part + D4];
-            let weight = exp(ml.x - m);
-            o += parts[part + d] * weight;
-            l += ml.y * weight;
+            m = max(m, parts[part_of(head, c) + D4].x);
         }
-        out[head * D4 + d] = o / l;
+        for (var d = chunk; d < D4; d += LANES) {
+            var o = vec4<f32>(0.0);
+            var l = 0.0;
+            for (var c = 0u; c < params.n_chunks; c++) {
+                let ml = parts[part_of(head, c) + D4];
+                let weight = exp(ml.x - m);
+                o += parts[part_of(head, c) + d] * weight;
+                l += ml.y * weight;
+            }
+            out[head * D4 + d] = o / l;
+        }
     }
 }
 
+// A prompt's threads are (query gid.x, heads gid.y · HG ..); decode's one query splits its keys
+// into n_chunks ≤ LANES chunks of chunk_len, lane gid.x walking chunk gid.x (lanes past the last
+// chunk walk none). `attend` is called once, so that its unrolled body is compiled once.
 @compute @workgroup_size(LANES)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, lane: Lane) {
-    let head = gid.y;
-    if (params.n_chunks > 1u) {
-        attend_split(gid.x, head, lane);
-        return;
-    }
-    let query = gid.x;
-    // Threads past the last query have nothing to do. Where lanes share their loads they
-    // compute the last query's instead (and write nothing), so that the subgroup stays whole.
-    if (query >= params.n_tok && !SHARED) {
-        return;
-    }
-    let t = min(query, params.n_tok - 1u);
+    let head0 = gid.y * HG;
+    let split = params.n_chunks > 1u;
+    // Threads past the last query compute the last query's keys (where lanes share their loads,
+    // the subgroup stays whole) and write nothing.
+    let t = select(min(gid.x, params.n_tok - 1u), 0u, split);
     let p = params.pos0 + t;
-    let a = attend(lane, t, head, first_key(p), p);
-    if (query >= params.n_tok) {
-        return;
+    var first = first_key(p);
+    var last = p;
+    if (split) {
+        first += gid.x * params.chunk_len;
+        last = min(p, first + params.chunk_len - 1u);
+    } else if (gid.x >= params.n_tok && !SHARED) {
+        first = p + 1u; // none
     }
-    let q_base = (t * params.n_head + head) * D4;
-    out[q_base + d] = a.o[d] / a.l; // for each d < D4
+    let a = attend(lane, t, head0, first, last);
+    if (split) {
+        if (gid.x < params.n_chunks) {
+            parts[part_of(head0 + h, gid.x) + d] = a.o[h][d]; // for each d < D4 // for each h < HG
+            parts[part_of(head0 + h, gid.x) + D4] = vec4<f32>(a.m[h], a.l[h], 0.0, 0.0); // for each h < HG
+        }
+        merge_chunks(gid.x, head0);
+    } else if (gid.x < params.n_tok) {
+        let q_base = (t * params.n_head + head0) * D4;
+        out[q_base + h * D4 + d] = a.o[h][d] / a.l[h]; // for each d < D4 // for each h < HG
+    }
 }

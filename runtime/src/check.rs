@@ -383,32 +383,46 @@ pub async fn check_rope_kv(ctx: &GpuContext, k: &Kernels, seed: u64) -> Result<K
     Ok(tally.done("rope + KV write (decode)", 2e-6))
 }
 
-/// Head sizes the kernel check compiles prompt attention for (`check_attention`'s cases).
-const ATTENTION_HEAD_DIMS: [u32; 6] = [8, 20, 32, 64, 128, 256];
+/// `check_attention`'s cases, (n_head, n_kv_head, head_dim, pos0, n_tok, window): decode (its
+/// keys split into chunks at 33 keys and more, up to the chunk limit at 2000), prompts (more
+/// than one workgroup of queries at 40 and 70 tokens), long context, a sliding window, head sizes
+/// of 20 and 256 (more dimensions than a decode workgroup's lanes merge in one go), SmolLM2's
+/// heads after a cached prefix, and groups whose heads an unrolled thread takes all of (3, 7: 7
+/// heads, a thread each, 112 quads) or some of (8 heads of 128: 4 a thread).
+const ATTENTION_CASES: [(u32, u32, u32, u32, u32, u32); 15] = [
+    (4, 2, 64, 0, 1, 0),
+    (4, 2, 64, 40, 1, 0),
+    (3, 1, 128, 2000, 1, 0),
+    (2, 1, 256, 500, 1, 0),
+    (4, 2, 32, 300, 1, 100),
+    (8, 4, 8, 0, 40, 0),
+    (3, 1, 128, 150, 3, 0),
+    (3, 1, 128, 90, 70, 0),
+    (4, 2, 32, 20, 12, 8),
+    (2, 2, 20, 5, 9, 0),
+    (9, 3, 64, 10, 37, 0),
+    (14, 2, 64, 70, 1, 0),
+    (14, 2, 64, 3, 21, 0),
+    (8, 1, 128, 100, 1, 0),
+    (8, 1, 128, 10, 6, 0),
+];
+
+/// The attention shape of a case of `ATTENTION_CASES`.
+fn attention_case_shape((n_head, n_kv_head, head_dim, _, _, window): (u32, u32, u32, u32, u32, u32)) -> AttentionShape {
+    AttentionShape { n_head, n_kv_head, head_dim, scale: 1.0 / (head_dim as f32).sqrt(), window }
+}
+
+/// The attention shapes the kernel check compiles attention for.
+fn attention_shapes() -> Vec<AttentionShape> {
+    ATTENTION_CASES.into_iter().map(attention_case_shape).collect()
+}
 
 pub async fn check_attention(ctx: &GpuContext, k: &Kernels, seed: u64) -> Result<KernelCheck> {
     let mut rng = SplitMix64::new(seed);
     let mut tally = Tally::new();
-    // (n_head, n_kv_head, head_dim, pos0, n_tok, window): decode (its keys split into chunks
-    // at 33 keys and more, up to the chunk limit at 2000), prompts (more than one workgroup of
-    // queries at 40 and 70 tokens), long context, a sliding window, head sizes of 20 and 256 (more
-    // dimensions than a decode workgroup's lanes merge in one go), SmolLM2's
-    // heads after a cached prefix.
-    let cases = [
-        (4u32, 2u32, 64u32, 0u32, 1u32, 0u32),
-        (4, 2, 64, 40, 1, 0),
-        (3, 1, 128, 2000, 1, 0),
-        (2, 1, 256, 500, 1, 0),
-        (4, 2, 32, 300, 1, 100),
-        (8, 4, 8, 0, 40, 0),
-        (3, 1, 128, 150, 3, 0),
-        (3, 1, 128, 90, 70, 0),
-        (4, 2, 32, 20, 12, 8),
-        (2, 2, 20, 5, 9, 0),
-        (9, 3, 64, 10, 37, 0),
-    ];
-    for (n_head, n_kv_head, head_dim, pos0, n_tok, window) in cases {
-        let shape = AttentionShape { n_head, n_kv_head, head_dim, scale: 1.0 / (head_dim as f32).sqrt(), window };
+    for case in ATTENTION_CASES {
+        let (n_head, n_kv_head, head_dim, pos0, n_tok, _) = case;
+        let shape = attention_case_shape(case);
         let n_pos = (pos0 + n_tok) as usize;
         let q = rng.vec((n_tok * n_head * head_dim) as usize, -2.0, 2.0);
         let kc = rng.vec(n_pos * (n_kv_head * head_dim) as usize, -2.0, 2.0);
@@ -515,7 +529,7 @@ pub async fn check_all(ctx: &GpuContext) -> Result<Vec<KernelCheck>> {
     let glu_gemvs = |k: Kernels| -> Result<Kernels> {
         k.with_glu_gemv(ctx, GgmlType::supported(), Activation::Silu)?.with_glu_gemv(ctx, GgmlType::supported(), Activation::GeluTanh)
     };
-    let kernels = glu_gemvs(Kernels::new(ctx, GgmlType::supported(), &ATTENTION_HEAD_DIMS)?)?;
+    let kernels = glu_gemvs(Kernels::new(ctx, GgmlType::supported(), &attention_shapes())?)?;
     let k = &kernels;
     let mut out = vec![
         check_rms_norm(ctx, k, 1).await?,
@@ -537,7 +551,7 @@ pub async fn check_all(ctx: &GpuContext) -> Result<Vec<KernelCheck>> {
     // once per other choice of them.
     let mut attention_checked = vec![(k.tuning.subgroup_x, k.tuning.unroll_heads)];
     for (n, tuning) in Tuning::all_for(ctx).into_iter().filter(|t| *t != k.tuning).enumerate() {
-        let other = glu_gemvs(Kernels::tuned(ctx, GgmlType::supported(), &ATTENTION_HEAD_DIMS, tuning)?)?;
+        let other = glu_gemvs(Kernels::tuned(ctx, GgmlType::supported(), &attention_shapes(), tuning)?)?;
         let seed = 300 + 100 * n as u64;
         if !attention_checked.contains(&(tuning.subgroup_x, tuning.unroll_heads)) {
             attention_checked.push((tuning.subgroup_x, tuning.unroll_heads));

@@ -191,6 +191,13 @@ pub struct AttentionShape {
     pub window: u32,
 }
 
+impl AttentionShape {
+    /// Query heads per KV head.
+    pub fn group(&self) -> u32 {
+        self.n_head / self.n_kv_head
+    }
+}
+
 /// Rows per workgroup of the one-row-per-thread GEMV (`ROWS` in shaders/matvec.wgsl; the
 /// four-row GEMV's are `Tuning::gemv_rows`).
 const MATVEC_ROWS: u32 = 64;
@@ -199,6 +206,8 @@ const RMS_NORM_ROWS_WG: u32 = 8;
 /// Tokens per GEMM workgroup (`TOK` in shaders/matmul.wgsl).
 const MATMUL_TOK: u32 = 8;
 
+/// The most quads of q a thread's unrolled attention holds (heads per thread × head_dim / 4).
+const MAX_UNROLLED_QUADS: u32 = 128;
 /// Threads per workgroup of shaders/attention.wgsl (`LANES`).
 const ATTENTION_LANES: u32 = 32;
 /// A decode step's keys are split into chunks of at least this many keys, at most
@@ -261,10 +270,13 @@ pub struct Tuning {
     /// x across a subgroup, showed no difference beyond its noise: one.
     pub gemv_blocks: u32,
     /// Attention's loops over a head's quads unrolled (runtime/src/kernels/unroll.rs) so that q
-    /// and o stay in registers: on SwiftShader, whose compiler unrolls nothing, SmolLM2's prompt
-    /// attention 497 → 286–313 ms, decode's 0.61 → 0.54 ms per layer, for 0.33 s more compiling
-    /// at load (the kernel 84 → 415 ms); on lavapipe the unrolled decode attention is 8x slower
-    /// than its loops. GPUs' compilers unroll such loops themselves.
+    /// and o stay in registers, and a thread takes several heads of a KV group (see
+    /// [`Self::heads_per_thread`]), so that each key and value it loads serves them all. On
+    /// SwiftShader, whose compiler unrolls nothing and where each load is a gather, unrolling
+    /// took SmolLM2's prompt attention 497 → 286–313 ms, decode's 0.61 → 0.54 ms per layer,
+    /// for 0.33 s more compiling at load (the kernel 84 → 415 ms); on lavapipe the unrolled
+    /// decode attention is 8x slower than its loops. GPUs' compilers unroll such loops
+    /// themselves.
     pub unroll_heads: bool,
     /// Decode's GEMVs after an RMSNorm compute it as they read x (shaders/activations/
     /// uniform_norm.wgsl), sparing a dispatch per norm (two a layer): on GPUs, where a dispatch
@@ -281,6 +293,14 @@ pub struct Tuning {
 }
 
 impl Tuning {
+    /// Heads of one KV group per attention thread (`HG` in shaders/attention.wgsl): where the
+    /// loops are unrolled, the most that divide the group and keep the unrolled quads to
+    /// `MAX_UNROLLED_QUADS` (compile time); else one.
+    fn heads_per_thread(&self, head_dim: u32, group: u32) -> u32 {
+        let fits = |hg: u32| group % hg == 0 && hg * head_dim / 4 <= MAX_UNROLLED_QUADS;
+        if self.unroll_heads { (1..=group).rev().find(|&hg| fits(hg)).unwrap_or(1) } else { 1 }
+    }
+
     /// How a matmul thread gets x: shaders/share_x/subgroup.wgsl or direct.wgsl.
     fn share_x(&self) -> &'static str {
         if self.subgroup_x { shader!("share_x/subgroup") } else { shader!("share_x/direct") }
@@ -316,7 +336,7 @@ impl Tuning {
 impl std::fmt::Display for Tuning {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let x = if self.subgroup_x { "x shared across subgroups" } else { "x loaded per thread" };
-        let heads = if self.unroll_heads { ", attention unrolled over a head" } else { "" };
+        let heads = if self.unroll_heads { ", attention unrolled over a KV group's heads" } else { "" };
         let norm = if self.norm_in_gemv { ", RMSNorm inside decode's GEMVs" } else { "" };
         let norm = if self.norm_thread_per_row { format!("{norm}, RMSNorm a thread per row") } else { norm.to_string() };
         let (gemm, gemv) = ((4 * self.row_blocks, self.gemm_rows), (4 * self.gemv_blocks, self.gemv_rows));
@@ -324,7 +344,7 @@ impl std::fmt::Display for Tuning {
     }
 }
 
-/// The attention kernels of one head size.
+/// The attention kernels of one head size and number of heads per thread.
 struct Attention {
     /// Each thread reads its own keys (shaders/share_kv/direct.wgsl): decode, and prompts
     /// without `prompt`.
@@ -339,8 +359,9 @@ pub struct Kernels {
     rms_norm: Kernel,
     rope: Kernel,
     rope_kv: Kernel,
-    /// Attention and the merge of its key chunks, compiled for each head size given.
-    attention: HashMap<u32, Attention>,
+    /// Attention and the merge of its key chunks, compiled for each (head size, heads per
+    /// thread) of the shapes given.
+    attention: HashMap<(u32, u32), Attention>,
     glu: Kernel,
     add: Kernel,
     sample: Kernel,
@@ -396,13 +417,13 @@ fn x_uniform_wgsl(ctx: &GpuContext, input: WindowInput) -> String {
 
 impl Kernels {
     /// Compiles the fixed ops, matmul/embedding variants for each tensor type in `types` and
-    /// prompt attention for each attention head size in `head_dims`.
-    pub fn new(ctx: &GpuContext, types: impl IntoIterator<Item = GgmlType>, head_dims: &[u32]) -> Result<Self> {
-        Self::tuned(ctx, types, head_dims, Tuning::for_adapter(ctx))
+    /// attention for each of the attention shapes `attention` (their head size and group).
+    pub fn new(ctx: &GpuContext, types: impl IntoIterator<Item = GgmlType>, attention: &[AttentionShape]) -> Result<Self> {
+        Self::tuned(ctx, types, attention, Tuning::for_adapter(ctx))
     }
 
     /// [`Self::new`] with the variants `tuning` picks (tests check each on one adapter).
-    pub fn tuned(ctx: &GpuContext, types: impl IntoIterator<Item = GgmlType>, head_dims: &[u32], tuning: Tuning) -> Result<Self> {
+    pub fn tuned(ctx: &GpuContext, types: impl IntoIterator<Item = GgmlType>, attention: &[AttentionShape], tuning: Tuning) -> Result<Self> {
         let d = &ctx.device;
         let (x_uniform, x_normed) = (x_uniform_wgsl(ctx, WindowInput::Plain), x_uniform_wgsl(ctx, WindowInput::Normed));
         let share_x = tuning.share_x();
@@ -439,17 +460,21 @@ impl Kernels {
             },
             rope: Kernel::new(d, "rope", &[shader!("rope/sin_cos"), shader!("rope/rope")].join("\n")),
             rope_kv: Kernel::new(d, "rope_kv", &[shader!("rope/sin_cos"), shader!("rope/rope_kv")].join("\n")),
-            attention: head_dims
+            attention: attention
                 .iter()
-                .map(|&hd| {
-                    let params = shader!("attention_params").replace("HEAD_DIM4", &(hd / 4).to_string());
+                .map(|shape| {
+                    let (hd, hg) = (shape.head_dim, tuning.heads_per_thread(shape.head_dim, shape.group()));
                     let quads = if tuning.unroll_heads { Expand::Unrolled(hd / 4) } else { Expand::Loop };
-                    let kernel = |name, parts: &[&str]| Kernel::new(d, name, &expand(&[&[params.as_str()], parts].concat().join("\n"), "d", "D4", quads));
+                    let kernel = |name, parts: &[&str]| {
+                        let wgsl = [&[shader!("attention_params")], parts].concat().join("\n");
+                        let wgsl = wgsl.replace("HEAD_DIM4", &(hd / 4).to_string()).replace("HEADS_PER_THREAD", &format!("{hg}u"));
+                        Kernel::new(d, name, &expand(&expand(&wgsl, "h", "HG", Expand::Unrolled(hg)), "d", "D4", quads))
+                    };
                     let attention = Attention {
                         attend: kernel("attention", &[shader!("attention"), shader!("share_kv/direct")]),
                         prompt: (tuning.subgroup_x && (hd / 4) % 8 == 0).then(|| kernel("attention_prompt", &[shader!("attention"), shader!("share_kv/subgroup")])),
                     };
-                    (hd, attention)
+                    ((hd, hg), attention)
                 })
                 .collect(),
             glu: Kernel::new(d, "glu", &[shader!("act"), shader!("glu")].join("\n")),
@@ -615,11 +640,12 @@ impl Kernels {
     /// `0..pos0 + n_tok`. `parts` ([`attention_parts_bytes`]) holds one query's per-chunk results.
     #[allow(clippy::too_many_arguments)]
     pub fn attention(&self, rec: &mut Recorder<'_>, q: B, k_cache: B, v_cache: B, out: B, parts: B, n_tok: u32, pos0: u32, shape: &AttentionShape) {
-        let kernels = self.attention.get(&shape.head_dim).expect("attention compiled for the model's head size");
+        let hg = self.tuning.heads_per_thread(shape.head_dim, shape.group());
+        let kernels = self.attention.get(&(shape.head_dim, hg)).expect("attention compiled for the model's shape");
         // The last query sees the most keys.
         let last = pos0 + n_tok;
         let n_keys = if shape.window > 0 { last.min(shape.window) } else { last };
-        // A prompt has a thread per (query, head); one query splits its keys.
+        // A prompt has a thread per (query, hg heads); one query splits its keys.
         let n_chunks = if n_tok == 1 { n_keys.div_ceil(ATTENTION_CHUNK_KEYS).clamp(1, ATTENTION_MAX_CHUNKS) } else { 1 };
         let p = AttentionParams {
             n_tok,
@@ -633,7 +659,7 @@ impl Kernels {
             chunk_len: n_keys.div_ceil(n_chunks),
             _pad: [0; 3],
         };
-        let grid = [(n_tok * n_chunks).div_ceil(ATTENTION_LANES), shape.n_head, 1];
+        let grid = [(n_tok * n_chunks).div_ceil(ATTENTION_LANES), shape.n_head / hg, 1];
         // Lanes share keys only where they are queries of one head, each with all its keys.
         let attend = match &kernels.prompt {
             Some(prompt) if n_tok > 1 && n_chunks == 1 => prompt,

@@ -3,7 +3,7 @@
 
 use crate::error::{Error, Result};
 use crate::gguf::GgufHeader;
-use crate::kernels::{Activation, Rope, RopeStyle};
+use crate::kernels::{Activation, AttentionShape, Rope, RopeStyle};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Arch {
@@ -80,6 +80,17 @@ impl ModelConfig {
     }
     pub fn q_dim(&self) -> u32 {
         self.n_head * self.head_dim
+    }
+
+    /// The attention of a layer: `local` ones attend through the sliding window.
+    pub fn attention_shape(&self, local: bool) -> AttentionShape {
+        AttentionShape {
+            n_head: self.n_head,
+            n_kv_head: self.n_kv_head,
+            head_dim: self.head_dim,
+            scale: self.attention_scale,
+            window: if local { self.sliding_window } else { 0 },
+        }
     }
 
     pub fn from_header(h: &GgufHeader) -> Result<Self> {

@@ -27,7 +27,7 @@ use crate::error::{Error, Result};
 use crate::gguf::GgufHeader;
 use crate::gpu::{whole, BindCache, GpuContext, GpuTensor, Recorder};
 use std::cell::RefCell;
-use crate::kernels::{attention_parts_bytes, AttentionShape, Kernels, Sampling, Tuning, YRows};
+use crate::kernels::{attention_parts_bytes, Kernels, Sampling, Tuning, YRows};
 
 struct Layer {
     attn_norm: GpuTensor,
@@ -118,7 +118,7 @@ impl Model {
         let matrices = || header.tensors.iter().filter(|t| t.dims.len() > 1);
         let down_types = matrices().filter(|t| t.name.starts_with("blk.") && t.name.ends_with(".ffn_down.weight")).map(|t| t.ty);
         let tuning = tuning.unwrap_or_else(|| Tuning::for_adapter(ctx));
-        let kernels = Kernels::tuned(ctx, matrices().map(|t| t.ty), &[config.head_dim], tuning)?.with_glu_gemv(ctx, down_types, config.activation)?;
+        let kernels = Kernels::tuned(ctx, matrices().map(|t| t.ty), &[config.attention_shape(false)], tuning)?.with_glu_gemv(ctx, down_types, config.activation)?;
         kernels.prepare_prefill(matrices().filter(|t| t.name.starts_with("blk.")).map(|t| t.ty));
         Ok(kernels)
     }
@@ -258,7 +258,7 @@ impl Model {
             v: buf("v", c.kv_dim()),
             qkv: ctx.output_buffer("qkv", (c.q_dim() + 2 * c.kv_dim()) as u64 * 4),
             att: buf("att", c.q_dim()),
-            att_parts: ctx.output_buffer("att_parts", attention_parts_bytes(&self.attention_shape(false))),
+            att_parts: ctx.output_buffer("att_parts", attention_parts_bytes(&self.config.attention_shape(false))),
             gate_up: buf("gate_up", 2 * c.n_ff),
             ffn: buf("ffn", c.n_ff),
         }
@@ -352,7 +352,7 @@ impl Model {
                     q
                 }
             };
-            let shape = self.attention_shape(layer.local);
+            let shape = self.config.attention_shape(layer.local);
             k.attention(rec, q, whole(&layer.k_cache), whole(&layer.v_cache), whole(&s.att), whole(&s.att_parts), n_tok, pos0, &shape);
             let out = |rec: &mut Recorder<'_>, y: wgpu::BufferBinding<'_>, accumulate: bool| k.matmul(rec, &layer.wo, whole(&s.att), y, n_tok, accumulate);
             self.residual(rec, out, layer.post_attention_norm.as_ref(), s, n_tok);
@@ -386,18 +386,6 @@ impl Model {
         };
         let h = k.rms_norm_input(rec, input, self.output_norm.binding(), whole(&s.h), rows, c.n_embd, c.rms_eps, &[&self.output]);
         k.matmul(rec, &self.output, h, whole(&b.logits), rows, false);
-    }
-
-    /// The attention of a layer: `local` ones attend through the sliding window.
-    fn attention_shape(&self, local: bool) -> AttentionShape {
-        let c = &self.config;
-        AttentionShape {
-            n_head: c.n_head,
-            n_kv_head: c.n_kv_head,
-            head_dim: c.head_dim,
-            scale: c.attention_scale,
-            window: if local { c.sliding_window } else { 0 },
-        }
     }
 
     /// `x += branch`, or with a post-norm (gemma3) `x += rms_norm(branch) · post_norm`, where
