@@ -61,6 +61,10 @@ fn attend(lane: Lane, t: u32, head0: u32, first: u32, last: u32) -> Attended {
     qs[h][d] = q[q_base + h * D4 + d] * params.scale; // for each d < D4 // for each h < HG
     var a: Attended;
     a.m[h] = NEG_BIG; // for each h < HG
+    var s: array<f32, HG>; // the key's score per head
+    var m_new: array<f32, HG>;
+    var correction: array<f32, HG>;
+    var weight: array<f32, HG>;
     let keys = walk(first, last);
     for (var j = keys.x; j <= keys.y; j++) {
         let kv = j * kv_stride + kv_head * D4;
@@ -68,15 +72,15 @@ fn attend(lane: Lane, t: u32, head0: u32, first: u32, last: u32) -> Attended {
         // unrolled, the compiler loads each once (loading them into arrays first made lavapipe's
         // looped prompt attention 30% slower).
         let ks = k_share(lane, kv);
-        var s: array<f32, HG>;
+        // Zeroed here, not by declaring `var s` in the loop: WGSL zeroes such a variable at each
+        // iteration, but in Chromium it was zeroed once (the scores ran on across keys; naga had
+        // the same bug, gfx-rs/wgpu#9489).
+        s[h] = 0.0; // for each h < HG
         s[h] += dot(qs[h][d], k_quad(ks, kv, d)); // for each d < D4 // for each h < HG
         // A key outside this thread's range (walked for the rest of its subgroup) changes nothing.
         let mine = j >= first && j <= last;
-        var m_new: array<f32, HG>;
         m_new[h] = select(a.m[h], max(a.m[h], s[h]), mine); // for each h < HG
-        var correction: array<f32, HG>;
         correction[h] = exp(a.m[h] - m_new[h]); // for each h < HG
-        var weight: array<f32, HG>;
         weight[h] = select(0.0, exp(s[h] - m_new[h]), mine); // for each h < HG
         a.l[h] = a.l[h] * correction[h] + weight[h]; // for each h < HG
         a.m[h] = m_new[h]; // for each h < HG
