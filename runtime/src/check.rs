@@ -387,8 +387,8 @@ pub async fn check_rope_kv(ctx: &GpuContext, k: &Kernels, seed: u64) -> Result<K
 /// keys split into chunks at 33 keys and more, up to the chunk limit at 2000), prompts (more
 /// than one workgroup of queries at 40 and 70 tokens), long context, a sliding window, head sizes
 /// of 20 and 256 (more dimensions than a decode workgroup's lanes merge in one go), SmolLM2's
-/// heads after a cached prefix, and groups whose heads an unrolled thread takes all of (3, 7: 7
-/// heads, a thread each, 112 quads) or some of (8 heads of 128: 4 a thread).
+/// heads after a cached prefix, and KV groups whose heads an unrolled thread takes all of (3
+/// heads of 64), some of (8 heads of 32: 4 a thread) or one of (Qwen2-0.5B's 7 heads of 64).
 const ATTENTION_CASES: [(u32, u32, u32, u32, u32, u32); 15] = [
     (4, 2, 64, 0, 1, 0),
     (4, 2, 64, 40, 1, 0),
@@ -403,8 +403,8 @@ const ATTENTION_CASES: [(u32, u32, u32, u32, u32, u32); 15] = [
     (9, 3, 64, 10, 37, 0),
     (14, 2, 64, 70, 1, 0),
     (14, 2, 64, 3, 21, 0),
-    (8, 1, 128, 100, 1, 0),
-    (8, 1, 128, 10, 6, 0),
+    (8, 1, 32, 100, 1, 0),
+    (8, 1, 32, 10, 6, 0),
 ];
 
 /// The attention shape of a case of `ATTENTION_CASES`.

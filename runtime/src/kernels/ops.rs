@@ -206,8 +206,10 @@ const RMS_NORM_ROWS_WG: u32 = 8;
 /// Tokens per GEMM workgroup (`TOK` in shaders/matmul.wgsl).
 const MATMUL_TOK: u32 = 8;
 
-/// The most quads of q a thread's unrolled attention holds (heads per thread × head_dim / 4).
-const MAX_UNROLLED_QUADS: u32 = 128;
+/// The most quads of q a thread's unrolled attention holds (heads per thread × head_dim / 4),
+/// for its compile time on SwiftShader, which grows faster than the code: 32 quads 0.4 s, 48
+/// (SmolLM2's three heads of 64) 0.56–0.63 s, 96 2.7 s, 128 4.8–6.9 s.
+const MAX_UNROLLED_QUADS: u32 = 48;
 /// Threads per workgroup of shaders/attention.wgsl (`LANES`).
 const ATTENTION_LANES: u32 = 32;
 /// A decode step's keys are split into chunks of at least this many keys, at most
@@ -462,8 +464,10 @@ impl Kernels {
             rope_kv: Kernel::new(d, "rope_kv", &[shader!("rope/sin_cos"), shader!("rope/rope_kv")].join("\n")),
             attention: attention
                 .iter()
-                .map(|shape| {
-                    let (hd, hg) = (shape.head_dim, tuning.heads_per_thread(shape.head_dim, shape.group()));
+                .map(|shape| (shape.head_dim, tuning.heads_per_thread(shape.head_dim, shape.group())))
+                .collect::<std::collections::BTreeSet<_>>()
+                .into_iter()
+                .map(|(hd, hg)| {
                     let quads = if tuning.unroll_heads { Expand::Unrolled(hd / 4) } else { Expand::Loop };
                     let kernel = |name, parts: &[&str]| {
                         let wgsl = [&[shader!("attention_params")], parts].concat().join("\n");
