@@ -330,6 +330,9 @@ impl Tuning {
         ];
         if ctx.info.fixed_subgroup_size() == Some(8) {
             all.push(Self { subgroup_x: true, row_blocks: 1, gemm_rows: 64, gemv_rows: 64, gemv_blocks: 1, unroll_heads: false, norm_in_gemv: false, norm_thread_per_row: true }); // lavapipe
+            // A GPU whose subgroups are always 8 lanes: its GEMVs after a norm sum Σx² across the
+            // subgroup (`x_total` in shaders/share_x/subgroup.wgsl).
+            all.push(Self { subgroup_x: true, row_blocks: 1, gemm_rows: 256, gemv_rows: 256, gemv_blocks: 1, unroll_heads: false, norm_in_gemv: true, norm_thread_per_row: false });
         }
         all
     }
