@@ -275,10 +275,11 @@ pub struct Tuning {
     /// and o stay in registers, and a thread takes several heads of a KV group (see
     /// [`Self::heads_per_thread`]), so that each key and value it loads serves them all. On
     /// SwiftShader, whose compiler unrolls nothing and where each load is a gather, unrolling
-    /// took SmolLM2's prompt attention 497 → 286–313 ms, decode's 0.61 → 0.54 ms per layer,
-    /// for 0.33 s more compiling at load (the kernel 84 → 415 ms); on lavapipe the unrolled
-    /// decode attention is 8x slower than its loops. GPUs' compilers unroll such loops
-    /// themselves.
+    /// took SmolLM2's prompt attention 497 → 286–313 ms, decode's 0.61 → 0.54 ms per layer;
+    /// a thread taking its three heads of a KV group then 287–323 → 147–163 ms, and 131–166 →
+    /// 103–129 ms per 8 decode steps, the kernel compiling in 0.53–0.61 s instead of 0.18–0.21
+    /// s. On lavapipe the unrolled decode attention is 8x slower than its loops. GPUs'
+    /// compilers unroll such loops themselves.
     pub unroll_heads: bool,
     /// Decode's GEMVs after an RMSNorm compute it as they read x (shaders/activations/
     /// uniform_norm.wgsl), sparing a dispatch per norm (two a layer): on GPUs, where a dispatch
