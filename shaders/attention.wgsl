@@ -2,13 +2,13 @@
 // sees keys max(0, p - window + 1) ..= p. A thread walks its keys one at a time with an online
 // softmax (running max m, running sum l), for each of its HG heads:
 //     s = q·k_j · scale;  m' = max(m, s);  l = l·e^(m - m') + e^(s - m');  o = o·e^(m - m') + e^(s - m')·v_j
-// A thread takes HG heads that read the same keys and values (1, or all the heads of a KV group:
-// `Tuning::unroll_heads`), so that each key and value it loads serves HG heads. A prompt has a
-// thread per (query, HG heads), which writes o / l: lanes are consecutive queries, which read
-// the same keys. Decode's one query splits its keys into chunks (so that long contexts still
-// spread over many threads), a lane each, and the workgroup merges them after one barrier
-// (`attend_split`). No other workgroup memory or barriers: on CPU-emulated adapters those cost
-// more than the arithmetic.
+// A thread takes HG heads of one KV group, which read the same keys and values (1, or where the
+// loops are unrolled as many as `Tuning::heads_per_thread` gives), so that each key and value it
+// loads serves HG heads. A prompt has a thread per (query, HG heads), which writes o / l: lanes
+// are consecutive queries, which read the same keys. Decode's one query splits its keys into
+// chunks (so that long contexts still spread over many threads), a lane each, and the workgroup
+// merges them after one barrier (`merge_chunks`). No other workgroup memory or barriers: on
+// CPU-emulated adapters those cost more than the arithmetic.
 //
 // HEAD_DIM4 (head_dim / 4) and HEADS_PER_THREAD are replaced when compiled. The loops over a
 // head's quads are lines marked `// for each d < D4`, expanded into loops or, where the adapter's
@@ -127,8 +127,8 @@ fn merge_chunks(chunk: u32, head0: u32) {
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, lane: Lane) {
     let head0 = gid.y * HG;
     let split = params.n_chunks > 1u;
-    // Threads past the last query compute the last query's keys (where lanes share their loads,
-    // the subgroup stays whole) and write nothing.
+    // Threads past the last query take the last query and write nothing: where lanes share
+    // their loads they walk its keys, so that the subgroup stays whole; otherwise none.
     let t = select(min(gid.x, params.n_tok - 1u), 0u, split);
     let p = params.pos0 + t;
     var first = first_key(p);
