@@ -19,11 +19,12 @@
 // How the keys and values are read (each thread its own, or shared across a subgroup of queries)
 // comes from shaders/share_kv/.
 
-// Params come from shaders/attention_params.wgsl.
+// Params come from shaders/attention_params.wgsl. The caches hold `kv_float` (f16 or f32:
+// kernels::Tuning::kv_f16); q, out and all arithmetic are f32.
 
 @group(0) @binding(1) var<storage, read> q: array<vec4<f32>>;       // [n_tok][n_head][head_dim]
-@group(0) @binding(2) var<storage, read> k_cache: array<vec4<f32>>; // [pos][n_kv_head][head_dim]
-@group(0) @binding(3) var<storage, read> v_cache: array<vec4<f32>>; // [pos][n_kv_head][head_dim]
+@group(0) @binding(2) var<storage, read> k_cache: array<vec4<kv_float>>; // [pos][n_kv_head][head_dim]
+@group(0) @binding(3) var<storage, read> v_cache: array<vec4<kv_float>>; // [pos][n_kv_head][head_dim]
 @group(0) @binding(4) var<storage, read_write> out: array<vec4<f32>>; // [n_tok][n_head][head_dim]
 // Decode's per-chunk results, [n_head][n_chunks][o: D4 | (m, l, 0, 0)].
 @group(0) @binding(5) var<storage, read_write> parts: array<vec4<f32>>;

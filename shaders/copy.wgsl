@@ -1,7 +1,7 @@
 // dst[dst_offset..] = src[..n_vec4], 16 bytes per invocation: the plain copy whose bandwidth is
 // the adapter's practical limit for a memory-bound kernel (the roofline the matmul benchmarks are
-// measured against), and how a step writes its keys and values into the KV cache without leaving
-// the compute pass.
+// measured against). A prompt's keys and values go into the KV cache by kv_store.wgsl, which
+// converts them to the cache's type.
 
 struct Params {
     n_vec4: u32,

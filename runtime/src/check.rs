@@ -59,6 +59,12 @@ impl Tally {
         self.values += gpu.len();
         self.cases += 1;
     }
+    /// [`Self::add`] for values rounded to a narrower type on the GPU: up to `allow(i)` of
+    /// difference is not an error (a rounding the GPU may make either way).
+    fn add_rounded(&mut self, gpu: &[f32], cpu: &[f32], scale: impl Fn(usize) -> f32, allow: impl Fn(usize) -> f32) {
+        let excess: Vec<f32> = gpu.iter().zip(cpu).enumerate().map(|(i, (g, c))| ((g - c).abs() - allow(i)).max(0.0)).collect();
+        self.add(&excess, &vec![0.0; excess.len()], scale);
+    }
     fn done(self, kernel: impl Into<String>, tolerance: f32) -> KernelCheck {
         KernelCheck { kernel: kernel.into(), cases: self.cases, values: self.values, max_error: self.max_error, tolerance }
     }
@@ -101,6 +107,37 @@ pub fn upload_tensor(ctx: &GpuContext, ty: GgmlType, dims: &[u64], bytes: &[u8])
     padded.resize(padded.len().div_ceil(4) * 4, 0);
     let buffer = ctx.storage_buffer("tensor", &padded);
     GpuTensor::whole(buffer, 0, padded.len() as u64, ty, dims.to_vec())
+}
+
+/// `values` as the KV cache holds them under `tuning` (f16 rounds them).
+fn kv_values(tuning: &Tuning, values: &[f32]) -> Vec<f32> {
+    match tuning.kv_f16 {
+        true => values.iter().map(|&v| f16::from_f32(v).to_f32()).collect(),
+        false => values.to_vec(),
+    }
+}
+
+/// How far apart an f32 value and the cache's copy of it may be: an f16 step at the value (the
+/// GPU may round either way), or nothing for an f32 cache.
+fn kv_rounding(tuning: &Tuning, v: f32) -> f32 {
+    let h = f16::from_f32(v.abs());
+    if tuning.kv_f16 { f16::from_bits(h.to_bits() + 1).to_f32() - h.to_f32() } else { 0.0 }
+}
+
+/// A KV-cache buffer holding `values` in the cache's type.
+fn kv_buffer(ctx: &GpuContext, tuning: &Tuning, label: &str, values: &[f32]) -> wgpu::Buffer {
+    match tuning.kv_f16 {
+        true => ctx.storage_buffer(label, &values.iter().map(|&v| f16::from_f32(v)).collect::<Vec<_>>()),
+        false => ctx.storage_buffer(label, values),
+    }
+}
+
+/// The first `len` values of a KV-cache buffer, as f32.
+async fn read_kv(ctx: &GpuContext, tuning: &Tuning, buffer: &wgpu::Buffer, len: usize) -> Result<Vec<f32>> {
+    match tuning.kv_f16 {
+        true => Ok(ctx.read_bytes(buffer, (len * 2) as u64).await?.chunks(2).map(|b| f16::from_le_bytes([b[0], b[1]]).to_f32()).collect()),
+        false => ctx.read_f32(buffer, len).await,
+    }
 }
 
 async fn run(ctx: &GpuContext, record: impl FnOnce(&mut Recorder<'_>), out: &wgpu::Buffer, len: usize) -> Result<Vec<f32>> {
@@ -371,16 +408,39 @@ pub async fn check_rope_kv(ctx: &GpuContext, k: &Kernels, seed: u64) -> Result<K
         want_k[pos * kv_dim..(pos + 1) * kv_dim].copy_from_slice(&key);
         want_v[pos * kv_dim..(pos + 1) * kv_dim].copy_from_slice(&qkv[q_dim + kv_dim..]);
         let (qb, fb) = (ctx.storage_buffer("qkv", &qkv), ctx.storage_buffer("inv_freqs", &r.inv_freqs(None)));
-        let (kb, vb) = (ctx.storage_buffer("k_cache", &kc), ctx.storage_buffer("v_cache", &vc));
+        let t = &k.tuning;
+        let (kb, vb) = (kv_buffer(ctx, t, "k_cache", &kc), kv_buffer(ctx, t, "v_cache", &vc));
         let record = |e: &mut Recorder<'_>| k.rope_kv(e, whole(&qb), whole(&fb), whole(&kb), whole(&vb), n_head as u32, n_kv_head as u32, head_dim, pos as u32, &r);
         let got_q = run(ctx, record, &qb, q_dim).await?;
         tally.add(&got_q, &want_q, |i| want_q[i].abs());
-        let got_k = ctx.read_f32(&kb, want_k.len()).await?;
-        tally.add(&got_k, &want_k, |i| want_k[i].abs());
-        let got_v = ctx.read_f32(&vb, want_v.len()).await?;
-        tally.add(&got_v, &want_v, |i| want_v[i].abs());
+        for (buffer, want) in [(&kb, want_k), (&vb, want_v)] {
+            let got = read_kv(ctx, t, buffer, want.len()).await?;
+            tally.add_rounded(&got, &want, |i| want[i].abs(), |i| kv_rounding(t, want[i]));
+        }
     }
     Ok(tally.done("rope + KV write (decode)", 2e-6))
+}
+
+/// A prompt's keys (or values) into the KV cache from a row on, in the cache's type; the rows
+/// before and after are kept.
+pub async fn check_kv_store(ctx: &GpuContext, k: &Kernels, seed: u64) -> Result<KernelCheck> {
+    let mut rng = SplitMix64::new(seed);
+    let mut tally = Tally::new();
+    let t = &k.tuning;
+    // (row length, first row, rows written, rows in the cache)
+    for (row_len, first, n_rows, n_ctx) in [(192usize, 0usize, 1usize, 4usize), (64, 3, 40, 50), (512, 7, 9, 16)] {
+        let cache = rng.vec(n_ctx * row_len, -1.0, 1.0);
+        let src = rng.vec(n_rows * row_len, -30.0, 30.0);
+        let mut want = kv_values(t, &cache);
+        want[first * row_len..(first + n_rows) * row_len].copy_from_slice(&src);
+        let (sb, cb) = (ctx.storage_buffer("src", &src), kv_buffer(ctx, t, "cache", &cache));
+        let mut rec = Recorder::new(ctx);
+        k.store_kv(&mut rec, whole(&sb), &cb, first as u32, row_len as u32, (n_rows * row_len) as u32);
+        rec.submit();
+        let got = read_kv(ctx, t, &cb, want.len()).await?;
+        tally.add_rounded(&got, &want, |i| want[i].abs(), |i| kv_rounding(t, want[i]));
+    }
+    Ok(tally.done("KV store (prompt)", 2e-6))
 }
 
 /// `check_attention`'s cases, (n_head, n_kv_head, head_dim, pos0, n_tok, window): decode (its
@@ -427,8 +487,10 @@ pub async fn check_attention(ctx: &GpuContext, k: &Kernels, seed: u64) -> Result
         let q = rng.vec((n_tok * n_head * head_dim) as usize, -2.0, 2.0);
         let kc = rng.vec(n_pos * (n_kv_head * head_dim) as usize, -2.0, 2.0);
         let vc = rng.vec(n_pos * (n_kv_head * head_dim) as usize, -2.0, 2.0);
-        let want = cpu::attention(&q, &kc, &vc, pos0 as usize, &shape);
-        let (qb, kb, vb) = (ctx.storage_buffer("q", &q), ctx.storage_buffer("k", &kc), ctx.storage_buffer("v", &vc));
+        // The reference reads the values the cache holds.
+        let t = &k.tuning;
+        let want = cpu::attention(&q, &kv_values(t, &kc), &kv_values(t, &vc), pos0 as usize, &shape);
+        let (qb, kb, vb) = (ctx.storage_buffer("q", &q), kv_buffer(ctx, t, "k", &kc), kv_buffer(ctx, t, "v", &vc));
         let ob = ctx.output_buffer("out", (q.len() * 4) as u64);
         let parts = ctx.output_buffer("parts", attention_parts_bytes(&shape));
         let got = run(ctx, |e| k.attention(e, whole(&qb), whole(&kb), whole(&vb), whole(&ob), whole(&parts), n_tok, pos0, &shape), &ob, q.len()).await?;
@@ -535,6 +597,7 @@ pub async fn check_all(ctx: &GpuContext) -> Result<Vec<KernelCheck>> {
         check_rms_norm(ctx, k, 1).await?,
         check_rope(ctx, k, 2).await?,
         check_rope_kv(ctx, k, 12).await?,
+        check_kv_store(ctx, k, 13).await?,
         check_attention(ctx, k, 3).await?,
         check_glu(ctx, k, 4).await?,
         check_add(ctx, k, 6).await?,
@@ -547,15 +610,16 @@ pub async fn check_all(ctx: &GpuContext) -> Result<Vec<KernelCheck>> {
         out.push(check_embed(ctx, k, ty, 200 + i as u64).await?);
     }
     // The other tunings this adapter can run are checked too: each is what some adapter runs.
-    // Attention and decode's fused GLU GEMV depend on the sharing and on unrolling only: checked
-    // once per other choice of them.
-    let mut attention_checked = vec![(k.tuning.subgroup_x, k.tuning.unroll_heads)];
+    // Attention, the KV writes and decode's fused GLU GEMV depend on the sharing, unrolling and
+    // the KV cache's type only: checked once per other choice of them.
+    let attention_key = |t: &Tuning| (t.subgroup_x, t.unroll_heads, t.kv_f16);
+    let mut attention_checked = vec![attention_key(&k.tuning)];
     for (n, tuning) in Tuning::all_for(ctx).into_iter().filter(|t| *t != k.tuning).enumerate() {
         let other = glu_gemvs(Kernels::tuned(ctx, GgmlType::supported(), &attention_shapes(), tuning)?)?;
         let seed = 300 + 100 * n as u64;
-        if !attention_checked.contains(&(tuning.subgroup_x, tuning.unroll_heads)) {
-            attention_checked.push((tuning.subgroup_x, tuning.unroll_heads));
-            let mut checks = vec![check_attention(ctx, &other, seed).await?];
+        if !attention_checked.contains(&attention_key(&tuning)) {
+            attention_checked.push(attention_key(&tuning));
+            let mut checks = vec![check_attention(ctx, &other, seed).await?, check_rope_kv(ctx, &other, seed + 97).await?, check_kv_store(ctx, &other, seed + 98).await?];
             for (i, ty) in GgmlType::supported().enumerate() {
                 checks.push(check_glu_matmul(ctx, &other, ty, seed + 51 + i as u64).await?);
             }

@@ -151,10 +151,12 @@ fn a_lost_device_fails_with_device_lost_and_a_new_load_works() {
 /// Every tuning some adapter runs (and this one can) gives the tokens and logits of the adapter's
 /// own: the kernel checks cover each kernel under each tuning, this how the forward pass strings
 /// them together (on GPUs, e.g., decode's RMSNorms inside the GEMVs, their weights copied where
-/// uniform windows can read them).
+/// uniform windows can read them). An f16 KV cache rounds keys and values: there the logits may
+/// differ by 2e-3 relative (the fixtures' README saw up to 1.2e-3 of the logit range on SmolLM2).
 #[test]
 fn every_tuning_gives_what_the_adapters_own_gives() {
-    let tunings = Tuning::all_for(&pollster::block_on(GpuContext::new()).unwrap());
+    let ctx = pollster::block_on(GpuContext::new()).unwrap();
+    let (tunings, own_kv_f16) = (Tuning::all_for(&ctx), Tuning::for_adapter(&ctx).kv_f16);
     assert!(tunings.iter().any(|t| t.norm_in_gemv) && tunings.iter().any(|t| !t.norm_in_gemv));
     let models = [common::fixtures().join("models/stories260K.gguf"), common::fixtures().join("models/synth-qwen2.Q4_K.gguf"), common::default_model()];
     for path in &models {
@@ -168,13 +170,14 @@ fn every_tuning_gives_what_the_adapters_own_gives() {
         };
         let own = run(None);
         for tuning in &tunings {
+            let tol = if tuning.kv_f16 == own_kv_f16 { 1e-4 } else { 2e-3 };
             let other = run(Some(*tuning));
             let name = format!("{} ({tuning})", path.display());
             assert_eq!(own.tokens, other.tokens, "{name}");
             assert_eq!(own.positions.len(), other.positions.len(), "{name}");
             for (pa, pb) in own.positions.iter().zip(&other.positions) {
                 for ((ia, la), (ib, lb)) in pa.iter().zip(pb) {
-                    assert!(ia == ib && (la - lb).abs() <= 1e-4 * (1.0 + la.abs()), "{name}: {pa:?} vs {pb:?}");
+                    assert!(ia == ib && (la - lb).abs() <= tol * (1.0 + la.abs()), "{name}: {pa:?} vs {pb:?}");
                 }
             }
         }

@@ -18,8 +18,9 @@ struct Params {
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read_write> qkv: array<f32>;
 @group(0) @binding(2) var<storage, read> inv_freqs: array<f32>;
-@group(0) @binding(3) var<storage, read_write> k_cache: array<f32>;
-@group(0) @binding(4) var<storage, read_write> v_cache: array<f32>;
+// The caches hold `kv_float` (f16 or f32: kernels::Tuning::kv_f16).
+@group(0) @binding(3) var<storage, read_write> k_cache: array<kv_float>;
+@group(0) @binding(4) var<storage, read_write> v_cache: array<kv_float>;
 
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
@@ -53,11 +54,11 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
         qkv[base + b] = x1;
     } else if (head < params.n_head + params.n_kv_head) {
         let at = params.pos * kv_dim + (head - params.n_head) * params.head_dim;
-        k_cache[at + a] = x0;
-        k_cache[at + b] = x1;
+        k_cache[at + a] = kv_float(x0);
+        k_cache[at + b] = kv_float(x1);
     } else {
         let at = params.pos * kv_dim + (head - params.n_head - params.n_kv_head) * params.head_dim;
-        v_cache[at + a] = x0;
-        v_cache[at + b] = x1;
+        v_cache[at + a] = kv_float(x0);
+        v_cache[at + b] = kv_float(x1);
     }
 }

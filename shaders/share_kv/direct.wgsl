@@ -27,9 +27,9 @@ fn v_share(lane: Lane, kv: u32) -> array<vec4<f32>, SHARE> {
 
 // Quad d of the key (value) at cache row offset kv.
 fn k_quad(share: array<vec4<f32>, SHARE>, kv: u32, d: u32) -> vec4<f32> {
-    return k_cache[kv + d];
+    return vec4<f32>(k_cache[kv + d]);
 }
 
 fn v_quad(share: array<vec4<f32>, SHARE>, kv: u32, d: u32) -> vec4<f32> {
-    return v_cache[kv + d];
+    return vec4<f32>(v_cache[kv + d]);
 }

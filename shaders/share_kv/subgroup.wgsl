@@ -23,7 +23,7 @@ const SHARE: u32 = D4 / 8u;
 fn k_share(lane: Lane, kv: u32) -> array<vec4<f32>, SHARE> {
     var share: array<vec4<f32>, SHARE>;
     for (var i = 0u; i < SHARE; i++) {
-        share[i] = k_cache[kv + 8u * i + lane.index];
+        share[i] = vec4<f32>(k_cache[kv + 8u * i + lane.index]);
     }
     return share;
 }
@@ -31,7 +31,7 @@ fn k_share(lane: Lane, kv: u32) -> array<vec4<f32>, SHARE> {
 fn v_share(lane: Lane, kv: u32) -> array<vec4<f32>, SHARE> {
     var share: array<vec4<f32>, SHARE>;
     for (var i = 0u; i < SHARE; i++) {
-        share[i] = v_cache[kv + 8u * i + lane.index];
+        share[i] = vec4<f32>(v_cache[kv + 8u * i + lane.index]);
     }
     return share;
 }

@@ -293,6 +293,12 @@ pub struct Tuning {
     /// SmolLM2's 61 norms of a 103-token prompt: SwiftShader 157 → 32 ms, lavapipe 16.5 → 13.1
     /// ms (`webslm profile`); decode's one-row norms took as long as before.
     pub norm_thread_per_row: bool,
+    /// The KV cache holds f16 (`shader-f16`): half the memory, so twice the context in a GPU's
+    /// limits, and half the bytes each attention step reads. On GPUs that have the feature; CPU
+    /// adapters keep f32: SwiftShader has no f16, and lavapipe (where the tests run) measured no
+    /// difference at the bench's ~230 tokens, 5% faster decode at 1500 (its attention 423 → 323
+    /// ms per 8 steps). SmolLM2 with an f16 cache: 6.0e-4 of the logit range from exact math.
+    pub kv_f16: bool,
 }
 
 impl Tuning {
@@ -302,6 +308,17 @@ impl Tuning {
     fn heads_per_thread(&self, head_dim: u32, group: u32) -> u32 {
         let fits = |hg: u32| group % hg == 0 && hg * head_dim / 4 <= MAX_UNROLLED_QUADS;
         if self.unroll_heads { (1..=group).rev().find(|&hg| fits(hg)).unwrap_or(1) } else { 1 }
+    }
+
+    /// Bytes of one KV-cache value.
+    pub fn kv_bytes(&self) -> u64 {
+        if self.kv_f16 { 2 } else { 4 }
+    }
+
+    /// The type of the KV cache's values for the kernels that read or write it (`kv_float`),
+    /// to be the first part of their WGSL (an `enable` comes before everything else).
+    fn kv_wgsl(&self) -> &'static str {
+        if self.kv_f16 { "enable f16;\nalias kv_float = f16;" } else { "alias kv_float = f32;" }
     }
 
     /// How a matmul thread gets x: shaders/share_x/subgroup.wgsl or direct.wgsl.
@@ -319,21 +336,22 @@ impl Tuning {
         let cpu = ctx.info.adapter.device_type == wgpu::DeviceType::Cpu;
         let rows = if cpu { 64 } else { 256 };
         let swiftshader = cpu && !subgroup_x;
-        Self { subgroup_x, row_blocks: if swiftshader { 4 } else { 1 }, gemm_rows: rows, gemv_rows: rows, gemv_blocks: if swiftshader { 2 } else { 1 }, unroll_heads: swiftshader, norm_in_gemv: !cpu, norm_thread_per_row: cpu }
+        Self { subgroup_x, row_blocks: if swiftshader { 4 } else { 1 }, gemm_rows: rows, gemv_rows: rows, gemv_blocks: if swiftshader { 2 } else { 1 }, unroll_heads: swiftshader, norm_in_gemv: !cpu, norm_thread_per_row: cpu, kv_f16: !cpu && ctx.info.has_f16() }
     }
 
     /// Every tuning some adapter runs that this one can run too (sharing x needs subgroups of 8,
     /// and whole ones: a 4-thread workgroup of 16-row threads has no place for it), for tests.
     pub fn all_for(ctx: &GpuContext) -> Vec<Self> {
+        let f16 = ctx.info.has_f16();
         let mut all = vec![
-            Self { subgroup_x: false, row_blocks: 1, gemm_rows: 256, gemv_rows: 256, gemv_blocks: 1, unroll_heads: false, norm_in_gemv: true, norm_thread_per_row: false }, // GPUs
-            Self { subgroup_x: false, row_blocks: 4, gemm_rows: 64, gemv_rows: 64, gemv_blocks: 2, unroll_heads: true, norm_in_gemv: false, norm_thread_per_row: true }, // SwiftShader
+            Self { subgroup_x: false, row_blocks: 1, gemm_rows: 256, gemv_rows: 256, gemv_blocks: 1, unroll_heads: false, norm_in_gemv: true, norm_thread_per_row: false, kv_f16: f16 }, // GPUs
+            Self { subgroup_x: false, row_blocks: 4, gemm_rows: 64, gemv_rows: 64, gemv_blocks: 2, unroll_heads: true, norm_in_gemv: false, norm_thread_per_row: true, kv_f16: false }, // SwiftShader
         ];
         if ctx.info.fixed_subgroup_size() == Some(8) {
-            all.push(Self { subgroup_x: true, row_blocks: 1, gemm_rows: 64, gemv_rows: 64, gemv_blocks: 1, unroll_heads: false, norm_in_gemv: false, norm_thread_per_row: true }); // lavapipe
+            all.push(Self { subgroup_x: true, row_blocks: 1, gemm_rows: 64, gemv_rows: 64, gemv_blocks: 1, unroll_heads: false, norm_in_gemv: false, norm_thread_per_row: true, kv_f16: false }); // lavapipe
             // A GPU whose subgroups are always 8 lanes: its GEMVs after a norm sum Σx² across the
             // subgroup (`x_total` in shaders/share_x/subgroup.wgsl).
-            all.push(Self { subgroup_x: true, row_blocks: 1, gemm_rows: 256, gemv_rows: 256, gemv_blocks: 1, unroll_heads: false, norm_in_gemv: true, norm_thread_per_row: false });
+            all.push(Self { subgroup_x: true, row_blocks: 1, gemm_rows: 256, gemv_rows: 256, gemv_blocks: 1, unroll_heads: false, norm_in_gemv: true, norm_thread_per_row: false, kv_f16: f16 });
         }
         all
     }
@@ -345,8 +363,9 @@ impl std::fmt::Display for Tuning {
         let heads = if self.unroll_heads { ", attention unrolled over a KV group's heads" } else { "" };
         let norm = if self.norm_in_gemv { ", RMSNorm inside decode's GEMVs" } else { "" };
         let norm = if self.norm_thread_per_row { format!("{norm}, RMSNorm a thread per row") } else { norm.to_string() };
+        let kv = if self.kv_f16 { ", f16 KV cache" } else { "" };
         let (gemm, gemv) = ((4 * self.row_blocks, self.gemm_rows), (4 * self.gemv_blocks, self.gemv_rows));
-        write!(f, "{x}, GEMM {} rows per thread and {} per workgroup, GEMV {} and {}{heads}{norm}", gemm.0, gemm.1, gemv.0, gemv.1)
+        write!(f, "{x}, GEMM {} rows per thread and {} per workgroup, GEMV {} and {}{heads}{norm}{kv}", gemm.0, gemm.1, gemv.0, gemv.1)
     }
 }
 
@@ -365,6 +384,8 @@ pub struct Kernels {
     rms_norm: Kernel,
     rope: Kernel,
     rope_kv: Kernel,
+    /// A prompt's keys or values into the KV cache (shaders/kv_store.wgsl).
+    kv_store: Kernel,
     /// Attention and the merge of its key chunks, compiled for each (head size, heads per
     /// thread) of the shapes given.
     attention: HashMap<(u32, u32), Attention>,
@@ -465,7 +486,8 @@ impl Kernels {
                 false => Kernel::new(d, "rms_norm", &[shader!("rms_norm_params"), shader!("rms_norm")].join("\n")),
             },
             rope: Kernel::new(d, "rope", &[shader!("rope/sin_cos"), shader!("rope/rope")].join("\n")),
-            rope_kv: Kernel::new(d, "rope_kv", &[shader!("rope/sin_cos"), shader!("rope/rope_kv")].join("\n")),
+            rope_kv: Kernel::new(d, "rope_kv", &[tuning.kv_wgsl(), shader!("rope/sin_cos"), shader!("rope/rope_kv")].join("\n")),
+            kv_store: Kernel::new(d, "kv_store", &[tuning.kv_wgsl(), shader!("kv_store")].join("\n")),
             attention: attention
                 .iter()
                 .map(|shape| (shape.head_dim, tuning.heads_per_thread(shape.head_dim, shape.group())))
@@ -474,7 +496,7 @@ impl Kernels {
                 .map(|(hd, hg)| {
                     let quads = if tuning.unroll_heads { Expand::Unrolled(hd / 4) } else { Expand::Loop };
                     let kernel = |name, parts: &[&str]| {
-                        let wgsl = [&[shader!("attention_params")], parts].concat().join("\n");
+                        let wgsl = [&[tuning.kv_wgsl(), shader!("attention_params")], parts].concat().join("\n");
                         let wgsl = wgsl.replace("HEAD_DIM4", &(hd / 4).to_string()).replace("HEADS_PER_THREAD", &format!("{hg}u"));
                         Kernel::new(d, name, &expand(&expand(&wgsl, "h", "HG", Expand::Unrolled(hg)), "d", "D4", quads))
                     };
@@ -705,9 +727,16 @@ impl Kernels {
         self.sample.dispatch(rec, &p, &[logits, result], [1, 1, 1]);
     }
 
+    /// `n_values` keys or values (a whole number of cache rows, f32 in `src`) into `cache` from
+    /// row `row` on, in the cache's type (`Tuning::kv_f16`).
+    pub fn store_kv(&self, rec: &mut Recorder<'_>, src: B, cache: &wgpu::Buffer, row: u32, row_len: u32, n_values: u32) {
+        let n_vec4 = n_values / 4;
+        let p = CopyParams { n_vec4, dst_offset: row * row_len / 4, _pad: [0; 2] };
+        self.kv_store.dispatch(rec, &p, &[src, cache.as_entire_buffer_binding()], grid_1d(n_vec4.div_ceil(256)));
+    }
+
     /// `dst[dst_offset..] = src[..n_bytes]`, both in bytes and multiples of 16 (else a
-    /// buffer copy, which ends the compute pass): the bandwidth benchmark's reference kernel,
-    /// and the KV-cache write.
+    /// buffer copy, which ends the compute pass): the bandwidth benchmark's reference kernel.
     pub fn copy(&self, rec: &mut Recorder<'_>, src: B, dst: &wgpu::Buffer, dst_offset: u64, n_bytes: u64) {
         if n_bytes % 16 != 0 || dst_offset % 16 != 0 || dst_offset / 16 > u32::MAX as u64 {
             rec.copy_buffer(src.buffer, src.offset, dst, dst_offset, n_bytes);

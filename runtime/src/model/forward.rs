@@ -127,7 +127,7 @@ impl Model {
     pub(crate) fn new(ctx: &GpuContext, header: &GgufHeader, weights: Weights, options: &ModelOptions, kernels: Kernels) -> Result<Self> {
         let config = ModelConfig::from_header(header)?;
         let n_ctx = options.max_context.min(config.n_ctx_train).max(1);
-        let kv_bytes = n_ctx as u64 * config.kv_dim() as u64 * 4;
+        let kv_bytes = n_ctx as u64 * config.kv_dim() as u64 * kernels.tuning.kv_bytes();
         let cache = |name: String| {
             ctx.device.create_buffer(&wgpu::BufferDescriptor {
                 label: Some(&name),
@@ -297,7 +297,6 @@ impl Model {
     fn encode(&self, rec: &mut Recorder<'_>, b: &StepBuffers, n_tok: u32, pos0: u32, which: Logits) {
         let c = &self.config;
         let (k, s) = (&self.kernels, &b.s);
-        let kv_row_bytes = c.kv_dim() as u64 * 4;
         let (q_len, kv_len) = (n_tok * c.q_dim(), n_tok * c.kv_dim());
 
         k.embed(rec, &self.token_embd, whole(&b.ids), whole(&s.x), n_tok, c.embedding_scale);
@@ -346,9 +345,9 @@ impl Model {
                     };
                     k.rope(rec, q.clone(), whole(freqs), n_tok, c.n_head, c.head_dim, pos0, rope);
                     k.rope(rec, key.clone(), whole(freqs), n_tok, c.n_kv_head, c.head_dim, pos0, rope);
-                    let at = pos0 as u64 * kv_row_bytes;
-                    k.copy(rec, key, &layer.k_cache, at, n_tok as u64 * kv_row_bytes);
-                    k.copy(rec, v, &layer.v_cache, at, n_tok as u64 * kv_row_bytes);
+                    let (row_len, n_values) = (c.kv_dim(), n_tok * c.kv_dim());
+                    k.store_kv(rec, key, &layer.k_cache, pos0, row_len, n_values);
+                    k.store_kv(rec, v, &layer.v_cache, pos0, row_len, n_values);
                     q
                 }
             };
