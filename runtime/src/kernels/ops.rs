@@ -318,7 +318,7 @@ impl Tuning {
     /// The type of the KV cache's values for the kernels that read or write it (`kv_float`),
     /// to be the first part of their WGSL (an `enable` comes before everything else).
     fn kv_wgsl(&self) -> &'static str {
-        if self.kv_f16 { "enable f16;\nalias kv_float = f16;" } else { "alias kv_float = f32;" }
+        kv_float_wgsl(self.kv_f16)
     }
 
     /// How a matmul thread gets x: shaders/share_x/subgroup.wgsl or direct.wgsl.
@@ -369,6 +369,12 @@ impl std::fmt::Display for Tuning {
     }
 }
 
+/// `kv_float` as f16 or f32, to be the first part of a kernel's WGSL (an `enable` comes before
+/// everything else).
+fn kv_float_wgsl(f16: bool) -> &'static str {
+    if f16 { "enable f16;\nalias kv_float = f16;" } else { "alias kv_float = f32;" }
+}
+
 /// The attention kernels of one head size and number of heads per thread.
 struct Attention {
     /// Each thread reads its own keys (shaders/share_kv/direct.wgsl): decode, and prompts
@@ -384,7 +390,7 @@ pub struct Kernels {
     rms_norm: Kernel,
     rope: Kernel,
     rope_kv: Kernel,
-    /// A prompt's keys or values into the KV cache (shaders/kv_store.wgsl).
+    /// A prompt's keys or values into the KV cache (shaders/copy.wgsl to the cache's type).
     kv_store: Kernel,
     /// Attention and the merge of its key chunks, compiled for each (head size, heads per
     /// thread) of the shapes given.
@@ -487,7 +493,7 @@ impl Kernels {
             },
             rope: Kernel::new(d, "rope", &[shader!("rope/sin_cos"), shader!("rope/rope")].join("\n")),
             rope_kv: Kernel::new(d, "rope_kv", &[tuning.kv_wgsl(), shader!("rope/sin_cos"), shader!("rope/rope_kv")].join("\n")),
-            kv_store: Kernel::new(d, "kv_store", &[tuning.kv_wgsl(), shader!("kv_store")].join("\n")),
+            kv_store: Kernel::new(d, "kv_store", &[tuning.kv_wgsl(), shader!("copy")].join("\n")),
             attention: attention
                 .iter()
                 .map(|shape| (shape.head_dim, tuning.heads_per_thread(shape.head_dim, shape.group())))
@@ -510,7 +516,7 @@ impl Kernels {
             glu: Kernel::new(d, "glu", &[shader!("act"), shader!("glu")].join("\n")),
             add: Kernel::new(d, "add", shader!("add")),
             sample: Kernel::new(d, "sample", shader!("sample")),
-            copy: Kernel::new(d, "copy", shader!("copy")),
+            copy: Kernel::new(d, "copy", &[kv_float_wgsl(false), shader!("copy")].join("\n")),
             matmul,
             glu_gemv: HashMap::new(),
             norm_gemv,
