@@ -91,13 +91,21 @@ fn synthetic_models_of_every_family_match_references() {
 /// bindings) is split into blocks of rows. Shrinking the limit to 96 KiB splits the big matrices of
 /// these small models — including tied embeddings, odd-sized Q6_K rows and phi3's fused weights,
 /// whose Q/K/V and gate/up views then straddle parts — and the logits must still meet the rule.
+/// The KV cache must fit a binding too: a context of 64 does, the models' 256 would not.
 #[test]
 fn tensors_split_over_several_bindings_give_the_same_logits() {
     let mut ctx = gpu();
     ctx.info.limits.max_storage_buffer_binding_size = 96 << 10;
+    let short = ModelOptions { max_context: 64, ..options() };
     for name in ["synth-llama.Q8_0", "synth-llama.Q6_K", "synth-qwen2.F16", "synth-phi3.Q8_0", "synth-gemma3.Q4_K"] {
-        check(&ctx, &format!("{name}.ref.json"), common::fixtures().join("models").join(format!("{name}.gguf")));
+        let path = common::fixtures().join("models").join(format!("{name}.gguf"));
+        let model = pollster::block_on(load_file(&ctx, &path, &short)).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        check_loaded(&ctx, &format!("{name}.ref.json"), &model);
     }
+    // At the models' own context the keys are refused, saying what fits.
+    let path = common::fixtures().join("models/synth-llama.Q8_0.gguf");
+    let refused = pollster::block_on(load_file(&ctx, &path, &options())).err().expect("a KV cache over the binding limit");
+    assert!(refused.kind() == "OutOfGpuMemory" && refused.to_string().contains("ask for at most"), "{refused}");
 }
 
 /// Q4_0, Q4_1, Q8_0 and Q4_K rows are rearranged on their way to the GPU (runtime/src/quant/layout.rs),

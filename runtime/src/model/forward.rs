@@ -105,6 +105,24 @@ struct Scratch {
     ffn: wgpu::Buffer,
 }
 
+/// Bytes of one layer's key (or value) cache for `n_ctx` positions of `kv_dim` values of
+/// `value_bytes` each, or `TooBigForGpu` (naming the longest context that fits) where attention
+/// could not bind it whole.
+fn kv_layer_bytes(n_ctx: u32, kv_dim: u32, value_bytes: u64, bind_limit: u64) -> Result<u64> {
+    let row = kv_dim as u64 * value_bytes;
+    let bytes = n_ctx as u64 * row;
+    let size = |b: u64| if b >= 1 << 20 { format!("{:.1} MiB", b as f64 / (1 << 20) as f64) } else { format!("{} KiB", b >> 10) };
+    if bytes > bind_limit {
+        return Err(Error::TooBigForGpu(format!(
+            "a context of {n_ctx} tokens needs {} of keys per layer, over this GPU's {} storage binding limit: ask for at most {} tokens",
+            size(bytes),
+            size(bind_limit),
+            bind_limit / row
+        )));
+    }
+    Ok(bytes)
+}
+
 impl Model {
     /// The kernels a model with this header runs: matmuls for its matrices' types only (norms are
     /// F32 vectors), decode's fused GLU GEMVs for its ffn_down types, and attention for its head
@@ -127,7 +145,9 @@ impl Model {
     pub(crate) fn new(ctx: &GpuContext, header: &GgufHeader, weights: Weights, options: &ModelOptions, kernels: Kernels) -> Result<Self> {
         let config = ModelConfig::from_header(header)?;
         let n_ctx = options.max_context.min(config.n_ctx_train).max(1);
-        let kv_bytes = n_ctx as u64 * config.kv_dim() as u64 * kernels.tuning.kv_bytes();
+        let limits = &ctx.info.limits;
+        let bind_limit = limits.max_storage_buffer_binding_size.min(limits.max_buffer_size);
+        let kv_bytes = kv_layer_bytes(n_ctx, config.kv_dim(), kernels.tuning.kv_bytes(), bind_limit)?;
         let cache = |name: String| {
             ctx.device.create_buffer(&wgpu::BufferDescriptor {
                 label: Some(&name),
@@ -506,4 +526,21 @@ fn check_rows(t: &GpuTensor, want: u32, name: &str) -> Result<()> {
         return Err(Error::UnsupportedModel(format!("{name} has {} rows; the config implies {want}", t.n_rows())));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::kv_layer_bytes;
+
+    #[test]
+    fn a_kv_cache_over_the_binding_limit_is_refused_with_the_context_that_fits() {
+        // Llama-3.2-1B's 512 KV values a position, f32, on a 128 MiB binding (lavapipe).
+        assert_eq!(kv_layer_bytes(4096, 512, 4, 128 << 20).unwrap(), 8 << 20);
+        assert_eq!(kv_layer_bytes(65536, 512, 4, 128 << 20).unwrap(), 128 << 20);
+        let err = kv_layer_bytes(131072, 512, 4, 128 << 20).unwrap_err();
+        assert_eq!(err.kind(), "OutOfGpuMemory");
+        assert!(err.to_string().contains("at most 65536 tokens"), "{err}");
+        // An f16 cache holds twice the context.
+        assert_eq!(kv_layer_bytes(131072, 512, 2, 128 << 20).unwrap(), 128 << 20);
+    }
 }
