@@ -390,8 +390,9 @@ pub struct Kernels {
     rms_norm: Kernel,
     rope: Kernel,
     rope_kv: Kernel,
-    /// A prompt's keys or values into the KV cache (shaders/copy.wgsl to the cache's type).
-    kv_store: Kernel,
+    /// A prompt's keys or values into an f16 KV cache (shaders/copy.wgsl to f16); an f32 cache
+    /// takes `copy`.
+    kv_store_f16: Option<Kernel>,
     /// Attention and the merge of its key chunks, compiled for each (head size, heads per
     /// thread) of the shapes given.
     attention: HashMap<(u32, u32), Attention>,
@@ -493,7 +494,7 @@ impl Kernels {
             },
             rope: Kernel::new(d, "rope", &[shader!("rope/sin_cos"), shader!("rope/rope")].join("\n")),
             rope_kv: Kernel::new(d, "rope_kv", &[tuning.kv_wgsl(), shader!("rope/sin_cos"), shader!("rope/rope_kv")].join("\n")),
-            kv_store: Kernel::new(d, "kv_store", &[tuning.kv_wgsl(), shader!("copy")].join("\n")),
+            kv_store_f16: tuning.kv_f16.then(|| Kernel::new(d, "kv_store", &[tuning.kv_wgsl(), shader!("copy")].join("\n"))),
             attention: attention
                 .iter()
                 .map(|shape| (shape.head_dim, tuning.heads_per_thread(shape.head_dim, shape.group())))
@@ -738,7 +739,8 @@ impl Kernels {
     pub fn store_kv(&self, rec: &mut Recorder<'_>, src: B, cache: &wgpu::Buffer, row: u32, row_len: u32, n_values: u32) {
         let n_vec4 = n_values / 4;
         let p = CopyParams { n_vec4, dst_offset: row * row_len / 4, _pad: [0; 2] };
-        self.kv_store.dispatch(rec, &p, &[src, cache.as_entire_buffer_binding()], grid_1d(n_vec4.div_ceil(256)));
+        let kernel = self.kv_store_f16.as_ref().unwrap_or(&self.copy);
+        kernel.dispatch(rec, &p, &[src, cache.as_entire_buffer_binding()], grid_1d(n_vec4.div_ceil(256)));
     }
 
     /// `dst[dst_offset..] = src[..n_bytes]`, both in bytes and multiples of 16 (else a

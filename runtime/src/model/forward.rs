@@ -145,9 +145,7 @@ impl Model {
     pub(crate) fn new(ctx: &GpuContext, header: &GgufHeader, weights: Weights, options: &ModelOptions, kernels: Kernels) -> Result<Self> {
         let config = ModelConfig::from_header(header)?;
         let n_ctx = options.max_context.min(config.n_ctx_train).max(1);
-        let limits = &ctx.info.limits;
-        let bind_limit = limits.max_storage_buffer_binding_size.min(limits.max_buffer_size);
-        let kv_bytes = kv_layer_bytes(n_ctx, config.kv_dim(), kernels.tuning.kv_bytes(), bind_limit)?;
+        let kv_bytes = kv_layer_bytes(n_ctx, config.kv_dim(), kernels.tuning.kv_bytes(), ctx.info.max_binding())?;
         let cache = |name: String| {
             ctx.device.create_buffer(&wgpu::BufferDescriptor {
                 label: Some(&name),

@@ -118,7 +118,7 @@ impl Uploader {
     /// Plans arenas for every tensor in `header` and creates them.
     pub fn new(ctx: &GpuContext, header: &GgufHeader) -> Result<Self> {
         let limits = &ctx.info.limits;
-        let cap = limits.max_storage_buffer_binding_size.min(limits.max_buffer_size) & !255;
+        let cap = ctx.info.max_binding() & !255;
         let align = limits.min_storage_buffer_offset_alignment.max(4) as u64;
         let mut placer = Placer { sizes: vec![0], cap, align };
         let mut parts = Vec::new();
