@@ -91,7 +91,8 @@ fn synthetic_models_of_every_family_match_references() {
 /// bindings) is split into blocks of rows. Shrinking the limit to 96 KiB splits the big matrices of
 /// these small models — including tied embeddings, odd-sized Q6_K rows and phi3's fused weights,
 /// whose Q/K/V and gate/up views then straddle parts — and the logits must still meet the rule.
-/// The KV cache must fit a binding too: a context of 64 does, the models' 256 would not.
+/// The KV cache must fit a binding too: a context of 64 does, the models' 256 would not, and that
+/// is said as soon as the header is in, before any weight is downloaded.
 #[test]
 fn tensors_split_over_several_bindings_give_the_same_logits() {
     let mut ctx = gpu();
@@ -102,10 +103,16 @@ fn tensors_split_over_several_bindings_give_the_same_logits() {
         let model = pollster::block_on(load_file(&ctx, &path, &short)).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         check_loaded(&ctx, &format!("{name}.ref.json"), &model);
     }
-    // At the models' own context the keys are refused, saying what fits.
-    let path = common::fixtures().join("models/synth-llama.Q8_0.gguf");
-    let refused = pollster::block_on(load_file(&ctx, &path, &options())).err().expect("a KV cache over the binding limit");
+    // At the models' own context the keys are refused with the header's chunk, saying what fits.
+    let bytes = std::fs::read(common::fixtures().join("models/synth-llama.Q8_0.gguf")).unwrap();
+    let mut loader = ModelLoader::new(&ctx, Some(bytes.len() as u64), &options());
+    let mut chunks = bytes.chunks(4096).enumerate();
+    let (at, refused) = chunks.find_map(|(i, chunk)| loader.feed(chunk).err().map(|e| (i, e))).expect("a KV cache over the binding limit");
     assert!(refused.kind() == "OutOfGpuMemory" && refused.to_string().contains("ask for at most"), "{refused}");
+    // The reader parses the header once it holds at most twice the header's bytes.
+    let data_start = loader.header().expect("refused at the header").data_start;
+    let n_chunks = bytes.len().div_ceil(4096);
+    assert!((at as u64) * 4096 < 2 * data_start + 4096 && at < n_chunks / 2, "refused at chunk {at} of {n_chunks}, the header ends at {data_start}");
 }
 
 /// Q4_0, Q4_1, Q8_0 and Q4_K rows are rearranged on their way to the GPU (runtime/src/quant/layout.rs),
@@ -115,11 +122,11 @@ fn rearranged_rows_streamed_in_small_chunks_give_the_same_logits() {
     let ctx = gpu();
     for name in ["synth-llama.Q4_1", "synth-llama.Q4_0", "stories260K.Q8_0", "synth-qwen2.Q4_K"] {
         let bytes = std::fs::read(common::fixtures().join("models").join(format!("{name}.gguf"))).unwrap();
-        let mut loader = ModelLoader::new(&ctx, Some(bytes.len() as u64));
+        let mut loader = ModelLoader::new(&ctx, Some(bytes.len() as u64), &options());
         for chunk in bytes.chunks(333) {
             loader.feed(chunk).unwrap();
         }
-        let model = pollster::block_on(loader.finish_on_gpu(&options())).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let model = pollster::block_on(loader.finish_on_gpu()).unwrap_or_else(|e| panic!("{name}: {e}"));
         check_loaded(&ctx, &format!("{name}.ref.json"), &model);
     }
 }
@@ -136,8 +143,8 @@ fn split_model_loads_from_its_first_shard() {
     let second = pollster::block_on(load_file(&ctx, &split.join("synth-llama.Q8_0-00002-of-00003.gguf"), &ModelOptions::default()));
     let message = second.err().expect("shard 2 alone must not load").to_string();
     assert!(message.contains("expected shard 1 of 3, the file says shard 2 of 3"), "{message}");
-    let mut loader = ModelLoader::new(&ctx, None);
+    let mut loader = ModelLoader::new(&ctx, None, &ModelOptions::default());
     loader.feed(&std::fs::read(split.join("synth-llama.Q8_0-00001-of-00003.gguf")).unwrap()).unwrap();
-    let message = loader.finish(&ModelOptions::default()).err().expect("one shard of three must not load").to_string();
+    let message = loader.finish().err().expect("one shard of three must not load").to_string();
     assert!(message.contains("3 shards but only 1"), "{message}");
 }

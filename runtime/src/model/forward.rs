@@ -123,6 +123,14 @@ fn kv_layer_bytes(n_ctx: u32, kv_dim: u32, value_bytes: u64, bind_limit: u64) ->
     Ok(bytes)
 }
 
+/// The context a model runs with under `options` (what was asked, within what it was trained on),
+/// and the bytes of each layer's key (and value) cache for it, or `TooBigForGpu`. The loader asks
+/// as soon as a one-file model's header is in, before its weights download.
+pub(crate) fn kv_cache(ctx: &GpuContext, config: &ModelConfig, options: &ModelOptions, tuning: Tuning) -> Result<(u32, u64)> {
+    let n_ctx = options.max_context.min(config.n_ctx_train).max(1);
+    Ok((n_ctx, kv_layer_bytes(n_ctx, config.kv_dim(), tuning.kv_bytes(), ctx.info.max_binding())?))
+}
+
 impl Model {
     /// The kernels a model with this header runs: matmuls for its matrices' types only (norms are
     /// F32 vectors), decode's fused GLU GEMVs for its ffn_down types, and attention for its head
@@ -130,12 +138,11 @@ impl Model {
     /// (SwiftShader: about 1 s each). The loader compiles them as soon as a one-file model's
     /// header has arrived, so that a browser's GPU process compiles while the weights download
     /// (no difference measurable on SwiftShader, whose GPU process also takes the uploads).
-    /// `tuning`: the variants to compile, where not those that suit the adapter.
-    pub(crate) fn kernels(ctx: &GpuContext, header: &GgufHeader, tuning: Option<Tuning>) -> Result<Kernels> {
+    /// `tuning`: the variants to compile.
+    pub(crate) fn kernels(ctx: &GpuContext, header: &GgufHeader, tuning: Tuning) -> Result<Kernels> {
         let config = ModelConfig::from_header(header)?;
         let matrices = || header.tensors.iter().filter(|t| t.dims.len() > 1);
         let down_types = matrices().filter(|t| t.name.starts_with("blk.") && t.name.ends_with(".ffn_down.weight")).map(|t| t.ty);
-        let tuning = tuning.unwrap_or_else(|| Tuning::for_adapter(ctx));
         let kernels = Kernels::tuned(ctx, matrices().map(|t| t.ty), &[config.attention_shape(false)], tuning)?.with_glu_gemv(ctx, down_types, config.activation)?;
         kernels.prepare_prefill(matrices().filter(|t| t.name.starts_with("blk.")).map(|t| t.ty));
         Ok(kernels)
@@ -144,8 +151,7 @@ impl Model {
     /// `kernels`: [`Self::kernels`] of this header.
     pub(crate) fn new(ctx: &GpuContext, header: &GgufHeader, weights: Weights, options: &ModelOptions, kernels: Kernels) -> Result<Self> {
         let config = ModelConfig::from_header(header)?;
-        let n_ctx = options.max_context.min(config.n_ctx_train).max(1);
-        let kv_bytes = kv_layer_bytes(n_ctx, config.kv_dim(), kernels.tuning.kv_bytes(), ctx.info.max_binding())?;
+        let (n_ctx, kv_bytes) = kv_cache(ctx, &config, options, kernels.tuning)?;
         let cache = |name: String| {
             ctx.device.create_buffer(&wgpu::BufferDescriptor {
                 label: Some(&name),

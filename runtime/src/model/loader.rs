@@ -1,8 +1,10 @@
 //! Building a [`Model`] from streams of GGUF bytes: one file, or the shards of a gguf-split model
-//! one after another. Each header is checked (architecture, tensor types, GPU limits) before any of
-//! its weights is uploaded, and a one-file model's kernels are compiled then, while its weights
-//! stream in; then tensors go to the GPU chunk by chunk.
+//! one after another. Each header is checked (architecture, tensor types, GPU limits, and for a
+//! one-file model the KV cache the options ask for) before any of its weights is uploaded, and a
+//! one-file model's kernels are compiled then, while its weights stream in; then tensors go to
+//! the GPU chunk by chunk.
 
+use super::forward::kv_cache;
 use super::weights::gpu_needs;
 use super::{Arch, Model, ModelConfig, Uploader, Weights};
 use crate::error::{Error, Result};
@@ -30,6 +32,9 @@ impl Default for ModelOptions {
 
 pub struct ModelLoader<'a> {
     ctx: &'a GpuContext,
+    options: ModelOptions,
+    /// The kernel variants: the options', else those that suit the adapter.
+    tuning: Tuning,
     /// The shard being fed and its uploader (from its header on).
     reader: GgufReader,
     uploader: Option<Uploader>,
@@ -46,8 +51,19 @@ pub struct ModelLoader<'a> {
 
 impl<'a> ModelLoader<'a> {
     /// `file_size` (of the first or only file), when known, lets bad offsets fail before download.
-    pub fn new(ctx: &'a GpuContext, file_size: Option<u64>) -> Self {
-        Self { ctx, reader: GgufReader::new(file_size), uploader: None, shard: 0, n_shards: 1, model: None, weights: Weights::default(), kernels: None }
+    pub fn new(ctx: &'a GpuContext, file_size: Option<u64>, options: &ModelOptions) -> Self {
+        Self {
+            ctx,
+            options: options.clone(),
+            tuning: options.tuning.unwrap_or_else(|| Tuning::for_adapter(ctx)),
+            reader: GgufReader::new(file_size),
+            uploader: None,
+            shard: 0,
+            n_shards: 1,
+            model: None,
+            weights: Weights::default(),
+            kernels: None,
+        }
     }
 
     /// The header of the shard being fed, once enough bytes have arrived.
@@ -68,15 +84,19 @@ impl<'a> ModelLoader<'a> {
     /// Runs the reader over `chunk`, or over the end of the file (`None`), handing its events on:
     /// the header creates the uploader, tensor bytes go to the GPU.
     fn pass(&mut self, chunk: Option<&[u8]>) -> Result<()> {
-        let (ctx, shard, n_shards) = (self.ctx, self.shard, &mut self.n_shards);
+        let (ctx, options, tuning, shard, n_shards) = (self.ctx, &self.options, self.tuning, self.shard, &mut self.n_shards);
         let (uploader, kernels) = (&mut self.uploader, &mut self.kernels);
         let mut sink = |event: Event<'_>| -> Result<()> {
             match event {
                 Event::Header(header) => {
                     check_shard_header(header, shard, n_shards)?;
+                    let one_file = *n_shards == 1;
+                    if one_file {
+                        kv_cache(ctx, &ModelConfig::from_header(header)?, options, tuning)?;
+                    }
                     *uploader = Some(Uploader::new(ctx, header)?);
-                    if *n_shards == 1 {
-                        *kernels = Some(Model::kernels(ctx, header, None)?);
+                    if one_file {
+                        *kernels = Some(Model::kernels(ctx, header, tuning)?);
                     }
                 }
                 Event::TensorData { tensor, offset, bytes } => {
@@ -123,14 +143,14 @@ impl<'a> ModelLoader<'a> {
     /// Completes loading once every byte of every shard was fed.
     /// [`Self::finish`], then waits for the uploads to complete on the GPU so that a failed
     /// allocation is reported here (`OutOfGpuMemory`, naming the model's size), not later.
-    pub async fn finish_on_gpu(self, options: &ModelOptions) -> Result<Model> {
+    pub async fn finish_on_gpu(self) -> Result<Model> {
         let ctx = self.ctx;
-        let model = self.finish(options)?;
+        let model = self.finish()?;
         ctx.settle(&gpu_needs(model.weight_bytes)).await?;
         Ok(model)
     }
 
-    pub fn finish(mut self, options: &ModelOptions) -> Result<Model> {
+    pub fn finish(mut self) -> Result<Model> {
         self.end_shard()?;
         let model = self.model.take().expect("at least one shard");
         if self.shard + 1 != self.n_shards {
@@ -146,10 +166,10 @@ impl<'a> ModelLoader<'a> {
             }
         }
         let kernels = match self.kernels {
-            Some(kernels) if options.tuning.is_none_or(|t| t == kernels.tuning) => kernels,
-            _ => Model::kernels(self.ctx, &model, options.tuning)?,
+            Some(kernels) => kernels,
+            None => Model::kernels(self.ctx, &model, self.tuning)?,
         };
-        Model::new(self.ctx, &model, self.weights, options, kernels)
+        Model::new(self.ctx, &model, self.weights, &self.options, kernels)
     }
 }
 
@@ -196,7 +216,7 @@ pub async fn load_file(ctx: &GpuContext, path: &std::path::Path, options: &Model
         let mut file = std::fs::File::open(path).map_err(io)?;
         let size = file.metadata().map_err(io)?.len();
         let loader = match &mut loader {
-            None => loader.insert(ModelLoader::new(ctx, Some(size))),
+            None => loader.insert(ModelLoader::new(ctx, Some(size), options)),
             Some(l) => {
                 l.next_shard(Some(size))?;
                 l
@@ -210,5 +230,5 @@ pub async fn load_file(ctx: &GpuContext, path: &std::path::Path, options: &Model
             loader.feed(&chunk[..n])?;
         }
     }
-    loader.expect("at least one path").finish_on_gpu(options).await
+    loader.expect("at least one path").finish_on_gpu().await
 }

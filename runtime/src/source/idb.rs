@@ -3,14 +3,17 @@
 //! when the call returns. Errors are the browser's `DOMException`s.
 
 use js_sys::{Array, Promise};
+use std::future::Future;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{EventTarget, IdbDatabase, IdbObjectStore, IdbRequest, IdbTransaction, IdbTransactionMode};
 
-/// Waits for one of `events` on `target`; listeners are removed when the wait ends, so a late
-/// event (a transaction's `abort` after its `error`) never reaches a dropped closure.
-async fn wait(target: &EventTarget, ok: &str, failures: &[&str]) -> Result<(), JsValue> {
+/// Listens, from now on, for one of `events` on `target`; the future ends with the first of them.
+/// Listeners are removed when it ends (or is dropped), so a late event (a transaction's `abort`
+/// after its `error`) never reaches a dropped closure. Listening before the caller yields to the
+/// event loop is what lets a request started now be awaited later.
+fn listen(target: &EventTarget, ok: &'static str, failures: &'static [&'static str]) -> Result<impl Future<Output = Result<(), JsValue>> + use<>, JsValue> {
     let (mut resolve_fn, mut reject_fn) = (None, None);
     let promise = Promise::new(&mut |resolve, reject| {
         resolve_fn = Some(resolve);
@@ -19,16 +22,36 @@ async fn wait(target: &EventTarget, ok: &str, failures: &[&str]) -> Result<(), J
     let (resolve, reject) = (resolve_fn.expect("set by the executor"), reject_fn.expect("set by the executor"));
     let on_ok = Closure::<dyn FnMut(JsValue)>::new(move |e: JsValue| drop(resolve.call1(&JsValue::NULL, &e)));
     let on_fail = Closure::<dyn FnMut(JsValue)>::new(move |e: JsValue| drop(reject.call1(&JsValue::NULL, &e)));
-    target.add_event_listener_with_callback(ok, on_ok.as_ref().unchecked_ref())?;
+    let listeners = Listeners { target: target.clone(), ok, failures, on_ok, on_fail };
+    target.add_event_listener_with_callback(ok, listeners.on_ok.as_ref().unchecked_ref())?;
     for f in failures {
-        target.add_event_listener_with_callback(f, on_fail.as_ref().unchecked_ref())?;
+        target.add_event_listener_with_callback(f, listeners.on_fail.as_ref().unchecked_ref())?;
     }
-    let result = JsFuture::from(promise).await.map(drop);
-    let _ = target.remove_event_listener_with_callback(ok, on_ok.as_ref().unchecked_ref());
-    for f in failures {
-        let _ = target.remove_event_listener_with_callback(f, on_fail.as_ref().unchecked_ref());
+    // Handled from now on: a request whose future is dropped unawaited rejects silently.
+    let settled = JsFuture::from(promise);
+    Ok(async move {
+        let result = settled.await.map(drop);
+        drop(listeners);
+        result
+    })
+}
+
+/// Event listeners that remove themselves when dropped.
+struct Listeners {
+    target: EventTarget,
+    ok: &'static str,
+    failures: &'static [&'static str],
+    on_ok: Closure<dyn FnMut(JsValue)>,
+    on_fail: Closure<dyn FnMut(JsValue)>,
+}
+
+impl Drop for Listeners {
+    fn drop(&mut self) {
+        let _ = self.target.remove_event_listener_with_callback(self.ok, self.on_ok.as_ref().unchecked_ref());
+        for f in self.failures {
+            let _ = self.target.remove_event_listener_with_callback(f, self.on_fail.as_ref().unchecked_ref());
+        }
     }
-    result
 }
 
 /// The `DOMException` behind a failed request or transaction (or the event itself).
@@ -38,6 +61,9 @@ fn failure(error: Result<Option<web_sys::DomException>, JsValue>, event: JsValue
         _ => event,
     }
 }
+
+/// A request under way: its result once its transaction has committed.
+pub type Pending = std::pin::Pin<Box<dyn Future<Output = Result<JsValue, JsValue>>>>;
 
 pub struct Db {
     db: IdbDatabase,
@@ -59,7 +85,7 @@ impl Db {
             })
         };
         request.set_onupgradeneeded(Some(on_upgrade.as_ref().unchecked_ref()));
-        let opened = wait(&request, "success", &["error", "blocked"]).await;
+        let opened = listen(&request, "success", &["error", "blocked"])?.await;
         request.set_onupgradeneeded(None);
         opened.map_err(|e| failure(request.error(), e))?;
         Ok(Db { db: request.result()?.dyn_into()? })
@@ -73,10 +99,24 @@ impl Db {
         mode: IdbTransactionMode,
         op: impl FnOnce(&IdbObjectStore) -> Result<IdbRequest, JsValue>,
     ) -> Result<JsValue, JsValue> {
+        self.start(store, mode, op)?.await
+    }
+
+    /// [`Self::run`], started now: the browser works on it while the caller does something else
+    /// (reads the next chunk while this one is uploaded) until it awaits the result.
+    pub fn start(
+        &self,
+        store: &str,
+        mode: IdbTransactionMode,
+        op: impl FnOnce(&IdbObjectStore) -> Result<IdbRequest, JsValue>,
+    ) -> Result<Pending, JsValue> {
         let tx = self.db.transaction_with_str_and_mode(store, mode)?;
         let request = op(&tx.object_store(store)?)?;
-        self.commit(&tx).await?;
-        request.result()
+        let committed = commit(&tx)?;
+        Ok(Box::pin(async move {
+            committed.await?;
+            request.result()
+        }))
     }
 
     /// Runs `op` over several stores in one transaction (all of its writes land, or none).
@@ -89,12 +129,15 @@ impl Db {
         let tx = self.db.transaction_with_str_sequence_and_mode(&names, IdbTransactionMode::Readwrite)?;
         let handles = stores.iter().map(|s| tx.object_store(s)).collect::<Result<Vec<_>, _>>()?;
         op(&handles)?;
-        self.commit(&tx).await
+        commit(&tx)?.await
     }
+}
 
-    async fn commit(&self, tx: &IdbTransaction) -> Result<(), JsValue> {
-        wait(tx, "complete", &["error", "abort"]).await.map_err(|e| failure(Ok(tx.error()), e))
-    }
+/// The end of transaction `tx`: `Ok` once committed, else its error.
+fn commit(tx: &IdbTransaction) -> Result<impl Future<Output = Result<(), JsValue>> + use<>, JsValue> {
+    let ended = listen(tx, "complete", &["error", "abort"])?;
+    let tx = tx.clone();
+    Ok(async move { ended.await.map_err(|e| failure(Ok(tx.error()), e)) })
 }
 
 impl Drop for Db {

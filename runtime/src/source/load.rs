@@ -111,11 +111,16 @@ async fn from_cache(ctx: &GpuContext, request: &LoadRequest, cache: &ModelCache,
     let mut loader: Option<ModelLoader> = None;
     let mut buf = Vec::new();
     for (s, shard) in m.shards.iter().enumerate() {
-        let loader = begin_shard(ctx, &mut loader, shard.size)?;
+        let loader = begin_shard(ctx, &mut loader, shard.size, &request.options)?;
         let mut read = 0u64;
+        // One chunk ahead: IndexedDB reads the next while this one is checked and uploaded.
+        let start = |index: u32| (index < shard.chunks).then(|| cache.start_chunk(&m.id, s, index)).transpose();
+        let mut next = start(0)?;
         for index in 0..shard.chunks {
             request.check_abort()?;
-            cache.chunk(&m.id, s, index, &mut buf).await?;
+            let this = next.take().expect("started one ahead");
+            next = start(index + 1)?;
+            this.read(&mut buf).await?;
             loader.feed(&buf)?;
             read += buf.len() as u64;
             meter.advance(Phase::CacheRead, buf.len() as u64);
@@ -127,7 +132,7 @@ async fn from_cache(ctx: &GpuContext, request: &LoadRequest, cache: &ModelCache,
     // An abort that came with the last chunk still counts.
     request.check_abort()?;
     meter.advance(Phase::Compile, 0);
-    loader.expect("a manifest has shards").finish_on_gpu(&request.options).await
+    loader.expect("a manifest has shards").finish_on_gpu().await
 }
 
 /// Downloads what the cache lacks (everything without a cache), feeding every byte to the GPU.
@@ -164,15 +169,18 @@ async fn download(
         }
         meter.set_total(manifest.total_bytes());
         let size = manifest.shards[s].size;
-        let loader = begin_shard(ctx, &mut loader, size)?;
-        let mut hash = Sha256::new();
+        let loader = begin_shard(ctx, &mut loader, size, &request.options)?;
+        // The whole file's sha256, where the caller gave one to check (the cache's chunks carry
+        // their own).
+        let mut hash = request.sha256.get(s).map(|_| Sha256::new());
+        let mut hash_update = |bytes: &[u8]| hash.iter_mut().for_each(|h| h.update(bytes));
 
         // What an earlier, interrupted load stored.
         if let Some(cache) = cache {
             for index in 0..stored.chunks {
                 request.check_abort()?;
                 cache.chunk(&manifest.id, s, index, &mut piece).await?;
-                hash.update(&piece);
+                hash_update(&piece);
                 loader.feed(&piece)?;
                 meter.advance(Phase::CacheRead, piece.len() as u64);
             }
@@ -186,7 +194,7 @@ async fn download(
                 let drop_n = skip.min(piece.len() as u64) as usize;
                 skip -= drop_n as u64;
                 let bytes = &piece[drop_n..];
-                hash.update(bytes);
+                hash_update(bytes);
                 loader.feed(bytes)?;
                 at += bytes.len() as u64;
                 if let Some(cache) = cache {
@@ -212,7 +220,7 @@ async fn download(
             }
             manifest.shards[s].size = Some(at);
         }
-        if let Some(expected) = request.sha256.get(s) {
+        if let (Some(expected), Some(hash)) = (request.sha256.get(s), hash) {
             let got = hex(&hash.finalize());
             if !got.eq_ignore_ascii_case(expected) {
                 return Err(Error::Integrity(format!("{} has sha256 {got}, expected {expected}", manifest.shards[s].url)));
@@ -225,7 +233,7 @@ async fn download(
     }
     request.check_abort()?;
     meter.advance(Phase::Compile, 0);
-    loader.expect("a model has files").finish_on_gpu(&request.options).await.map(Some)
+    loader.expect("a model has files").finish_on_gpu().await.map(Some)
 }
 
 /// Stores the next chunk of shard `s`; a full quota becomes an error naming the sizes.
@@ -269,9 +277,9 @@ async fn quota_error(manifest: &Manifest, estimate: Option<(f64, f64)>) -> Error
 }
 
 /// The loader for the next file: a new one for the first, else the next shard of the same one.
-fn begin_shard<'l, 'c>(ctx: &'c GpuContext, loader: &'l mut Option<ModelLoader<'c>>, size: Option<u64>) -> Result<&'l mut ModelLoader<'c>> {
+fn begin_shard<'l, 'c>(ctx: &'c GpuContext, loader: &'l mut Option<ModelLoader<'c>>, size: Option<u64>, options: &ModelOptions) -> Result<&'l mut ModelLoader<'c>> {
     match loader {
-        None => Ok(loader.insert(ModelLoader::new(ctx, size))),
+        None => Ok(loader.insert(ModelLoader::new(ctx, size, options))),
         Some(l) => {
             l.next_shard(size)?;
             Ok(l)
@@ -286,7 +294,7 @@ pub async fn load_blob(ctx: &GpuContext, blob: &web_sys::Blob, options: &ModelOp
     let reader: web_sys::ReadableStreamDefaultReader =
         blob.stream().get_reader().dyn_into().map_err(|_| Error::InvalidRequest("the file cannot be read as a stream".into()))?;
     let mut body = http::Download::from_reader("the file", reader);
-    let mut loader = ModelLoader::new(ctx, Some(size));
+    let mut loader = ModelLoader::new(ctx, Some(size), options);
     let mut piece = Vec::new();
     while body.next(&mut piece, signal).await? {
         if is_aborted(signal) {
@@ -299,5 +307,5 @@ pub async fn load_blob(ctx: &GpuContext, blob: &web_sys::Blob, options: &ModelOp
         return Err(Error::Aborted);
     }
     meter.advance(Phase::Compile, 0);
-    loader.finish_on_gpu(options).await
+    loader.finish_on_gpu().await
 }

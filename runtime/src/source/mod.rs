@@ -8,7 +8,7 @@ mod http;
 pub mod idb;
 mod load;
 
-pub use cache::{estimate, persist, Manifest, ModelCache, ShardEntry, CHUNKS, CHUNK_BYTES};
+pub use cache::{estimate, persist, sha256_hex_by, web_crypto, Manifest, ModelCache, ShardEntry, CHUNKS, CHUNK_BYTES};
 pub use http::fetch_text;
 pub use load::{load, load_blob, LoadRequest};
 

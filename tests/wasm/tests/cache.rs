@@ -47,8 +47,12 @@ fn memory_mib() -> f64 {
 
 /// Loads `path` through the cache; returns the model (or error) and the phases it reported.
 async fn load_model(ctx: &GpuContext, path: &str, sha256: &[&str]) -> (Result<Model, Error>, Vec<Phase>) {
+    load_with(ctx, path, sha256, ModelOptions { max_context: 64, ..Default::default() }).await
+}
+
+async fn load_with(ctx: &GpuContext, path: &str, sha256: &[&str], options: ModelOptions) -> (Result<Model, Error>, Vec<Phase>) {
     let mut request = LoadRequest::new(&format!("{}{path}", assets()));
-    request.options = ModelOptions { max_context: 64, ..Default::default() };
+    request.options = options;
     request.sha256 = sha256.iter().map(|s| s.to_string()).collect();
     let phases = Rc::new(RefCell::new(Vec::new()));
     let seen = phases.clone();
@@ -240,12 +244,46 @@ async fn a_model_too_big_for_the_gpu_is_refused_before_its_download() {
     // Too small for one row of the embedding: that tensor cannot be split into bindings.
     ctx.info.limits.max_storage_buffer_binding_size = 16 << 10;
     server("__reset").await;
-    let (result, _) = load_model(&ctx, SMOLLM2, &[]).await;
+    // A context whose keys fit (12 KiB per layer): the weights are what is refused.
+    let (result, _) = load_with(&ctx, SMOLLM2, &[], ModelOptions { max_context: 16, ..Default::default() }).await;
     let error = result.err().expect("the model must not fit");
-    assert_eq!(error.kind(), "OutOfGpuMemory", "{error}");
+    assert!(error.kind() == "OutOfGpuMemory" && !error.to_string().contains("keys"), "{error}");
     gloo_timers(500).await;
     let served = server("__log").await;
     console_log!("refused: {error}; served {served:?}");
     assert!(served[0].bytes < 40_000_000, "{served:?}");
     assert!(cached(SMOLLM2).await.is_none(), "nothing of a refused model is kept");
+}
+
+/// A context whose KV cache this GPU could not bind is refused from the model's header, before its
+/// download, naming the longest context that fits; a shorter one then loads.
+#[wasm_bindgen_test]
+async fn a_context_too_long_for_the_gpu_is_refused_before_the_download() {
+    let mut ctx = GpuContext::new().await.unwrap();
+    // SmolLM2's weights split over 2 MiB bindings; its 8192-token context needs 6 MiB of keys per layer.
+    ctx.info.limits.max_storage_buffer_binding_size = 2 << 20;
+    server("__reset").await;
+    let (result, _) = load_with(&ctx, SMOLLM2, &[], ModelOptions { max_context: 8192, ..Default::default() }).await;
+    let error = result.err().expect("the context must not fit");
+    assert!(error.kind() == "OutOfGpuMemory" && error.to_string().contains("ask for at most 2730 tokens"), "{error}");
+    gloo_timers(500).await;
+    let served = server("__log").await;
+    console_log!("refused: {error}; served {served:?}");
+    assert!(served[0].bytes < 40_000_000, "{served:?}");
+    assert!(cached(SMOLLM2).await.is_none(), "nothing of a refused model is kept");
+}
+
+/// Cached chunks are checked by WebCrypto's sha256 where the page has `crypto.subtle`, by wasm's
+/// where it has not (insecure contexts): both give the standard digest.
+#[wasm_bindgen_test]
+async fn both_sha256_paths_give_the_standard_digest() {
+    use webslm::source::{sha256_hex_by, web_crypto};
+    let subtle = web_crypto().expect("a test page on localhost is a secure context");
+    let abc = js_sys::Uint8Array::from(&b"abc"[..]);
+    let standard = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+    assert_eq!(sha256_hex_by(Some(&subtle), &abc).await.unwrap(), standard);
+    assert_eq!(sha256_hex_by(None, &abc).await.unwrap(), standard);
+    let big: Vec<u8> = (0..(5u32 << 20)).map(|i| (i.wrapping_mul(2654435761) >> 24) as u8).collect();
+    let big = js_sys::Uint8Array::from(&big[..]);
+    assert_eq!(sha256_hex_by(Some(&subtle), &big).await.unwrap(), sha256_hex_by(None, &big).await.unwrap());
 }
