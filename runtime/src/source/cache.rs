@@ -10,6 +10,7 @@ use crate::error::{Error, Result};
 use js_sys::{Array, Reflect, Uint8Array};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use std::rc::Rc;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{IdbKeyRange, IdbTransactionMode};
@@ -118,7 +119,8 @@ fn chunk_range(id: &str) -> Result<IdbKeyRange> {
 }
 
 pub struct ModelCache {
-    db: Db,
+    /// Shared with the chunk writes under way.
+    db: Rc<Db>,
 }
 
 impl ModelCache {
@@ -130,7 +132,7 @@ impl ModelCache {
         })
         .await
         .map_err(|e| storage("cannot open IndexedDB", e))?;
-        Ok(Self { db })
+        Ok(Self { db: Rc::new(db) })
     }
 
     pub async fn manifest(&self, id: &str) -> Result<Option<Manifest>> {
@@ -153,26 +155,32 @@ impl ModelCache {
         Ok(())
     }
 
-    /// Stores chunk `index` of `shard` and, in the same transaction, the manifest that counts it.
-    pub async fn put_chunk(&self, manifest: &mut Manifest, shard: usize, index: u32, bytes: &[u8]) -> Result<()> {
-        let record = js_sys::Object::new();
-        let set = |k: &str, v: &JsValue| Reflect::set(&record, &k.into(), v).map(drop);
-        let bytes_js = Uint8Array::from(bytes);
-        let digest = sha256_hex(&bytes_js).await?;
-        set("bytes", &bytes_js.into()).and(set("sha256", &digest.into())).map_err(|e| storage("chunk record", e))?;
+    /// Starts storing chunk `index` of `shard` and, in the same transaction, the manifest that
+    /// counts it (counted in `manifest` now). The write goes on while the caller downloads the
+    /// next chunk: await [`ChunkWrite::done`] before the next write of this entry.
+    pub fn start_put_chunk(&self, manifest: &mut Manifest, shard: usize, index: u32, bytes: &[u8]) -> ChunkWrite {
+        let (bytes, chunk_len) = (Uint8Array::from(bytes), bytes.len() as u64);
         let entry = &mut manifest.shards[shard];
         debug_assert_eq!(entry.chunks, index);
         entry.chunks = index + 1;
-        entry.bytes += bytes.len() as u64;
+        entry.bytes += chunk_len;
         manifest.updated_ms = js_sys::Date::now();
         let (key, manifest_key, value) = (chunk_key(&manifest.id, shard, index), JsValue::from_str(&manifest.id), manifest_value(manifest));
-        self.db
-            .run_all(&[CHUNKS, MANIFESTS], |s| {
+        let db = self.db.clone();
+        let write = async move {
+            let digest = sha256_hex(&bytes).await.map_err(|e| JsValue::from_str(&e.to_string()))?;
+            let record = js_sys::Object::new();
+            Reflect::set(&record, &"bytes".into(), &bytes)?;
+            Reflect::set(&record, &"sha256".into(), &digest.into())?;
+            db.run_all(&[CHUNKS, MANIFESTS], |s| {
                 s[0].put_with_key(&record, &key)?;
                 s[1].put_with_key(&value, &manifest_key).map(drop)
             })
-            .await
-            .map_err(|e| storage("write chunk", e))
+            .await?;
+            Ok(JsValue::UNDEFINED)
+        };
+        // A promise runs without being polled: the write proceeds while the caller awaits other things.
+        ChunkWrite(JsFuture::from(wasm_bindgen_futures::future_to_promise(write)), chunk_len)
     }
 
     /// Chunk `index` of `shard` into `buf`, checked against the sha256 stored with it.
@@ -208,6 +216,21 @@ impl ModelCache {
             })
             .await
             .map_err(|e| storage("clear the cache", e))
+    }
+}
+
+/// A chunk on its way into IndexedDB.
+pub struct ChunkWrite(JsFuture, u64);
+
+impl ChunkWrite {
+    /// The chunk's size (the manifest already counts it).
+    pub fn bytes(&self) -> u64 {
+        self.1
+    }
+
+    /// Ok once the chunk and its manifest are stored; a full quota is `QuotaExceeded`.
+    pub async fn done(self) -> Result<()> {
+        self.0.await.map(drop).map_err(|e| storage("write chunk", e))
     }
 }
 
