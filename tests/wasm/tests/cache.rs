@@ -236,41 +236,38 @@ async fn hashes_are_verified_and_entries_listed_deleted_and_cleared() {
     assert!(cache.list().await.unwrap().is_empty());
 }
 
-/// A model this GPU cannot hold is refused from its header, and the download stops there: the
-/// server sends only a small part of the file (the rest stays in its buffers or is never read).
-#[wasm_bindgen_test]
-async fn a_model_too_big_for_the_gpu_is_refused_before_its_download() {
+/// Loads SmolLM2 under a storage binding limit of `binding_limit` and a context of `max_context`,
+/// which must be refused from its header: the download stops there (the server sends only a small
+/// part of the file; the rest stays in its buffers or is never read) and nothing is cached.
+async fn refused_at_the_header(binding_limit: u64, max_context: u32) -> Error {
     let mut ctx = GpuContext::new().await.unwrap();
-    // Too small for one row of the embedding: that tensor cannot be split into bindings.
-    ctx.info.limits.max_storage_buffer_binding_size = 16 << 10;
+    ctx.info.limits.max_storage_buffer_binding_size = binding_limit;
     server("__reset").await;
-    // A context whose keys fit (12 KiB per layer): the weights are what is refused.
-    let (result, _) = load_with(&ctx, SMOLLM2, &[], ModelOptions { max_context: 16, ..Default::default() }).await;
-    let error = result.err().expect("the model must not fit");
-    assert!(error.kind() == "OutOfGpuMemory" && !error.to_string().contains("keys"), "{error}");
+    let (result, _) = load_with(&ctx, SMOLLM2, &[], ModelOptions { max_context, ..Default::default() }).await;
+    let error = result.err().expect("the model must not load");
     gloo_timers(500).await;
     let served = server("__log").await;
     console_log!("refused: {error}; served {served:?}");
+    assert_eq!(error.kind(), "OutOfGpuMemory", "{error}");
     assert!(served[0].bytes < 40_000_000, "{served:?}");
     assert!(cached(SMOLLM2).await.is_none(), "nothing of a refused model is kept");
+    error
 }
 
-/// A context whose KV cache this GPU could not bind is refused from the model's header, before its
-/// download, naming the longest context that fits; a shorter one then loads.
+/// A model this GPU cannot hold: 16 KiB bindings are too small for one row of the embedding,
+/// which cannot be split into bindings. Its keys would fit (12 KiB per layer for 16 tokens).
+#[wasm_bindgen_test]
+async fn a_model_too_big_for_the_gpu_is_refused_before_its_download() {
+    let error = refused_at_the_header(16 << 10, 16).await;
+    assert!(!error.to_string().contains("keys"), "{error}");
+}
+
+/// A context whose KV cache this GPU could not bind, naming the longest context that fits:
+/// SmolLM2's weights split over 2 MiB bindings, but 8192 tokens need 6 MiB of keys per layer.
 #[wasm_bindgen_test]
 async fn a_context_too_long_for_the_gpu_is_refused_before_the_download() {
-    let mut ctx = GpuContext::new().await.unwrap();
-    // SmolLM2's weights split over 2 MiB bindings; its 8192-token context needs 6 MiB of keys per layer.
-    ctx.info.limits.max_storage_buffer_binding_size = 2 << 20;
-    server("__reset").await;
-    let (result, _) = load_with(&ctx, SMOLLM2, &[], ModelOptions { max_context: 8192, ..Default::default() }).await;
-    let error = result.err().expect("the context must not fit");
-    assert!(error.kind() == "OutOfGpuMemory" && error.to_string().contains("ask for at most 2730 tokens"), "{error}");
-    gloo_timers(500).await;
-    let served = server("__log").await;
-    console_log!("refused: {error}; served {served:?}");
-    assert!(served[0].bytes < 40_000_000, "{served:?}");
-    assert!(cached(SMOLLM2).await.is_none(), "nothing of a refused model is kept");
+    let error = refused_at_the_header(2 << 20, 8192).await;
+    assert!(error.to_string().contains("ask for at most 2730 tokens"), "{error}");
 }
 
 /// Cached chunks are checked by WebCrypto's sha256 where the page has `crypto.subtle`, by wasm's
