@@ -1,6 +1,6 @@
 // Embedding lookup: y[t] = dequant(table row ids[t]) * scale. One workgroup per token; a table
 // split over several bindings is looked up once per part.
-// `dequant32` comes from shaders/dequant/<type>.wgsl, w (binding 1) from shaders/weights/u32.wgsl.
+// `dequant32` comes from shaders/dequant/<type>.wgsl, w (binding 1) from shaders/weights/.
 
 struct Params {
     n_embd: u32,

@@ -8,10 +8,11 @@
 //
 // On CPU-emulated adapters a load is paid per lane, so loads per multiply-add set the speed; and
 // arrays must be indexed by constants only (see shaders/dequant/bytes.wgsl), hence the literal
-// calls below instead of loops. How a thread gets each quad of x (a load per quad, or a load per
-// lane shared across a subgroup) comes from shaders/share_x/. Where each thread loads its own x
-// on a CPU adapter (SwiftShader), 16 rows per thread (BLOCKS = 4) make each load serve four times
-// the multiply-adds: about 1.7x the GEMM's speed there (kernels::Tuning).
+// calls below instead of loops, and the lines over token slots marked `// for each s < TOK`,
+// unrolled when compiled (kernels/unroll.rs). How a thread gets each quad of x (a load per quad,
+// or a load per lane shared across a subgroup) comes from shaders/share_x/. Where each thread
+// loads its own x on a CPU adapter (SwiftShader), 16 rows per thread (BLOCKS = 4) make each load
+// serve four times the multiply-adds: about 1.7x the GEMM's speed there (kernels::Tuning).
 
 // Params, w and y come from shaders/matmul_params.wgsl.
 // x (binding 2), x4 and x1 come from shaders/activations/{vec4,scalar}.wgsl.
@@ -19,7 +20,7 @@
 
 const BLOCKS: u32 = ROW_BLOCKS; // blocks of four rows per thread: 1 or 4 (kernels::Tuning)
 const LANES: u32 = GEMM_LANES;   // threads per workgroup (Tuning::gemm_rows / (4 · BLOCKS))
-const TOK: u32 = 8u;             // token slots per workgroup
+const TOK: u32 = GEMM_TOKENS;    // token slots per workgroup (Tuning::gemm_tokens)
 
 // The workgroup's first token.
 var<private> tile_tok0: u32;
@@ -45,14 +46,7 @@ fn x_base(s: u32, col: u32) -> u32 {
 // Loads this lane's share of the group at column `col` for every token slot (nothing without
 // subgroups: see shaders/share_x/).
 fn load_group(inv: Invocation, col: u32) {
-    lane_x[0] = lane_quad(inv, x_base(0u, col));
-    lane_x[1] = lane_quad(inv, x_base(1u, col));
-    lane_x[2] = lane_quad(inv, x_base(2u, col));
-    lane_x[3] = lane_quad(inv, x_base(3u, col));
-    lane_x[4] = lane_quad(inv, x_base(4u, col));
-    lane_x[5] = lane_quad(inv, x_base(5u, col));
-    lane_x[6] = lane_quad(inv, x_base(6u, col));
-    lane_x[7] = lane_quad(inv, x_base(7u, col));
+    lane_x[s] = lane_quad(inv, x_base(s, col)); // for each s < TOK
 }
 
 // The group g of a block of four rows (byte offsets `rows`), dequantized: quad k of the columns
@@ -84,14 +78,7 @@ fn mac_slot(s: u32, xq: vec4<f32>, m0: mat4x4<f32>, m1: mat4x4<f32>, m2: mat4x4<
 // Quad k of the group at column `col` (its columns col + 4k ..), for every token slot, times
 // quad k of each block's rows.
 fn mac_quad(col: u32, k: u32, m0: mat4x4<f32>, m1: mat4x4<f32>, m2: mat4x4<f32>, m3: mat4x4<f32>) {
-    mac_slot(0u, quad(lane_x[0], x_base(0u, col), k), m0, m1, m2, m3);
-    mac_slot(1u, quad(lane_x[1], x_base(1u, col), k), m0, m1, m2, m3);
-    mac_slot(2u, quad(lane_x[2], x_base(2u, col), k), m0, m1, m2, m3);
-    mac_slot(3u, quad(lane_x[3], x_base(3u, col), k), m0, m1, m2, m3);
-    mac_slot(4u, quad(lane_x[4], x_base(4u, col), k), m0, m1, m2, m3);
-    mac_slot(5u, quad(lane_x[5], x_base(5u, col), k), m0, m1, m2, m3);
-    mac_slot(6u, quad(lane_x[6], x_base(6u, col), k), m0, m1, m2, m3);
-    mac_slot(7u, quad(lane_x[7], x_base(7u, col), k), m0, m1, m2, m3);
+    mac_slot(s, quad(lane_x[s], x_base(s, col), k), m0, m1, m2, m3); // for each s < TOK
 }
 
 // Writes token slot s's results (rows first + LANES·r that exist).
@@ -158,12 +145,5 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, inv: Invocation) {
         mac_quad(col, 6u, m0[6], m1[6], m2[6], m3[6]);
         mac_quad(col, 7u, m0[7], m1[7], m2[7], m3[7]);
     }
-    write_slot(0u, first);
-    write_slot(1u, first);
-    write_slot(2u, first);
-    write_slot(3u, first);
-    write_slot(4u, first);
-    write_slot(5u, first);
-    write_slot(6u, first);
-    write_slot(7u, first);
+    write_slot(s, first); // for each s < TOK
 }

@@ -1,20 +1,18 @@
 // Q5_1 block (GGUF: d, m: f16, qh: u32 of fifth bits, qs: 16 bytes of nibble pairs), from a
-// planar row (runtime/src/quant/layout.rs): qs at 16·group, then after the row's quants 8 bytes
-// per block: (d, m), qh. x[j] = q_j · d + m with q_j = nibble | fifth bit << 4: quad k < 4 is
-// word k's low nibbles (values 4k ..), quad k + 4 its high ones (values 16 + 4k ..).
+// planar row (runtime/src/quant/layout.rs) read as 16-byte words: qs is the row's word `group`,
+// then after the row's quants 8 bytes per block: (d, m), qh. x[j] = q_j · d + m with q_j =
+// nibble | fifth bit << 4 (quads as in q5_0.wgsl).
 fn dequant32(row_byte: u32, group: u32, n_valid: u32) -> array<vec4<f32>, 8> {
-    let q = (row_byte >> 2u) + group * 4u;
-    let h = (row_byte >> 2u) + row_len() / 8u + group * 2u;
-    let dm = unpack2x16float(w[h]);
-    let qh = w[h + 1u];
-    let q0 = w[q];
-    let q1 = w[q + 1u];
-    let q2 = w[q + 2u];
-    let q3 = w[q + 3u];
+    let row = row_byte >> 4u;
+    let q = w[row + group];
+    let head = w[row + row_len() / 32u + group / 2u];
+    let dh = select(head.xy, head.zw, group % 2u == 1u);
+    let dm = unpack2x16float(dh.x);
+    let qh = dh.y;
     return array<vec4<f32>, 8>(
-        q5_values(q0, 0u, qh, 0u) * dm.x + dm.y, q5_values(q1, 0u, qh, 4u) * dm.x + dm.y,
-        q5_values(q2, 0u, qh, 8u) * dm.x + dm.y, q5_values(q3, 0u, qh, 12u) * dm.x + dm.y,
-        q5_values(q0, 4u, qh, 16u) * dm.x + dm.y, q5_values(q1, 4u, qh, 20u) * dm.x + dm.y,
-        q5_values(q2, 4u, qh, 24u) * dm.x + dm.y, q5_values(q3, 4u, qh, 28u) * dm.x + dm.y,
+        q5_values(q.x, 0u, qh, 0u) * dm.x + dm.y, q5_values(q.y, 0u, qh, 4u) * dm.x + dm.y,
+        q5_values(q.z, 0u, qh, 8u) * dm.x + dm.y, q5_values(q.w, 0u, qh, 12u) * dm.x + dm.y,
+        q5_values(q.x, 4u, qh, 16u) * dm.x + dm.y, q5_values(q.y, 4u, qh, 20u) * dm.x + dm.y,
+        q5_values(q.z, 4u, qh, 24u) * dm.x + dm.y, q5_values(q.w, 4u, qh, 28u) * dm.x + dm.y,
     );
 }

@@ -1,11 +1,15 @@
 // Q8_0 block (GGUF: d: f16, qs: 32 signed bytes), from a planar row
-// (runtime/src/quant/layout.rs): qs at 32·group, d at 2·group after the row's quants.
-// x[j] = qs[j] * d: quad k is word k.
+// (runtime/src/quant/layout.rs) read as 16-byte words: qs is the row's words 2·group and
+// 2·group + 1, d the f16 `group` of the scales after the row's quants. x[j] = qs[j] * d: quad k
+// is 4-byte word k of qs.
 fn dequant32(row_byte: u32, group: u32, n_valid: u32) -> array<vec4<f32>, 8> {
-    let q = (row_byte >> 2u) + group * 8u;
-    let d = load_f16_at(row_byte + row_len() + group * 2u);
+    let row = row_byte >> 4u;
+    let qa = w[row + 2u * group];
+    let qb = w[row + 2u * group + 1u];
+    let d2 = w[row + row_len() / 16u + group / 8u][(group / 2u) % 4u];
+    let d = unpack2x16float(d2 >> ((group % 2u) * 16u)).x;
     return array<vec4<f32>, 8>(
-        i8x4(w[q]) * d, i8x4(w[q + 1u]) * d, i8x4(w[q + 2u]) * d, i8x4(w[q + 3u]) * d,
-        i8x4(w[q + 4u]) * d, i8x4(w[q + 5u]) * d, i8x4(w[q + 6u]) * d, i8x4(w[q + 7u]) * d,
+        i8x4(qa.x) * d, i8x4(qa.y) * d, i8x4(qa.z) * d, i8x4(qa.w) * d,
+        i8x4(qb.x) * d, i8x4(qb.y) * d, i8x4(qb.z) * d, i8x4(qb.w) * d,
     );
 }

@@ -1,5 +1,5 @@
-// The weights as 4-byte words: for ops that read them word by word (dequantizing ops, and the
-// float types' dots; 16-bit floats at any even offset through `load_f16_at`).
+// The weights as 4-byte words: for the types whose rows are not whole 16-byte words (the float
+// types; 16-bit floats at any even offset through `load_f16_at`).
 @group(0) @binding(1) var<storage, read> w: array<u32>;
 
 // An f16 at an even byte offset, widened to f32.

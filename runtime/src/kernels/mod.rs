@@ -43,15 +43,16 @@ impl Kernel {
     }
 
     /// An op that reads a quantized tensor: its WGSL is composed as byte-field helpers + the
-    /// weights binding (4- or 16-byte words, as the type's function reads them) + `parts` (the op
+    /// weights binding (16-byte words for types with `Wgsl::rows`, else 4-byte words) + `parts` (the op
     /// and what it includes) + the type's `dequant32` or `dot32`.
     pub fn with_type(device: &wgpu::Device, label: &str, parts: &[&str], ty: GgmlType, part: TypePart) -> Result<Self> {
         let wgsl = ty.wgsl().ok_or_else(|| Error::UnsupportedModel(format!("tensor type {ty:?} has no GPU kernel yet")))?;
-        let (type_fn, vec4_words) = match part {
-            TypePart::Dequant => (wgsl.dequant, false),
-            TypePart::Dot => (wgsl.dot, wgsl.rows),
+        let type_fn = match part {
+            TypePart::Dequant => wgsl.dequant,
+            TypePart::Dot => wgsl.dot,
         };
-        let words = match vec4_words {
+        // Types with 16-byte aligned blocks read them as 16-byte words, in every op.
+        let words = match wgsl.rows {
             true => include_str!("../../../shaders/weights/vec4.wgsl"),
             false => include_str!("../../../shaders/weights/u32.wgsl"),
         };

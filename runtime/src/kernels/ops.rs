@@ -203,8 +203,6 @@ impl AttentionShape {
 const MATVEC_ROWS: u32 = 64;
 /// Threads (rows) per workgroup of shaders/rms_norm_rows.wgsl (`WG`).
 const RMS_NORM_ROWS_WG: u32 = 8;
-/// Tokens per GEMM workgroup (`TOK` in shaders/matmul.wgsl).
-const MATMUL_TOK: u32 = 8;
 
 /// The most quads of q a thread's unrolled attention holds (heads per thread × head_dim / 4),
 /// for its compile time on SwiftShader, which grows faster than the code: 32 quads 0.4 s, 48
@@ -250,7 +248,11 @@ pub struct Tuning {
     /// instead of every thread loading what it uses.
     pub subgroup_x: bool,
     /// Blocks of four rows per thread of the prefill GEMM (`BLOCKS` in shaders/matmul.wgsl): 1, or
-    /// 4 so that each load of x serves four times the multiply-adds.
+    /// 4 so that each load of x serves four times the multiply-adds. lavapipe, which shares x
+    /// across its 8-lane subgroups, keeps one: 2 or 4 (in 64- or 128-row workgroups, whole
+    /// subgroups) measured within this machine's noise of it (best of 4 runs, Qwen2.5-0.5B's
+    /// ffn_down 22.2 ms at one block, 20.0 at two, 18.4 at four; SmolLM2's 4.4, 4.1, 4.6 ms;
+    /// a 300-token prompt took the same CPU time), and four pad SmolLM2's 192-row K and V.
     pub row_blocks: u32,
     /// Rows per GEMM workgroup (4 · `BLOCKS` · `LANES` in shaders/matmul.wgsl): 256 on GPUs, 64
     /// on CPU adapters. There a workgroup is one thread's run of work, and 64 rows divide the
@@ -259,6 +261,11 @@ pub struct Tuning {
     /// prefill 118 → 156 tok/s. SwiftShader, same shape: 256 rows 5.0–5.7 GFLOP/s, 128 rows
     /// 7.2–7.4, 64 rows 7.4–8.1.
     pub gemm_rows: u32,
+    /// Tokens per GEMM workgroup (`TOK` in shaders/matmul.wgsl): each thread's rows are
+    /// dequantized once per group of 32 columns for this many tokens. 8 everywhere: 16 was slower
+    /// on SwiftShader (see DESIGN.md) and no faster on lavapipe at 16 rows a thread, whose
+    /// accumulators already spill out of its 16 vector registers.
+    pub gemm_tokens: u32,
     /// Rows per workgroup of decode's four-row GEMV (4 · `LANES` in shaders/matvec_rows.wgsl):
     /// 256, or 64 on CPU adapters, whose few threads each run whole workgroups: SmolLM2's
     /// 576-row matrices made 3 workgroups of 256 for 2 cores. SwiftShader, SmolLM2's ffn_down:
@@ -336,7 +343,7 @@ impl Tuning {
         let cpu = ctx.info.adapter.device_type == wgpu::DeviceType::Cpu;
         let rows = if cpu { 64 } else { 256 };
         let swiftshader = cpu && !subgroup_x;
-        Self { subgroup_x, row_blocks: if swiftshader { 4 } else { 1 }, gemm_rows: rows, gemv_rows: rows, gemv_blocks: if swiftshader { 2 } else { 1 }, unroll_heads: swiftshader, norm_in_gemv: !cpu, norm_thread_per_row: cpu, kv_f16: !cpu && ctx.info.has_f16() }
+        Self { subgroup_x, row_blocks: if swiftshader { 4 } else { 1 }, gemm_rows: rows, gemm_tokens: 8, gemv_rows: rows, gemv_blocks: if swiftshader { 2 } else { 1 }, unroll_heads: swiftshader, norm_in_gemv: !cpu, norm_thread_per_row: cpu, kv_f16: !cpu && ctx.info.has_f16() }
     }
 
     /// Every tuning some adapter runs that this one can run too (sharing x needs subgroups of 8,
@@ -344,14 +351,14 @@ impl Tuning {
     pub fn all_for(ctx: &GpuContext) -> Vec<Self> {
         let f16 = ctx.info.has_f16();
         let mut all = vec![
-            Self { subgroup_x: false, row_blocks: 1, gemm_rows: 256, gemv_rows: 256, gemv_blocks: 1, unroll_heads: false, norm_in_gemv: true, norm_thread_per_row: false, kv_f16: f16 }, // GPUs
-            Self { subgroup_x: false, row_blocks: 4, gemm_rows: 64, gemv_rows: 64, gemv_blocks: 2, unroll_heads: true, norm_in_gemv: false, norm_thread_per_row: true, kv_f16: false }, // SwiftShader
+            Self { subgroup_x: false, row_blocks: 1, gemm_rows: 256, gemm_tokens: 8, gemv_rows: 256, gemv_blocks: 1, unroll_heads: false, norm_in_gemv: true, norm_thread_per_row: false, kv_f16: f16 }, // GPUs
+            Self { subgroup_x: false, row_blocks: 4, gemm_rows: 64, gemm_tokens: 8, gemv_rows: 64, gemv_blocks: 2, unroll_heads: true, norm_in_gemv: false, norm_thread_per_row: true, kv_f16: false }, // SwiftShader
         ];
         if ctx.info.fixed_subgroup_size() == Some(8) {
-            all.push(Self { subgroup_x: true, row_blocks: 1, gemm_rows: 64, gemv_rows: 64, gemv_blocks: 1, unroll_heads: false, norm_in_gemv: false, norm_thread_per_row: true, kv_f16: false }); // lavapipe
+            all.push(Self { subgroup_x: true, row_blocks: 1, gemm_rows: 64, gemm_tokens: 8, gemv_rows: 64, gemv_blocks: 1, unroll_heads: false, norm_in_gemv: false, norm_thread_per_row: true, kv_f16: false }); // lavapipe
             // A GPU whose subgroups are always 8 lanes: its GEMVs after a norm sum Σx² across the
             // subgroup (`x_total` in shaders/share_x/subgroup.wgsl).
-            all.push(Self { subgroup_x: true, row_blocks: 1, gemm_rows: 256, gemv_rows: 256, gemv_blocks: 1, unroll_heads: false, norm_in_gemv: true, norm_thread_per_row: false, kv_f16: f16 });
+            all.push(Self { subgroup_x: true, row_blocks: 1, gemm_rows: 256, gemm_tokens: 8, gemv_rows: 256, gemv_blocks: 1, unroll_heads: false, norm_in_gemv: true, norm_thread_per_row: false, kv_f16: f16 });
         }
         all
     }
@@ -463,7 +470,9 @@ impl Kernels {
         let share_x = tuning.share_x();
         let matmul_wgsl = shader!("matmul")
             .replace("ROW_BLOCKS", &format!("{}u", tuning.row_blocks))
-            .replace("GEMM_LANES", &format!("{}u", tuning.gemm_rows / (4 * tuning.row_blocks)));
+            .replace("GEMM_LANES", &format!("{}u", tuning.gemm_rows / (4 * tuning.row_blocks)))
+            .replace("GEMM_TOKENS", &format!("{}u", tuning.gemm_tokens));
+        let matmul_wgsl = expand(&matmul_wgsl, "s", "TOK", Expand::Unrolled(tuning.gemm_tokens));
         let mut matmul = HashMap::new();
         let mut embed = HashMap::new();
         let mut norm_gemv = HashMap::new();
@@ -607,7 +616,7 @@ impl Kernels {
         };
         for part in &w.parts {
             let p = MatmulParams::new(w, part, n_tok, accumulate, rows);
-            let grid = [part.n_rows.div_ceil(rows_per_group), n_tok.div_ceil(MATMUL_TOK), 1];
+            let grid = [part.n_rows.div_ceil(rows_per_group), n_tok.div_ceil(self.tuning.gemm_tokens), 1];
             kernel.dispatch(rec, &p, &[part.binding(), x.clone(), y.clone()], grid);
         }
     }

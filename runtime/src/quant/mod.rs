@@ -22,7 +22,8 @@ use GgmlType::*;
 /// Types with `rows` write their dot as `dot32_x` over activations already loaded, which lets
 /// decode's GEMV share each load of x between four rows (shaders/matvec_rows.wgsl), and read
 /// their weights there as 16-byte words (shaders/weights/vec4.wgsl; their blocks are 16-byte
-/// aligned, see `layout.rs`). `dequant32` reads 4-byte words (shaders/weights/u32.wgsl).
+/// aligned, see `layout.rs`); so does their `dequant32` (the GEMM's and the embedding's). The
+/// others read 4-byte words (shaders/weights/u32.wgsl).
 pub struct Wgsl {
     pub dequant: &'static str,
     pub dot: &'static str,
@@ -44,6 +45,20 @@ macro_rules! wgsl {
             rows: true,
         })
     };
+    // With shaders/block/<file>: how a block's fields are read, shared by its dequant and dot.
+    ($file:literal, rows, block) => {
+        Some(Wgsl {
+            dequant: concat!(include_str!(concat!("../../../shaders/block/", $file)), "\n", include_str!(concat!("../../../shaders/dequant/", $file))),
+            dot: concat!(
+                include_str!("../../../shaders/dot/via_x.wgsl"),
+                "\n",
+                include_str!(concat!("../../../shaders/block/", $file)),
+                "\n",
+                include_str!(concat!("../../../shaders/dot/", $file))
+            ),
+            rows: true,
+        })
+    };
 }
 
 /// (type, ggml id, values per block, bytes per block, WGSL when we run it).
@@ -60,8 +75,8 @@ const TABLE: &[(GgmlType, u32, u32, u32, Option<Wgsl>)] = &[
     (Q2_K, 10, 256, 84, None),
     (Q3_K, 11, 256, 110, None),
     (Q4_K, 12, 256, 144, wgsl!("q4_k.wgsl", rows)),
-    (Q5_K, 13, 256, 176, wgsl!("q5_k.wgsl", rows)),
-    (Q6_K, 14, 256, 210, wgsl!("q6_k.wgsl", rows)),
+    (Q5_K, 13, 256, 176, wgsl!("q5_k.wgsl", rows, block)),
+    (Q6_K, 14, 256, 210, wgsl!("q6_k.wgsl", rows, block)),
     (Q8_K, 15, 256, 292, None),
     (IQ2_XXS, 16, 256, 66, None),
     (IQ2_XS, 17, 256, 74, None),
