@@ -39,20 +39,19 @@ macro_rules! wgsl {
         })
     };
     ($file:literal, rows) => {
-        Some(Wgsl {
-            dequant: include_str!(concat!("../../../shaders/dequant/", $file)),
-            dot: concat!(include_str!("../../../shaders/dot/via_x.wgsl"), "\n", include_str!(concat!("../../../shaders/dot/", $file))),
-            rows: true,
-        })
+        wgsl!(@rows $file, "")
     };
     // With shaders/block/<file>: how a block's fields are read, shared by its dequant and dot.
     ($file:literal, rows, block) => {
+        wgsl!(@rows $file, include_str!(concat!("../../../shaders/block/", $file)))
+    };
+    (@rows $file:literal, $($block:tt)+) => {
         Some(Wgsl {
-            dequant: concat!(include_str!(concat!("../../../shaders/block/", $file)), "\n", include_str!(concat!("../../../shaders/dequant/", $file))),
+            dequant: concat!($($block)+, "\n", include_str!(concat!("../../../shaders/dequant/", $file))),
             dot: concat!(
                 include_str!("../../../shaders/dot/via_x.wgsl"),
                 "\n",
-                include_str!(concat!("../../../shaders/block/", $file)),
+                $($block)+,
                 "\n",
                 include_str!(concat!("../../../shaders/dot/", $file))
             ),
