@@ -1,8 +1,11 @@
 //! GPU kernels. Each op's WGSL lives in `shaders/`; [`Kernel`] compiles and dispatches one,
 //! and [`Kernels`] holds every pipeline a model needs, compiled once.
 
+mod compile;
 mod ops;
 mod unroll;
+
+pub use compile::Compiles;
 
 pub use ops::{attention_parts_bytes, Activation, AttentionShape, Input, Kernels, Rope, RopeStyle, Sampling, Tuning, YRows};
 
@@ -17,29 +20,26 @@ pub enum TypePart {
     Dot,
 }
 
-/// One compute pipeline (entry point `main`, bind group 0 = params uniform + buffers).
+/// One compute pipeline (entry point `main`, bind group 0 = params uniform + buffers), compiled
+/// when first dispatched or, several at once, by [`compile::Compiles`]: a model's load compiles
+/// what it runs, and leaves variants it may never run (the GEMM of a type only the output layer
+/// has, the GEMVs for activations too long for a uniform window; SwiftShader spends 1–2.4 s on a
+/// GEMM) to their first use.
 pub struct Kernel {
+    device: wgpu::Device,
+    label: String,
+    wgsl: String,
+    compiled: std::sync::OnceLock<Compiled>,
+}
+
+struct Compiled {
     pipeline: wgpu::ComputePipeline,
     layout: wgpu::BindGroupLayout,
-    label: String,
 }
 
 impl Kernel {
     pub fn new(device: &wgpu::Device, label: &str, wgsl: &str) -> Self {
-        let module = device.create_shader_module(wgpu::ShaderModuleDescriptor {
-            label: Some(label),
-            source: wgpu::ShaderSource::Wgsl(wgsl.into()),
-        });
-        let pipeline = device.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
-            label: Some(label),
-            layout: None,
-            module: &module,
-            entry_point: Some("main"),
-            compilation_options: Default::default(),
-            cache: None,
-        });
-        let layout = pipeline.get_bind_group_layout(0);
-        Self { pipeline, layout, label: label.to_string() }
+        Self { device: device.clone(), label: label.to_string(), wgsl: wgsl.to_string(), compiled: std::sync::OnceLock::new() }
     }
 
     /// An op that reads a quantized tensor: its WGSL is composed as byte-field helpers + the
@@ -62,39 +62,31 @@ impl Kernel {
         Ok(Self::new(device, &format!("{label}.{ty:?}"), &source.join("\n")))
     }
 
+    /// The pipeline, compiled now if it was not yet.
+    fn compiled(&self) -> &Compiled {
+        self.compiled.get_or_init(|| {
+            let module = self.device.create_shader_module(wgpu::ShaderModuleDescriptor {
+                label: Some(&self.label),
+                source: wgpu::ShaderSource::Wgsl(self.wgsl.as_str().into()),
+            });
+            let pipeline = self.device.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
+                label: Some(&self.label),
+                layout: None,
+                module: &module,
+                entry_point: Some("main"),
+                compilation_options: Default::default(),
+                cache: None,
+            });
+            let layout = pipeline.get_bind_group_layout(0);
+            Compiled { pipeline, layout }
+        })
+    }
+
     /// Records one dispatch: binding 0 = `params`, then `buffers` at 1, 2, ...
     pub fn dispatch<P: bytemuck::Pod>(&self, rec: &mut Recorder<'_>, params: &P, buffers: &[wgpu::BufferBinding<'_>], workgroups: [u32; 3]) {
-        let kernel = KernelRef { pipeline: &self.pipeline, layout: &self.layout, label: &self.label };
+        let compiled = self.compiled();
+        let kernel = KernelRef { pipeline: &compiled.pipeline, layout: &compiled.layout, label: &self.label };
         rec.dispatch(&kernel, bytemuck::bytes_of(params), buffers, workgroups);
-    }
-}
-
-/// A typed kernel compiled on first use, for variants a model may never run: the GEMM of a type
-/// that only the output layer has (whose prompt logits are one token's), the GEMVs for
-/// activations too long for a uniform window. SwiftShader spends 1–2.4 s compiling one GEMM,
-/// which every load would pay.
-pub(crate) struct LazyKernel {
-    device: wgpu::Device,
-    label: &'static str,
-    parts: Vec<String>,
-    ty: GgmlType,
-    part: TypePart,
-    kernel: std::sync::OnceLock<Kernel>,
-}
-
-impl LazyKernel {
-    /// As [`Kernel::with_type`], compiled when first asked for.
-    pub fn with_type(device: &wgpu::Device, label: &'static str, parts: &[&str], ty: GgmlType, part: TypePart) -> Result<Self> {
-        ty.wgsl().ok_or_else(|| Error::UnsupportedModel(format!("tensor type {ty:?} has no GPU kernel yet")))?;
-        let parts = parts.iter().map(|p| p.to_string()).collect();
-        Ok(Self { device: device.clone(), label, parts, ty, part, kernel: std::sync::OnceLock::new() })
-    }
-
-    pub fn get(&self) -> &Kernel {
-        self.kernel.get_or_init(|| {
-            let parts: Vec<&str> = self.parts.iter().map(String::as_str).collect();
-            Kernel::with_type(&self.device, self.label, &parts, self.ty, self.part).expect("the type's WGSL was checked in with_type")
-        })
     }
 }
 

@@ -1,6 +1,6 @@
 //! The ops of a transformer forward pass, each a thin typed wrapper over one [`Kernel`].
 
-use super::{grid_1d, unroll::{expand, Expand}, Kernel, LazyKernel, TypePart};
+use super::{grid_1d, unroll::{expand, Expand}, Kernel, TypePart};
 use crate::error::Result;
 use crate::gpu::{GpuContext, GpuTensor, Recorder, TensorPart};
 use crate::quant::GgmlType;
@@ -234,11 +234,12 @@ struct Matmuls {
     /// (shaders/matvec.wgsl).
     gemv_uniform_rows: u32,
     /// Prefill's GEMM and decode's GEMV reading x from storage in 16-byte loads (x too long for
-    /// the window), compiled when first used or by [`Kernels::prepare_prefill`].
-    gemm: LazyKernel,
-    gemv: LazyKernel,
+    /// the window): compiled when first used, or with the load for the types of
+    /// [`Kernels::with_prefill`].
+    gemm: Kernel,
+    gemv: Kernel,
     /// Float rows whose length is not a multiple of 4 (block size 1 types only).
-    any: Option<LazyKernel>,
+    any: Option<Kernel>,
 }
 
 /// Kernel variants chosen per adapter.
@@ -417,6 +418,8 @@ pub struct Kernels {
     /// whose GEMV is shaders/matvec_rows.wgsl (quantized ones).
     norm_gemv: HashMap<GgmlType, (Kernel, u32)>,
     embed: HashMap<GgmlType, Kernel>,
+    /// The types whose prefill GEMMs a load compiles ([`Self::with_prefill`]).
+    prefill_types: Vec<GgmlType>,
 }
 
 /// Decode's GEMV for weights of type `ty` reading x through a uniform window (`x_uniform`, a
@@ -478,8 +481,8 @@ impl Kernels {
         let mut norm_gemv = HashMap::new();
         for ty in types {
             if !matmul.contains_key(&ty) {
-                let gemm = |x: &str| LazyKernel::with_type(d, "matmul", &[shader!("matmul_params"), x, &matmul_wgsl, share_x], ty, TypePart::Dequant);
-                let gemv = |x: &str| LazyKernel::with_type(d, "matvec", &[shader!("matmul_params"), x, shader!("matvec")], ty, TypePart::Dot);
+                let gemm = |x: &str| Kernel::with_type(d, "matmul", &[shader!("matmul_params"), x, &matmul_wgsl, share_x], ty, TypePart::Dequant);
+                let gemv = |x: &str| Kernel::with_type(d, "matvec", &[shader!("matmul_params"), x, shader!("matvec")], ty, TypePart::Dot);
                 if tuning.norm_in_gemv && ty.wgsl().is_some_and(|w| w.rows) {
                     norm_gemv.insert(ty, gemv_uniform(d, ty, &x_normed, tuning)?);
                 }
@@ -531,20 +534,37 @@ impl Kernels {
             glu_gemv: HashMap::new(),
             norm_gemv,
             embed,
+            prefill_types: Vec::new(),
         })
     }
 
-    /// Compiles now the prefill GEMMs of `types` (a model's layer weights), which would otherwise
-    /// compile on first use, inside the first prompt.
-    pub fn prepare_prefill(&self, types: impl IntoIterator<Item = GgmlType>) {
-        for ty in types {
-            if let Some(m) = self.matmul.get(&ty) {
-                m.gemm.get();
-                if let Some(any) = &m.any {
-                    any.get();
-                }
+    /// Marks the prefill GEMMs of `types` (a model's layer weights) as compiled with the load
+    /// ([`Self::at_load`]) rather than on first use, inside the first prompt.
+    pub fn with_prefill(mut self, types: impl IntoIterator<Item = GgmlType>) -> Self {
+        self.prefill_types.extend(types);
+        self
+    }
+
+    /// The kernels a load compiles: all but the matmul variants compiled on first use (see
+    /// [`Matmuls`]), and the prefill GEMMs of [`Self::with_prefill`]'s types.
+    pub fn at_load(&self) -> Vec<&Kernel> {
+        let mut all = vec![&self.rms_norm, &self.rope, &self.rope_kv, &self.glu, &self.add, &self.sample, &self.copy];
+        all.extend(&self.kv_store_f16);
+        for a in self.attention.values() {
+            all.push(&a.attend);
+            all.extend(&a.prompt);
+        }
+        for (ty, m) in &self.matmul {
+            all.push(&m.gemv_uniform);
+            if self.prefill_types.contains(ty) {
+                all.push(&m.gemm);
+                all.extend(&m.any);
             }
         }
+        all.extend(self.glu_gemv.values().map(|(k, _)| k));
+        all.extend(self.norm_gemv.values().map(|(k, _)| k));
+        all.extend(self.embed.values());
+        all
     }
 
     /// Adds decode's down GEMVs with the GLU fused into their input, for each of `types` (a
@@ -610,9 +630,9 @@ impl Kernels {
             return gemv_windowed(rec, (&m.gemv_uniform, m.gemv_uniform_rows), w, x, None, 0.0, y, accumulate, rows);
         }
         let (kernel, rows_per_group) = match (n_tok, n_in % 4 == 0) {
-            (_, false) => (m.any.as_ref().expect("quantized rows are whole blocks").get(), self.tuning.gemm_rows),
-            (1, true) => (m.gemv.get(), MATVEC_ROWS),
-            (_, true) => (m.gemm.get(), self.tuning.gemm_rows),
+            (_, false) => (m.any.as_ref().expect("quantized rows are whole blocks"), self.tuning.gemm_rows),
+            (1, true) => (&m.gemv, MATVEC_ROWS),
+            (_, true) => (&m.gemm, self.tuning.gemm_rows),
         };
         for part in &w.parts {
             let p = MatmulParams::new(w, part, n_tok, accumulate, rows);

@@ -27,7 +27,7 @@ use crate::error::{Error, Result};
 use crate::gguf::GgufHeader;
 use crate::gpu::{whole, BindCache, GpuContext, GpuTensor, Recorder};
 use std::cell::RefCell;
-use crate::kernels::{attention_parts_bytes, Kernels, Sampling, Tuning, YRows};
+use crate::kernels::{attention_parts_bytes, Compiles, Kernels, Sampling, Tuning, YRows};
 
 struct Layer {
     attn_norm: GpuTensor,
@@ -134,18 +134,22 @@ pub(crate) fn kv_cache(ctx: &GpuContext, config: &ModelConfig, options: &ModelOp
 impl Model {
     /// The kernels a model with this header runs: matmuls for its matrices' types only (norms are
     /// F32 vectors), decode's fused GLU GEMVs for its ffn_down types, and attention for its head
-    /// size; the prefill GEMMs compiled now for the layers' types, on first use for the output's
-    /// (SwiftShader: about 1 s each). The loader compiles them as soon as a one-file model's
-    /// header has arrived, so that a browser's GPU process compiles while the weights download
-    /// (no difference measurable on SwiftShader, whose GPU process also takes the uploads).
+    /// size; the prefill GEMMs of the layers' types compile with the load, the output's on first
+    /// use (SwiftShader: about 1 s each). Nothing is compiled here: the loader starts the
+    /// compiles ([`Kernels::at_load`], kernels::Compiles) as soon as a one-file model's header
+    /// has arrived, so that a browser's GPU process compiles while the weights stream in.
     /// `tuning`: the variants to compile.
     pub(crate) fn kernels(ctx: &GpuContext, header: &GgufHeader, tuning: Tuning) -> Result<Kernels> {
         let config = ModelConfig::from_header(header)?;
         let matrices = || header.tensors.iter().filter(|t| t.dims.len() > 1);
         let down_types = matrices().filter(|t| t.name.starts_with("blk.") && t.name.ends_with(".ffn_down.weight")).map(|t| t.ty);
         let kernels = Kernels::tuned(ctx, matrices().map(|t| t.ty), &[config.attention_shape(false)], tuning)?.with_glu_gemv(ctx, down_types, config.activation)?;
-        kernels.prepare_prefill(matrices().filter(|t| t.name.starts_with("blk.")).map(|t| t.ty));
-        Ok(kernels)
+        Ok(kernels.with_prefill(matrices().filter(|t| t.name.starts_with("blk.")).map(|t| t.ty)))
+    }
+
+    /// Compiles the kernels a load compiles ([`Kernels::at_load`]) that `compiles` has not.
+    pub(crate) async fn compile_kernels(&self, compiles: Compiles) {
+        compiles.finish(&self.kernels.at_load()).await
     }
 
     /// `kernels`: [`Self::kernels`] of this header.

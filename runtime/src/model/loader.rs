@@ -10,7 +10,7 @@ use super::{Arch, Model, ModelConfig, Uploader, Weights};
 use crate::error::{Error, Result};
 use crate::gguf::{Event, GgufError, GgufHeader, GgufReader, SplitInfo};
 use crate::gpu::GpuContext;
-use crate::kernels::{Kernels, Tuning};
+use crate::kernels::{Compiles, Kernels, Tuning};
 
 #[derive(Clone, Debug)]
 pub struct ModelOptions {
@@ -44,9 +44,9 @@ pub struct ModelLoader<'a> {
     /// The model so far: the first shard's metadata with the tensors of every finished shard.
     model: Option<GgufHeader>,
     weights: Weights,
-    /// The model's kernels, compiled when a one-file model's header arrives (a split model's
-    /// tensors, and so its types, are only all known at the end).
-    kernels: Option<Kernels>,
+    /// The model's kernels, whose compiles start when a one-file model's header arrives (a
+    /// split model's tensors, and so its types, are only all known at the end).
+    kernels: Option<(Kernels, Compiles)>,
 }
 
 impl<'a> ModelLoader<'a> {
@@ -96,7 +96,9 @@ impl<'a> ModelLoader<'a> {
                     }
                     *uploader = Some(Uploader::new(ctx, header)?);
                     if one_file {
-                        *kernels = Some(Model::kernels(ctx, header, tuning)?);
+                        let k = Model::kernels(ctx, header, tuning)?;
+                        let compiles = Compiles::start(&k.at_load());
+                        *kernels = Some((k, compiles));
                     }
                 }
                 Event::TensorData { tensor, offset, bytes } => {
@@ -140,17 +142,25 @@ impl<'a> ModelLoader<'a> {
         Ok(())
     }
 
-    /// Completes loading once every byte of every shard was fed.
-    /// [`Self::finish`], then waits for the uploads to complete on the GPU so that a failed
-    /// allocation is reported here (`OutOfGpuMemory`, naming the model's size), not later.
+    /// Completes loading once every byte of every shard was fed: [`Self::finish`], the model's
+    /// kernels compiled (several at once: see kernels::Compiles), then waits for the uploads to
+    /// complete on the GPU so that a failed allocation is reported here (`OutOfGpuMemory`,
+    /// naming the model's size), not later.
     pub async fn finish_on_gpu(self) -> Result<Model> {
         let ctx = self.ctx;
-        let model = self.finish()?;
+        let (model, compiles) = self.finish_with_compiles()?;
+        model.compile_kernels(compiles).await;
         ctx.settle(&gpu_needs(model.weight_bytes)).await?;
         Ok(model)
     }
 
-    pub fn finish(mut self) -> Result<Model> {
+    /// Completes loading once every byte of every shard was fed; kernels not compiled yet compile
+    /// on first use.
+    pub fn finish(self) -> Result<Model> {
+        self.finish_with_compiles().map(|(model, _)| model)
+    }
+
+    fn finish_with_compiles(mut self) -> Result<(Model, Compiles)> {
         self.end_shard()?;
         let model = self.model.take().expect("at least one shard");
         if self.shard + 1 != self.n_shards {
@@ -165,11 +175,15 @@ impl<'a> ModelLoader<'a> {
                 )));
             }
         }
-        let kernels = match self.kernels {
-            Some(kernels) => kernels,
-            None => Model::kernels(self.ctx, &model, self.tuning)?,
+        let (kernels, compiles) = match self.kernels.take() {
+            Some(started) => started,
+            None => {
+                let kernels = Model::kernels(self.ctx, &model, self.tuning)?;
+                let compiles = Compiles::start(&kernels.at_load());
+                (kernels, compiles)
+            }
         };
-        Model::new(self.ctx, &model, self.weights, &self.options, kernels)
+        Ok((Model::new(self.ctx, &model, self.weights, &self.options, kernels)?, compiles))
     }
 }
 
