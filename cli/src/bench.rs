@@ -6,6 +6,7 @@
 use crate::args::Args;
 use serde_json::json;
 use webslm::generate::{GenerateOptions, Timings};
+use webslm::model::LoadTimings;
 use webslm::tokenizer::{ChatMessage, Tokenizer};
 use webslm::{roofline, Error};
 
@@ -14,6 +15,7 @@ pub const FILLER: &str = "Tell me about the history of maps, from clay tablets t
 
 struct Run {
     load_s: f64,
+    load: LoadTimings,
     prompt_tokens: usize,
     timings: Timings,
 }
@@ -33,7 +35,7 @@ pub async fn bench(args: &Args) -> Result<(), Error> {
         let out = engine.complete(&prompt, &options, |_| true).await?;
         eprintln!("run {}: prefill {:.1} tok/s, decode {:.1} tok/s", i + 1, out.timings.prefill_tok_s(), out.timings.decode_tok_s());
         about.get_or_insert((engine.ctx.info.summary(), engine.model.weight_bytes, engine.model.fused_layers()));
-        runs.push(Run { load_s: loaded.load_seconds, prompt_tokens: prompt.len(), timings: out.timings });
+        runs.push(Run { load_s: loaded.load_seconds, load: engine.model.load_timings, prompt_tokens: prompt.len(), timings: out.timings });
     }
     let (adapter, weight_bytes, fused) = about.expect("at least one run");
     let median = |f: &dyn Fn(&Run) -> f64| {
@@ -42,6 +44,8 @@ pub async fn bench(args: &Args) -> Result<(), Error> {
         v[v.len() / 2]
     };
     let load_s = median(&|r| r.load_s);
+    let feed_s = median(&|r| r.load.feed_ms / 1000.0);
+    let finish_s = median(&|r| r.load.finish_ms / 1000.0);
     let ttft_s = median(&|r| r.timings.prefill_ms / 1000.0);
     let prefill = median(&|r| r.timings.prefill_tok_s());
     let decode = median(&|r| r.timings.decode_tok_s());
@@ -52,7 +56,7 @@ pub async fn bench(args: &Args) -> Result<(), Error> {
     println!("adapter                {adapter}");
     println!("model                  {model} ({:.1} MiB of weights)", weight_bytes as f64 / (1 << 20) as f64);
     println!("runs                   {} (medians below)", runs.len());
-    println!("load (disk)            {load_s:.2} s");
+    println!("load (disk)            {load_s:.2} s: {feed_s:.2} s uploading the weights, {finish_s:.2} s compiling the kernels (a thread per core) and finishing on the GPU");
     println!("prompt                 {} tokens; {} generated", runs[0].prompt_tokens, runs[0].timings.decode_steps + 1);
     println!("time to first token    {ttft_s:.3} s");
     println!("prefill                {prefill:.1} tok/s ({:.1}× decode)", prefill / decode);
@@ -81,6 +85,8 @@ pub async fn bench(args: &Args) -> Result<(), Error> {
             "runs": runs.len(),
             "prompt_tokens": runs[0].prompt_tokens,
             "load_disk_ms": load_s * 1000.0,
+            "load_feed_ms": feed_s * 1000.0,
+            "load_finish_ms": finish_s * 1000.0,
             "ttft_ms": ttft_s * 1000.0,
             "prefill_tok_s": prefill,
             "decode_tok_s": decode,

@@ -140,6 +140,12 @@ export interface EngineInfo {
   has_chat_template: boolean;
   /** Size of the runtime's wasm memory: it never shrinks, so this is its peak so far. */
   wasm_memory_bytes: number;
+  /** Milliseconds of the model's load spent handing its weights to the GPU (a browser's page
+   * waits there while the GPU process is busy, e.g. compiling the kernels)... */
+  load_feed_ms: number;
+  /** ...and after its last byte: compiling the kernels not compiled yet, waiting for the GPU.
+   * The rest of the load's time was its source's (network, cache, file). */
+  load_finish_ms: number;
 }
 
 export interface Engine {

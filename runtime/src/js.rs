@@ -228,6 +228,10 @@ impl JsEngine {
             "context_length": e.model.n_ctx,
             "has_chat_template": e.tokenizer.chat_template.is_some(),
             "wasm_memory_bytes": wasm_memory_bytes(),
+            // The load's milliseconds handing the weights to the GPU and finishing (the rest
+            // was its source's): model::LoadTimings.
+            "load_feed_ms": e.model.load_timings.feed_ms,
+            "load_finish_ms": e.model.load_timings.finish_ms,
         })))
     }
 

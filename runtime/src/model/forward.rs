@@ -64,12 +64,26 @@ pub enum Logits {
     All,
 }
 
+/// Milliseconds of a load spent handing the weights to the GPU and finishing; the rest of a
+/// load's time is its source's (network, IndexedDB, disk). In a browser the uploads return at
+/// once unless the GPU process is behind: there `feed_ms` is mostly the page waiting for the
+/// GPU process to compile the kernels started at the header (see DESIGN.md).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct LoadTimings {
+    /// Parsing and uploading the weights as they arrived.
+    pub feed_ms: f64,
+    /// After the last byte: compiling the kernels not compiled yet, and waiting for the GPU.
+    pub finish_ms: f64,
+}
+
 pub struct Model {
     pub config: ModelConfig,
     pub header: GgufHeader,
     /// Positions the KV cache holds.
     pub n_ctx: u32,
     pub weight_bytes: u64,
+    /// Where the load's time went on this side (see [`LoadTimings`]).
+    pub load_timings: LoadTimings,
     kernels: Kernels,
     rope_freqs: wgpu::Buffer,
     rope_freqs_local: wgpu::Buffer,
@@ -247,6 +261,7 @@ impl Model {
             rope_freqs_local: ctx.storage_buffer("rope_freqs_local", &config.rope_local.inv_freqs(None)),
             n_ctx,
             weight_bytes: weights.total_bytes,
+            load_timings: LoadTimings::default(),
             kernels,
             output_norm,
             token_embd,

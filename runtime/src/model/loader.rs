@@ -6,7 +6,8 @@
 
 use super::forward::kv_cache;
 use super::weights::gpu_needs;
-use super::{Arch, Model, ModelConfig, Uploader, Weights};
+use super::{Arch, LoadTimings, Model, ModelConfig, Uploader, Weights};
+use crate::clock::now_ms;
 use crate::error::{Error, Result};
 use crate::gguf::{Event, GgufError, GgufHeader, GgufReader, SplitInfo};
 use crate::gpu::GpuContext;
@@ -47,6 +48,8 @@ pub struct ModelLoader<'a> {
     /// The model's kernels, whose compiles start when a one-file model's header arrives (a
     /// split model's tensors, and so its types, are only all known at the end).
     kernels: Option<(Kernels, Compiles)>,
+    /// Milliseconds spent in [`Self::feed`].
+    feed_ms: f64,
 }
 
 impl<'a> ModelLoader<'a> {
@@ -63,6 +66,7 @@ impl<'a> ModelLoader<'a> {
             model: None,
             weights: Weights::default(),
             kernels: None,
+            feed_ms: 0.0,
         }
     }
 
@@ -73,6 +77,13 @@ impl<'a> ModelLoader<'a> {
 
     /// Feeds the next chunk of the current file.
     pub fn feed(&mut self, chunk: &[u8]) -> Result<()> {
+        let start = now_ms();
+        let fed = self.feed_chunk(chunk);
+        self.feed_ms += now_ms() - start;
+        fed
+    }
+
+    fn feed_chunk(&mut self, chunk: &[u8]) -> Result<()> {
         // A fault (lost device, failed allocation) ends the load here: the rest of the download
         // would only go into buffers that do not exist.
         if let Some(uploader) = &self.uploader {
@@ -147,10 +158,11 @@ impl<'a> ModelLoader<'a> {
     /// complete on the GPU so that a failed allocation is reported here (`OutOfGpuMemory`,
     /// naming the model's size), not later.
     pub async fn finish_on_gpu(self) -> Result<Model> {
-        let ctx = self.ctx;
-        let (model, compiles) = self.finish_with_compiles()?;
+        let (ctx, start, feed_ms) = (self.ctx, now_ms(), self.feed_ms);
+        let (mut model, compiles) = self.finish_with_compiles()?;
         model.compile_kernels(compiles).await;
         ctx.settle(&gpu_needs(model.weight_bytes)).await?;
+        model.load_timings = LoadTimings { feed_ms, finish_ms: now_ms() - start };
         Ok(model)
     }
 
