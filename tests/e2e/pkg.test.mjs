@@ -107,6 +107,7 @@ test("chat: non-streaming, streaming and abort (SmolLM2)", async () => {
   });
   console.log(`SmolLM2 via the package: ${JSON.stringify(r.whole.choices[0].message.content)}, ${r.whole.timings.decode_tokens_per_s.toFixed(2)} tok/s decode on ${r.info.adapter}`);
   assert.equal(r.whole.choices[0].message.content, "The capital of France is Paris.");
+  assert.ok(r.info.load_feed_ms > 0 && r.info.load_finish_ms > 0, `the load says where its time went: ${r.info.load_feed_ms} ms feeding the GPU, ${r.info.load_finish_ms} ms finishing`);
   assert.equal(r.whole.choices[0].finish_reason, "stop");
   assert.equal(r.streamed, r.whole.choices[0].message.content, "streamed deltas add up to the reply");
   assert.equal(r.chunks[0].choices[0].delta.role, "assistant");

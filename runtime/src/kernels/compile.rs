@@ -12,34 +12,29 @@
 
 use super::Kernel;
 
-/// The compiles of a load, started with its header ([`Compiles::start`]) and completed when its
-/// weights are in ([`Compiles::finish`]).
-pub struct Compiles;
-
-impl Compiles {
-    /// In a browser, creates every one of `kernels` now (the GPU process compiles them while the
-    /// weights stream in); natively nothing yet.
-    pub fn start(kernels: &[&Kernel]) -> Self {
-        #[cfg(target_arch = "wasm32")]
-        for k in kernels {
-            k.compiled();
-        }
-        #[cfg(not(target_arch = "wasm32"))]
-        let _ = kernels;
-        Self
-    }
-
-    /// Every one of `kernels` compiled: natively on a thread per core.
-    pub async fn finish(self, kernels: &[&Kernel]) {
-        #[cfg(not(target_arch = "wasm32"))]
-        compile_on_threads(kernels);
-        #[cfg(target_arch = "wasm32")]
-        for k in kernels {
-            k.compiled();
-        }
-    }
+/// Starts the compiles of `kernels` that can run beside a load: in a browser all of them (the
+/// GPU process compiles while the weights stream in); natively none yet.
+pub fn compile_early(kernels: &[&Kernel]) {
+    #[cfg(target_arch = "wasm32")]
+    compile_in_turn(kernels);
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = kernels;
 }
 
+/// Every one of `kernels` compiled: natively on a thread per core.
+pub fn compile_all(kernels: &[&Kernel]) {
+    #[cfg(target_arch = "wasm32")]
+    compile_in_turn(kernels);
+    #[cfg(not(target_arch = "wasm32"))]
+    compile_on_threads(kernels);
+}
+
+#[cfg(target_arch = "wasm32")]
+fn compile_in_turn(kernels: &[&Kernel]) {
+    for k in kernels {
+        k.compiled();
+    }
+}
 /// Compiles `kernels` on a thread per core, the longest sources first (they compile longest, so
 /// the last to finish is a short one).
 #[cfg(not(target_arch = "wasm32"))]

@@ -5,7 +5,7 @@ mod compile;
 mod ops;
 mod unroll;
 
-pub use compile::Compiles;
+pub use compile::{compile_all, compile_early};
 
 pub use ops::{attention_parts_bytes, Activation, AttentionShape, Input, Kernels, Rope, RopeStyle, Sampling, Tuning, YRows};
 
@@ -21,7 +21,7 @@ pub enum TypePart {
 }
 
 /// One compute pipeline (entry point `main`, bind group 0 = params uniform + buffers), compiled
-/// when first dispatched or, several at once, by [`compile::Compiles`]: a model's load compiles
+/// when first dispatched or, several at once, by [`compile_all`]: a model's load compiles
 /// what it runs, and leaves variants it may never run (the GEMM of a type only the output layer
 /// has, the GEMVs for activations too long for a uniform window; SwiftShader spends 1–2.4 s on a
 /// GEMM) to their first use.

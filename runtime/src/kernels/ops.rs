@@ -460,8 +460,9 @@ fn x_uniform_wgsl(ctx: &GpuContext, input: WindowInput) -> String {
 }
 
 impl Kernels {
-    /// Compiles the fixed ops, matmul/embedding variants for each tensor type in `types` and
-    /// attention for each of the attention shapes `attention` (their head size and group).
+    /// The fixed ops, matmul/embedding variants for each tensor type in `types` and attention for
+    /// each of the attention shapes `attention` (their head size and group), each compiled when
+    /// first dispatched or by `compile_all`.
     pub fn new(ctx: &GpuContext, types: impl IntoIterator<Item = GgmlType>, attention: &[AttentionShape]) -> Result<Self> {
         Self::tuned(ctx, types, attention, Tuning::for_adapter(ctx))
     }

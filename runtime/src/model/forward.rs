@@ -27,7 +27,7 @@ use crate::error::{Error, Result};
 use crate::gguf::GgufHeader;
 use crate::gpu::{whole, BindCache, GpuContext, GpuTensor, Recorder};
 use std::cell::RefCell;
-use crate::kernels::{attention_parts_bytes, Compiles, Kernels, Sampling, Tuning, YRows};
+use crate::kernels::{attention_parts_bytes, Kernels, Sampling, Tuning, YRows};
 
 struct Layer {
     attn_norm: GpuTensor,
@@ -150,7 +150,7 @@ impl Model {
     /// F32 vectors), decode's fused GLU GEMVs for its ffn_down types, and attention for its head
     /// size; the prefill GEMMs of the layers' types compile with the load, the output's on first
     /// use (SwiftShader: about 1 s each). Nothing is compiled here: the loader starts the
-    /// compiles ([`Kernels::at_load`], kernels::Compiles) as soon as a one-file model's header
+    /// compiles ([`Kernels::at_load`], kernels::compile_early) as soon as a one-file model's header
     /// has arrived, so that a browser's GPU process compiles while the weights stream in.
     /// `tuning`: the variants to compile.
     pub(crate) fn kernels(ctx: &GpuContext, header: &GgufHeader, tuning: Tuning) -> Result<Kernels> {
@@ -161,9 +161,9 @@ impl Model {
         Ok(kernels.with_prefill(matrices().filter(|t| t.name.starts_with("blk.")).map(|t| t.ty)))
     }
 
-    /// Compiles the kernels a load compiles ([`Kernels::at_load`]) that `compiles` has not.
-    pub(crate) async fn compile_kernels(&self, compiles: Compiles) {
-        compiles.finish(&self.kernels.at_load()).await
+    /// Compiles the kernels a load compiles ([`Kernels::at_load`]) that are not yet.
+    pub(crate) fn compile_kernels(&self) {
+        crate::kernels::compile_all(&self.kernels.at_load())
     }
 
     /// `kernels`: [`Self::kernels`] of this header.

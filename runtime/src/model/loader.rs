@@ -11,7 +11,7 @@ use crate::clock::now_ms;
 use crate::error::{Error, Result};
 use crate::gguf::{Event, GgufError, GgufHeader, GgufReader, SplitInfo};
 use crate::gpu::GpuContext;
-use crate::kernels::{Compiles, Kernels, Tuning};
+use crate::kernels::{compile_early, Kernels, Tuning};
 
 #[derive(Clone, Debug)]
 pub struct ModelOptions {
@@ -47,7 +47,7 @@ pub struct ModelLoader<'a> {
     weights: Weights,
     /// The model's kernels, whose compiles start when a one-file model's header arrives (a
     /// split model's tensors, and so its types, are only all known at the end).
-    kernels: Option<(Kernels, Compiles)>,
+    kernels: Option<Kernels>,
     /// Milliseconds spent in [`Self::feed`].
     feed_ms: f64,
 }
@@ -108,8 +108,8 @@ impl<'a> ModelLoader<'a> {
                     *uploader = Some(Uploader::new(ctx, header)?);
                     if one_file {
                         let k = Model::kernels(ctx, header, tuning)?;
-                        let compiles = Compiles::start(&k.at_load());
-                        *kernels = Some((k, compiles));
+                        compile_early(&k.at_load());
+                        *kernels = Some(k);
                     }
                 }
                 Event::TensorData { tensor, offset, bytes } => {
@@ -154,13 +154,13 @@ impl<'a> ModelLoader<'a> {
     }
 
     /// Completes loading once every byte of every shard was fed: [`Self::finish`], the model's
-    /// kernels compiled (several at once: see kernels::Compiles), then waits for the uploads to
+    /// kernels compiled (several at once: see kernels::compile_all), then waits for the uploads to
     /// complete on the GPU so that a failed allocation is reported here (`OutOfGpuMemory`,
     /// naming the model's size), not later.
     pub async fn finish_on_gpu(self) -> Result<Model> {
         let (ctx, start, feed_ms) = (self.ctx, now_ms(), self.feed_ms);
-        let (mut model, compiles) = self.finish_with_compiles()?;
-        model.compile_kernels(compiles).await;
+        let mut model = self.finish()?;
+        model.compile_kernels();
         ctx.settle(&gpu_needs(model.weight_bytes)).await?;
         model.load_timings = LoadTimings { feed_ms, finish_ms: now_ms() - start };
         Ok(model)
@@ -168,11 +168,7 @@ impl<'a> ModelLoader<'a> {
 
     /// Completes loading once every byte of every shard was fed; kernels not compiled yet compile
     /// on first use.
-    pub fn finish(self) -> Result<Model> {
-        self.finish_with_compiles().map(|(model, _)| model)
-    }
-
-    fn finish_with_compiles(mut self) -> Result<(Model, Compiles)> {
+    pub fn finish(mut self) -> Result<Model> {
         self.end_shard()?;
         let model = self.model.take().expect("at least one shard");
         if self.shard + 1 != self.n_shards {
@@ -187,15 +183,11 @@ impl<'a> ModelLoader<'a> {
                 )));
             }
         }
-        let (kernels, compiles) = match self.kernels.take() {
-            Some(started) => started,
-            None => {
-                let kernels = Model::kernels(self.ctx, &model, self.tuning)?;
-                let compiles = Compiles::start(&kernels.at_load());
-                (kernels, compiles)
-            }
+        let kernels = match self.kernels.take() {
+            Some(kernels) => kernels,
+            None => Model::kernels(self.ctx, &model, self.tuning)?,
         };
-        Ok((Model::new(self.ctx, &model, self.weights, &self.options, kernels)?, compiles))
+        Model::new(self.ctx, &model, self.weights, &self.options, kernels)
     }
 }
 
