@@ -44,10 +44,14 @@ export function printRoofline(r, ours) {
   if (!r) return;
   console.log(`\nkernel roofline on ${r.adapter}`);
   console.log(`copy ${r.copy_gb_per_s.toFixed(2)} GB/s (read + write)`);
+  if (r.read_gb_per_s !== undefined) {
+    const pct = ((100 * r.read_gb_per_s) / r.copy_gb_per_s).toFixed(0);
+    console.log(`read ${r.read_gb_per_s.toFixed(2)} GB/s (read only): ${pct}% of the copy, the most a GEMV's loads allow`);
+  }
   if (r.dispatch_us !== undefined) console.log(`dispatch ${r.dispatch_us.toFixed(1)} µs per dispatch besides its work (16-byte copies back to back)`);
-  console.log(`${"GEMV".padEnd(7)}${"shape".padEnd(24)}${"ms".padStart(9)}${"GB/s".padStart(8)}${"% copy".padStart(8)}`);
+  console.log(`${"GEMV".padEnd(7)}${"shape".padEnd(24)}${"ms".padStart(9)}${"GB/s".padStart(8)}${"% copy".padStart(8)}${"% read".padStart(8)}`);
   for (const m of r.gemv) {
-    console.log(`${m.type.padEnd(7)}${`${m.shape.model} ${m.shape.tensor}`.padEnd(24)}${m.ms.toFixed(3).padStart(9)}${m.gb_per_s.toFixed(2).padStart(8)}${(m.pct_of_copy.toFixed(0) + "%").padStart(8)}`);
+    console.log(`${m.type.padEnd(7)}${`${m.shape.model} ${m.shape.tensor}`.padEnd(24)}${m.ms.toFixed(3).padStart(9)}${m.gb_per_s.toFixed(2).padStart(8)}${(m.pct_of_copy.toFixed(0) + "%").padStart(8)}${(m.pct_of_read.toFixed(0) + "%").padStart(8)}`);
   }
   console.log(`${"GEMM".padEnd(7)}${"shape (100 tokens)".padEnd(24)}${"ms".padStart(9)}${"GFLOP/s".padStart(9)}`);
   for (const m of r.gemm) {

@@ -211,7 +211,10 @@ export interface MatmulRate {
   weight_bytes: number;
   ms: number;
   gb_per_s: number;
+  /** A GEMV's: the median of its timings each against a copy timed just before it. */
   pct_of_copy: number;
+  /** A GEMV's, against the read kernel likewise (0 for a GEMM). */
+  pct_of_read: number;
   gflop_per_s: number;
 }
 
@@ -220,9 +223,13 @@ export interface Roofline {
   /** A copy kernel's (read + written) bytes per second: the adapter's practical limit. */
   copy_gb_per_s: number;
   copy_bytes: number;
+  /** A read-only kernel's bytes read per second: the most a GEMV's loads allow. */
+  read_gb_per_s: number;
+  /** Microseconds a dispatch costs besides its work. */
+  dispatch_us: number;
   gemv: MatmulRate[];
   gemm: MatmulRate[];
 }
 
-/** Measures this adapter's copy bandwidth and each quant type's matmul speed. */
+/** Measures this adapter's copy and read bandwidth and each quant type's matmul speed. */
 export function roofline(): Promise<Roofline>;

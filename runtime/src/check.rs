@@ -4,7 +4,7 @@
 
 use crate::error::{Error, Result};
 use crate::gpu::{whole, GpuContext, GpuTensor, Recorder};
-use crate::kernels::{attention_parts_bytes, Activation, AttentionShape, Input, Kernels, Rope, RopeStyle, Sampling, Tuning, YRows};
+use crate::kernels::{attention_parts_bytes, Activation, AttentionShape, Input, Kernels, Rope, RopeStyle, Sampling, Tuning, YRows, READ_CHUNK};
 use crate::quant::{dequantize, GgmlType};
 use crate::rng::SplitMix64;
 use crate::cpu;
@@ -531,6 +531,32 @@ pub async fn check_add(ctx: &GpuContext, k: &Kernels, seed: u64) -> Result<Kerne
     Ok(tally.done("add", 1e-6))
 }
 
+/// The roofline's read kernel: each output word is the XOR of its 16 input words, exactly.
+/// Error = output words that differ.
+pub async fn check_read(ctx: &GpuContext, k: &Kernels, seed: u64) -> Result<KernelCheck> {
+    let mut rng = SplitMix64::new(seed);
+    let mut tally = Tally::new();
+    for chunks in [1usize, 3] {
+        let n_bytes = chunks as u64 * READ_CHUNK;
+        let src: Vec<u32> = (0..n_bytes / 4).map(|_| rng.next_u64() as u32).collect();
+        let want: Vec<u32> = (0..src.len() / 16)
+            .map(|out| {
+                let (c, l, lane) = (out / 1024, (out / 4) % 256, out % 4);
+                (0..16).fold(0, |acc, k| acc ^ src[4 * (4096 * c + l + 256 * k) + lane])
+            })
+            .collect();
+        let (sb, db) = (ctx.storage_buffer("src", &src), ctx.output_buffer("dst", n_bytes / 16));
+        let mut rec = Recorder::new(ctx);
+        k.read(&mut rec, whole(&sb), whole(&db), n_bytes);
+        rec.submit();
+        let got = ctx.read_bytes(&db, n_bytes / 16).await?;
+        let got = got.chunks_exact(4).map(|b| u32::from_le_bytes(b.try_into().expect("4 bytes")));
+        let wrong = got.zip(&want).filter(|(g, w)| g != *w).count();
+        tally.add(&[wrong as f32], &[0.0], |_| 0.0);
+    }
+    Ok(tally.done("read (roofline)", 0.0))
+}
+
 /// Runs the sampling kernel once on `logits[offset..offset + n]`.
 async fn sample_once(ctx: &GpuContext, k: &Kernels, logits: &wgpu::Buffer, offset: u32, n: u32, sampling: &Sampling, u: f32) -> Result<usize> {
     let rb = ctx.output_buffer("r", 4);
@@ -602,6 +628,7 @@ pub async fn check_all(ctx: &GpuContext) -> Result<Vec<KernelCheck>> {
         check_glu(ctx, k, 4).await?,
         check_add(ctx, k, 6).await?,
         check_sample(ctx, k, 5).await?,
+        check_read(ctx, k, 7).await?,
     ];
     for (i, ty) in GgmlType::supported().enumerate() {
         out.push(check_matmul(ctx, k, ty, 100 + i as u64).await?);

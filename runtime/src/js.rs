@@ -236,7 +236,7 @@ impl JsEngine {
     }
 
     /// Bandwidth of a copy kernel and of every quant type's matmul at real models' shapes on this
-    /// adapter (see `roofline.rs`): `{ adapter, copy_gb_per_s, gemv: [...], gemm: [...] }`.
+    /// adapter (see `roofline.rs`): `{ adapter, copy_gb_per_s, read_gb_per_s, dispatch_us, gemv: [...], gemm: [...] }`.
     pub async fn roofline() -> Result<JsValue, JsValue> {
         let ctx = GpuContext::new().await.map_err(js_error)?;
         let r = crate::roofline::measure(&ctx, &crate::roofline::gemv_types(), &crate::roofline::GEMM_TYPES, &crate::roofline::SHAPES).await.map_err(js_error)?;

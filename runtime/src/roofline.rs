@@ -19,8 +19,8 @@
 use crate::check::{random_tensor_bytes, upload_tensor};
 use crate::clock::now_ms;
 use crate::error::Result;
-use crate::gpu::{whole, GpuContext, Recorder};
-use crate::kernels::Kernels;
+use crate::gpu::{whole, GpuContext, GpuTensor, Recorder};
+use crate::kernels::{Kernels, READ_CHUNK};
 use crate::quant::GgmlType;
 use crate::rng::SplitMix64;
 use serde::Serialize;
@@ -66,8 +66,11 @@ pub struct MatmulRate {
     pub ms: f64,
     /// Weight bytes read per second.
     pub gb_per_s: f64,
-    /// `gb_per_s` as a percentage of the copy kernel's.
+    /// `gb_per_s` as a percentage of the copy kernel's: for a GEMV the median over its timings
+    /// of each one against a copy timed just before it; for a GEMM against the headline copy.
     pub pct_of_copy: f64,
+    /// For a GEMV, the same against the read kernel's bytes read per second (0 for a GEMM).
+    pub pct_of_read: f64,
     pub gflop_per_s: f64,
 }
 
@@ -77,6 +80,9 @@ pub struct Roofline {
     /// The copy kernel: (read + written) bytes per second.
     pub copy_gb_per_s: f64,
     pub copy_bytes: u64,
+    /// The read kernel (shaders/read.wgsl) over `copy_bytes`: bytes read per second. What a
+    /// kernel that reads and computes nothing reaches, so the most a GEMV's loads allow.
+    pub read_gb_per_s: f64,
     /// Microseconds per dispatch of a copy of 16 bytes, back to back in one submission: what
     /// any dispatch costs on this adapter besides its work (a GEMV of a small matrix, or a
     /// decode step's ~240 dispatches, pay it each time).
@@ -92,98 +98,178 @@ const COLD_BYTES: u64 = 96 << 20;
 /// Timings per figure (the median is reported).
 const TRIALS: usize = 5;
 
-/// Runs the copy, every GEMV of `types` × `shapes`, and the GEMMs of the `gemm_types` at
-/// `shapes`' FFN-down shapes. Shapes whose rows are not whole blocks of a type are skipped.
+/// Runs the copy and read kernels, every GEMV of `types` × `shapes`, and the GEMMs of the
+/// `gemm_types` at `shapes`' FFN-down shapes. Shapes whose rows are not whole blocks of a type
+/// are skipped.
 pub async fn measure(ctx: &GpuContext, types: &[GgmlType], gemm_types: &[GgmlType], shapes: &[Shape]) -> Result<Roofline> {
     let kernels = Kernels::new(ctx, types.iter().chain(gemm_types).copied(), &[])?;
-    let copy_bytes = (64u64 << 20).min(ctx.info.limits.max_storage_buffer_binding_size as u64 / 2) / 16 * 16;
-    let copy_gb_per_s = copy_rate(ctx, &kernels, copy_bytes).await?;
+    let limit = References::new(ctx, &kernels);
+    let (mut copies, mut reads) = (Vec::new(), Vec::new());
+    for trial in 0..=TRIALS {
+        let (copy, read) = (limit.copy_gb_per_s().await?, limit.read_gb_per_s().await?);
+        if trial > 0 {
+            copies.push(copy);
+            reads.push(read);
+        }
+    }
+    let (copy_gb_per_s, read_gb_per_s) = (median(copies), median(reads));
     let dispatch_us = dispatch_cost(ctx, &kernels).await?;
     let mut rng = SplitMix64::new(7);
     let mut gemv = Vec::new();
     let mut gemm = Vec::new();
     for &ty in types {
         for &shape in shapes.iter().filter(|s| s.n_in as u64 % ty.block_size() == 0) {
-            gemv.push(matmul_rate(ctx, &kernels, ty, shape, 1, copy_gb_per_s, &mut rng).await?);
+            gemv.push(gemv_rate(&limit, ty, shape, &mut rng).await?);
         }
     }
     for &ty in gemm_types {
         for &shape in shapes.iter().filter(|s| s.tensor == "ffn_down" && s.n_in as u64 % ty.block_size() == 0) {
-            gemm.push(matmul_rate(ctx, &kernels, ty, shape, GEMM_TOKENS, copy_gb_per_s, &mut rng).await?);
+            gemm.push(gemm_rate(ctx, &kernels, ty, shape, copy_gb_per_s, &mut rng).await?);
         }
     }
-    Ok(Roofline { adapter: ctx.info.summary(), copy_gb_per_s, copy_bytes, dispatch_us, gemv, gemm })
+    Ok(Roofline { adapter: ctx.info.summary(), copy_gb_per_s, copy_bytes: limit.bytes, read_gb_per_s, dispatch_us, gemv, gemm })
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
 }
 
 /// Seconds for `reps` recorded dispatches (`record` gets the repetition's index), from submit
-/// to a readback of `out`: the median of `TRIALS` timings after one warm-up run.
+/// to a 4-byte readback of `out`: one timing.
+async fn time_once(ctx: &GpuContext, reps: u32, out: &wgpu::Buffer, record: &impl Fn(&mut Recorder<'_>, u32)) -> Result<f64> {
+    let mut rec = Recorder::new(ctx);
+    for i in 0..reps {
+        record(&mut rec, i);
+    }
+    let commands = rec.finish();
+    let t0 = now_ms();
+    ctx.queue.submit([commands]);
+    ctx.read_bytes(out, 4).await?;
+    Ok((now_ms() - t0) / 1000.0)
+}
+
+/// [`time_once`]'s median of `TRIALS` timings after one warm-up run.
 async fn time_dispatches(ctx: &GpuContext, reps: u32, out: &wgpu::Buffer, record: impl Fn(&mut Recorder<'_>, u32)) -> Result<f64> {
     let mut seconds = Vec::with_capacity(TRIALS);
     for trial in 0..=TRIALS {
-        let mut rec = Recorder::new(ctx);
-        for i in 0..reps {
-            record(&mut rec, i);
-        }
-        let commands = rec.finish();
-        let t0 = now_ms();
-        ctx.queue.submit([commands]);
-        ctx.read_bytes(out, 4).await?;
+        let s = time_once(ctx, reps, out, &record).await?;
         if trial > 0 {
-            seconds.push((now_ms() - t0) / 1000.0);
+            seconds.push(s);
         }
     }
-    seconds.sort_by(f64::total_cmp);
-    Ok(seconds[TRIALS / 2])
+    Ok(median(seconds))
 }
 
 fn reps_for(bytes: u64) -> u32 {
     MIN_BYTES.div_ceil(bytes.max(1)).clamp(3, 400) as u32
 }
 
-async fn copy_rate(ctx: &GpuContext, k: &Kernels, bytes: u64) -> Result<f64> {
-    let reps = reps_for(2 * bytes);
-    let seconds = copy_seconds(ctx, k, bytes, reps).await?;
-    Ok(2.0 * bytes as f64 * reps as f64 / seconds / 1e9)
+/// The two kernels a GEMV is measured against, over `bytes` (64 MiB, more than a last-level
+/// cache, or half the adapter's binding limit): the copy (the adapter's practical bandwidth) and
+/// the read (its loads alone). They are timed next to each GEMV timing, so that each ratio
+/// compares runs of the same moment: on a shared VM the speed of everything moves ±30% from
+/// one second to the next.
+struct References<'a> {
+    ctx: &'a GpuContext,
+    kernels: &'a Kernels,
+    bytes: u64,
+    src: wgpu::Buffer,
+    dst: wgpu::Buffer,
+}
+
+impl<'a> References<'a> {
+    fn new(ctx: &'a GpuContext, kernels: &'a Kernels) -> Self {
+        let bytes = (64u64 << 20).min(ctx.info.limits.max_storage_buffer_binding_size as u64 / 2) / READ_CHUNK * READ_CHUNK;
+        Self { ctx, kernels, bytes, src: ctx.output_buffer("copy.src", bytes), dst: ctx.output_buffer("copy.dst", bytes) }
+    }
+
+    /// One timing of the copy: (read + written) bytes per second.
+    async fn copy_gb_per_s(&self) -> Result<f64> {
+        let record = |rec: &mut Recorder<'_>, _| self.kernels.copy(rec, self.src.as_entire_buffer_binding(), &self.dst, 0, self.bytes);
+        Ok(2.0 * self.bytes as f64 / time_once(self.ctx, 1, &self.dst, &record).await? / 1e9)
+    }
+
+    /// One timing of the read: bytes read per second.
+    async fn read_gb_per_s(&self) -> Result<f64> {
+        let record = |rec: &mut Recorder<'_>, _| self.kernels.read(rec, whole(&self.src), whole(&self.dst), self.bytes);
+        Ok(self.bytes as f64 / time_once(self.ctx, 1, &self.dst, &record).await? / 1e9)
+    }
 }
 
 /// Microseconds per dispatch of a 16-byte copy, 400 in one submission.
 async fn dispatch_cost(ctx: &GpuContext, k: &Kernels) -> Result<f64> {
     const REPS: u32 = 400;
-    Ok(copy_seconds(ctx, k, 16, REPS).await? / REPS as f64 * 1e6)
+    let src = ctx.output_buffer("copy.src", 16);
+    let dst = ctx.output_buffer("copy.dst", 16);
+    let record = |rec: &mut Recorder<'_>, _| k.copy(rec, src.as_entire_buffer_binding(), &dst, 0, 16);
+    Ok(time_dispatches(ctx, REPS, &dst, record).await? / REPS as f64 * 1e6)
 }
 
-/// Seconds for `reps` copies of `bytes` (see [`time_dispatches`]).
-async fn copy_seconds(ctx: &GpuContext, k: &Kernels, bytes: u64, reps: u32) -> Result<f64> {
-    let src = ctx.output_buffer("copy.src", bytes);
-    let dst = ctx.output_buffer("copy.dst", bytes);
-    let record = |rec: &mut Recorder<'_>, _| k.copy(rec, src.as_entire_buffer_binding(), &dst, 0, bytes);
-    time_dispatches(ctx, reps, &dst, record).await
-}
-
-async fn matmul_rate(ctx: &GpuContext, k: &Kernels, ty: GgmlType, shape: Shape, n_tok: u32, copy_gb_per_s: f64, rng: &mut SplitMix64) -> Result<MatmulRate> {
-    let n = shape.n_in as usize * shape.n_out as usize;
-    let bytes = random_tensor_bytes(ty, n, rng);
-    let weight_bytes = bytes.len() as u64;
-    // A GEMV runs cold (see the module's comment); a GEMM is compute-bound, one copy will do.
-    let copies = if n_tok == 1 { COLD_BYTES.div_ceil(weight_bytes) } else { 1 };
+/// A random matrix of `ty` at `shape` on the GPU, `copies` times, an input of `n_tok` tokens
+/// and an output.
+fn matmul_inputs(ctx: &GpuContext, ty: GgmlType, shape: Shape, n_tok: u32, copies: u64, rng: &mut SplitMix64) -> (Vec<GpuTensor>, u64, wgpu::Buffer, wgpu::Buffer) {
+    let bytes = random_tensor_bytes(ty, shape.n_in as usize * shape.n_out as usize, rng);
     let dims = [shape.n_in as u64, shape.n_out as u64];
-    let ws: Vec<_> = (0..copies).map(|_| upload_tensor(ctx, ty, &dims, &bytes)).collect();
+    let ws = (0..copies.max(1)).map(|_| upload_tensor(ctx, ty, &dims, &bytes)).collect();
     let x = ctx.storage_buffer("x", &rng.vec(n_tok as usize * shape.n_in as usize, -1.0, 1.0));
     let y = ctx.output_buffer("y", n_tok as u64 * shape.n_out as u64 * 4);
-    let record = |rec: &mut Recorder<'_>, i: u32| k.matmul(rec, &ws[i as usize % ws.len()], whole(&x), whole(&y), n_tok, false);
-    let flops = 2.0 * n as f64 * n_tok as f64;
-    // A GEMM's repetitions are sized by work (~1 GFLOP), a GEMV's by bytes, each copy once at least.
-    let reps = if n_tok == 1 { reps_for(weight_bytes).max(copies as u32) } else { (1e9 / flops).ceil().clamp(2.0, 100.0) as u32 };
+    (ws, bytes.len() as u64, x, y)
+}
+
+/// Decode's GEMV, timed cold (see the module's comment), each timing after one of the copy and
+/// one of the read.
+async fn gemv_rate(limit: &References<'_>, ty: GgmlType, shape: Shape, rng: &mut SplitMix64) -> Result<MatmulRate> {
+    let (ctx, k) = (limit.ctx, limit.kernels);
+    let n = shape.n_in as u64 * shape.n_out as u64;
+    let weight_bytes = ty.bytes_for(n).expect("shapes are whole blocks of the type");
+    let copies = COLD_BYTES.div_ceil(weight_bytes);
+    let (ws, weight_bytes, x, y) = matmul_inputs(ctx, ty, shape, 1, copies, rng);
+    let record = |rec: &mut Recorder<'_>, i: u32| k.matmul(rec, &ws[i as usize % ws.len()], whole(&x), whole(&y), 1, false);
+    let reps = reps_for(weight_bytes).max(copies as u32);
+    let (mut seconds, mut of_copy, mut of_read) = (Vec::new(), Vec::new(), Vec::new());
+    for trial in 0..=TRIALS {
+        let (copy, read) = (limit.copy_gb_per_s().await?, limit.read_gb_per_s().await?);
+        let s = time_once(ctx, reps, &y, &record).await? / reps as f64;
+        if trial > 0 {
+            let gb_per_s = weight_bytes as f64 / s / 1e9;
+            seconds.push(s);
+            of_copy.push(100.0 * gb_per_s / copy);
+            of_read.push(100.0 * gb_per_s / read);
+        }
+    }
+    let seconds = median(seconds);
+    Ok(MatmulRate {
+        ty: ty.name(),
+        shape,
+        n_tok: 1,
+        weight_bytes,
+        ms: seconds * 1000.0,
+        gb_per_s: weight_bytes as f64 / seconds / 1e9,
+        pct_of_copy: median(of_copy),
+        pct_of_read: median(of_read),
+        gflop_per_s: 2.0 * n as f64 / seconds / 1e9,
+    })
+}
+
+/// Prefill's GEMM over `GEMM_TOKENS` tokens: compute-bound, one copy of the matrix will do.
+async fn gemm_rate(ctx: &GpuContext, k: &Kernels, ty: GgmlType, shape: Shape, copy_gb_per_s: f64, rng: &mut SplitMix64) -> Result<MatmulRate> {
+    let (ws, weight_bytes, x, y) = matmul_inputs(ctx, ty, shape, GEMM_TOKENS, 1, rng);
+    let record = |rec: &mut Recorder<'_>, _| k.matmul(rec, &ws[0], whole(&x), whole(&y), GEMM_TOKENS, false);
+    let flops = 2.0 * shape.n_in as f64 * shape.n_out as f64 * GEMM_TOKENS as f64;
+    // Repetitions sized by work (~1 GFLOP).
+    let reps = (1e9 / flops).ceil().clamp(2.0, 100.0) as u32;
     let seconds = time_dispatches(ctx, reps, &y, record).await? / reps as f64;
     let gb_per_s = weight_bytes as f64 / seconds / 1e9;
     Ok(MatmulRate {
         ty: ty.name(),
         shape,
-        n_tok,
+        n_tok: GEMM_TOKENS,
         weight_bytes,
         ms: seconds * 1000.0,
         gb_per_s,
         pct_of_copy: 100.0 * gb_per_s / copy_gb_per_s,
+        pct_of_read: 0.0,
         gflop_per_s: flops / seconds / 1e9,
     })
 }
@@ -192,12 +278,13 @@ impl std::fmt::Display for Roofline {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         writeln!(f, "adapter  {}", self.adapter)?;
         writeln!(f, "copy     {:.2} GB/s (read + write, {} MiB)", self.copy_gb_per_s, self.copy_bytes >> 20)?;
+        writeln!(f, "read     {:.2} GB/s (read only, {} MiB): {:.0}% of the copy, the most a GEMV's loads allow", self.read_gb_per_s, self.copy_bytes >> 20, 100.0 * self.read_gb_per_s / self.copy_gb_per_s)?;
         writeln!(f, "dispatch {:.1} µs per dispatch besides its work (16-byte copies back to back)", self.dispatch_us)?;
-        writeln!(f, "{:<6} {:<24} {:>11} {:>9} {:>9} {:>8}", "GEMV", "shape", "n_in×n_out", "ms", "GB/s", "% copy")?;
+        writeln!(f, "{:<6} {:<24} {:>11} {:>9} {:>9} {:>8} {:>8}", "GEMV", "shape", "n_in×n_out", "ms", "GB/s", "% copy", "% read")?;
         for r in &self.gemv {
             let s = &r.shape;
             let dims = format!("{}×{}", s.n_in, s.n_out);
-            writeln!(f, "{:<6} {:<24} {:>11} {:>9.3} {:>9.2} {:>7.0}%", r.ty, format!("{} {}", s.model, s.tensor), dims, r.ms, r.gb_per_s, r.pct_of_copy)?;
+            writeln!(f, "{:<6} {:<24} {:>11} {:>9.3} {:>9.2} {:>7.0}% {:>7.0}%", r.ty, format!("{} {}", s.model, s.tensor), dims, r.ms, r.gb_per_s, r.pct_of_copy, r.pct_of_read)?;
         }
         writeln!(f, "{:<6} {:<24} {:>11} {:>9} {:>9}", "GEMM", "shape (100 tokens)", "n_in×n_out", "ms", "GFLOP/s")?;
         for r in &self.gemm {

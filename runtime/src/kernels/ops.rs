@@ -86,6 +86,10 @@ struct CopyParams { n_vec4: u32, dst_offset: u32, _pad: [u32; 2] }
 
 #[repr(C)]
 #[derive(Clone, Copy, Pod, Zeroable)]
+struct ReadParams { n_vec4: u32, _pad: [u32; 3] }
+
+#[repr(C)]
+#[derive(Clone, Copy, Pod, Zeroable)]
 struct SampleParams { n: u32, offset: u32, top_k: u32, _pad: u32, temperature: f32, top_p: f32, u: f32, _pad1: f32 }
 
 /// Where a matmul's outputs go in each token's row of y.
@@ -210,6 +214,9 @@ const RMS_NORM_ROWS_WG: u32 = 8;
 const MAX_UNROLLED_QUADS: u32 = 48;
 /// Threads per workgroup of shaders/attention.wgsl (`LANES`).
 const ATTENTION_LANES: u32 = 32;
+/// Bytes one workgroup of the read kernel reads: 256 threads × 16 words (`WORDS` in
+/// shaders/read.wgsl) of 16 bytes.
+pub const READ_CHUNK: u64 = 256 * 16 * 16;
 /// A decode step's keys are split into chunks of at least this many keys, at most
 /// `ATTENTION_MAX_CHUNKS` of them per head: a lane each of the head's one workgroup, which then
 /// merges them.
@@ -408,6 +415,9 @@ pub struct Kernels {
     add: Kernel,
     sample: Kernel,
     copy: Kernel,
+    /// The roofline's read-only stream (shaders/read.wgsl); no model runs it, so it compiles
+    /// when first dispatched.
+    read: Kernel,
     matmul: HashMap<GgmlType, Matmuls>,
     /// Decode's down-projection GEMVs that compute the GLU as they read x
     /// (shaders/activations/uniform_glu.wgsl), per weight type and activation, with their rows
@@ -531,6 +541,7 @@ impl Kernels {
             add: Kernel::new(d, "add", shader!("add")),
             sample: Kernel::new(d, "sample", shader!("sample")),
             copy: Kernel::new(d, "copy", &[kv_float_wgsl(false), shader!("copy")].join("\n")),
+            read: Kernel::new(d, "read", shader!("read")),
             matmul,
             glu_gemv: HashMap::new(),
             norm_gemv,
@@ -784,6 +795,15 @@ impl Kernels {
         let p = CopyParams { n_vec4, dst_offset: (dst_offset / 16) as u32, _pad: [0; 2] };
         self.copy.dispatch(rec, &p, &[src, dst.as_entire_buffer_binding()], grid_1d(n_vec4.div_ceil(256)));
 }
+
+    /// `dst[256 c + l]` = the XOR of 16 of `src`'s 16-byte words, `4096 c + l + 256 k` (k < 16):
+    /// `n_bytes` of `src` (a multiple of [`READ_CHUNK`]) read once, a sixteenth of that written.
+    /// The roofline's read ceiling: how fast a kernel that computes nothing reads.
+    pub fn read(&self, rec: &mut Recorder<'_>, src: B, dst: B, n_bytes: u64) {
+        assert!(n_bytes % READ_CHUNK == 0 && n_bytes / 16 <= u32::MAX as u64, "read: {n_bytes} bytes is not whole chunks");
+        let n_vec4 = (n_bytes / 16) as u32;
+        self.read.dispatch(rec, &ReadParams { n_vec4, _pad: [0; 3] }, &[src, dst], grid_1d((n_bytes / READ_CHUNK) as u32));
+    }
 }
 
 /// One token's `y (+)= W · x` by a GEMV (`kernel` and its rows per workgroup) reading its
