@@ -3,12 +3,16 @@
 //! Decode is memory-bound: a GEMV reads each weight byte once, so its speed limit is the
 //! adapter's bandwidth. We measure that limit with a plain copy kernel (bytes read + bytes
 //! written per second, the STREAM convention) and report each quant type's GEMV as the weight
-//! bytes it reads per second, and as a fraction of the copy. Prefill's GEMM is reported in
-//! GFLOP/s (2 · n_in · n_out · n_tok per product).
+//! bytes it reads per second, and as a fraction of the copy. A read-only kernel (the same bytes
+//! read and XOR-ed, nothing computed) says how much of a GEMV's gap to the copy its loads
+//! explain; the rest is its arithmetic. Prefill's GEMM is reported in GFLOP/s
+//! (2 · n_in · n_out · n_tok per product).
 //!
 //! Timing: `reps` dispatches are recorded first, then the clock runs from submit until a 4-byte
 //! readback of the output returns, so encoding is outside and the one wait is amortised. Each
-//! figure is the median of `TRIALS` such timings (on CPU adapters single timings move ±30%).
+//! figure is the median of `TRIALS` such timings (on CPU adapters single timings move ±30%), and
+//! each GEMV timing is paired with a copy and a read timed just before it: its fractions are
+//! medians of those pairs.
 //!
 //! Decode reads every matrix once per token, and a model is bigger than a CPU's last-level cache
 //! or a GPU's L2, so each GEMV is timed *cold*: the dispatches cycle through copies of the matrix
