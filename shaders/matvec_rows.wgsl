@@ -7,18 +7,23 @@
 // decoded 20% slower. On SwiftShader every load from a buffer is a gather, a scalar load per lane
 // and per float (with robust buffer access it has no vector path), so at four rows a thread's 32
 // floats of x per group cost more than its rows' 16 words of weights: BLOCKS = 2 there.
+// On GPUs SPLIT threads (consecutive invocations) share a thread's rows instead, each taking
+// every SPLIT-th group, so that a warp's loads of a row are consecutive 16-byte words, and add up
+// their sums at the end (shaders/share_x/split.wgsl).
 // Same bindings and parameters as matvec.wgsl; `dot32_x` comes from shaders/dot/<type>.wgsl
 // (`x_group`, what it reads of a group's x, from shaders/dot/via_x.wgsl),
 // and how a thread gets the group's x (its own loads, or one load per lane shared across a
-// subgroup) from shaders/share_x/.
+// subgroup) and the sums of its rows from shaders/share_x/.
 
 // Params, w and y come from shaders/matmul_params.wgsl.
 // x (binding 2), x4 and x_scale come from shaders/activations/uniform*.wgsl.
 
-// Threads per workgroup and blocks of four rows per thread: GEMV_LANES and GEMV_BLOCKS are
-// replaced when compiled (kernels::Tuning::gemv_rows / (4 · gemv_blocks), gemv_blocks).
+// Threads per workgroup, blocks of four rows per thread and threads per such run of rows:
+// GEMV_LANES, GEMV_BLOCKS and GEMV_SPLIT are replaced when compiled (kernels::Tuning::gemv_rows
+// · gemv_split / (4 · gemv_blocks), gemv_blocks, gemv_split).
 const LANES: u32 = GEMV_LANES;
 const BLOCKS: u32 = GEMV_BLOCKS; // 1, 2 or 4
+const SPLIT: u32 = GEMV_SPLIT; // 1, or the threads that split each run of rows' groups
 
 // The byte offsets of the thread's rows 4b .. 4b + 3 from `first` (rows past the end repeat the
 // last one: their results are not written).
@@ -34,7 +39,8 @@ fn block_dots(rows: vec4<u32>, g: u32, xs: XGroup) -> vec4<f32> {
 
 @compute @workgroup_size(LANES)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, inv: Invocation) {
-    let first = (wg.x * LANES + inv.lid) * 4u * BLOCKS;
+    let part = inv.lid % SPLIT; // this thread's groups: part, part + SPLIT, ...
+    let first = (wg.x * (LANES / SPLIT) + inv.lid / SPLIT) * 4u * BLOCKS;
     // No thread returns early, so a subgroup stays whole. Blocks past BLOCKS are never read.
     let rows0 = block_rows(0u, first);
     let rows1 = block_rows(1u, first);
@@ -47,7 +53,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, inv: Invocation) {
     var acc1 = vec4<f32>(0.0);
     var acc2 = vec4<f32>(0.0);
     var acc3 = vec4<f32>(0.0);
-    for (var g = 0u; g < n_groups; g++) {
+    for (var g = part; g < n_groups; g += SPLIT) {
         let col = g * 32u;
         let mine = lane_quad(inv, col);
         let xs = x_group(array<vec4<f32>, 8>(quad(mine, col, 0u), quad(mine, col, 1u), quad(mine, col, 2u), quad(mine, col, 3u),
@@ -61,10 +67,18 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, inv: Invocation) {
             acc3 += block_dots(rows3, g, xs);
         }
     }
-    let scale = x_scale();
+    acc0 = row_total(inv, acc0);
+    if (BLOCKS > 1u) {
+        acc1 = row_total(inv, acc1);
+    }
+    if (BLOCKS > 2u) {
+        acc2 = row_total(inv, acc2);
+        acc3 = row_total(inv, acc3);
+    }
+    let scale = x_scale(inv);
     for (var k = 0u; k < 4u * BLOCKS; k++) {
         let row = first + k;
-        if (row < params.n_out) {
+        if (part == 0u && row < params.n_out) {
             let i = params.y_row0 + row;
             let prev = select(0.0, y[i], params.accumulate == 1u);
             var a = acc0;

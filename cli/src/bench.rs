@@ -135,6 +135,18 @@ pub async fn roofline_only(args: &Args) -> Result<(), Error> {
         gemm.retain(|t| names.contains(&t.name().as_str()));
     }
     let ctx = webslm::GpuContext::new().await?;
-    println!("{}", roofline::measure(&ctx, &gemv, &gemm, &roofline::SHAPES).await?);
+    // --gemv-split N: decode's GEMV with its rows split over N threads (1: a thread per run of
+    // rows), whatever the adapter's own tuning says, to compare the two on one adapter.
+    let mut tuning = webslm::kernels::Tuning::for_adapter(&ctx);
+    if let Some(split) = args.str("--gemv-split") {
+        let split: u32 = split.parse().map_err(|_| Error::InvalidRequest(format!("--gemv-split: {split:?} is not a number")))?;
+        let threads = tuning.gemv_rows * tuning.gemv_split; // per workgroup × 4 · gemv_blocks
+        if split == 0 || threads % (split * 4 * tuning.gemv_blocks) != 0 {
+            return Err(Error::InvalidRequest(format!("--gemv-split: {split} threads do not divide this adapter's GEMV workgroups")));
+        }
+        tuning.gemv_rows = tuning.gemv_rows * tuning.gemv_split / split;
+        tuning.gemv_split = split;
+    }
+    println!("{}", roofline::measure_tuned(&ctx, tuning, &gemv, &gemm, &roofline::SHAPES).await?);
     Ok(())
 }

@@ -637,9 +637,9 @@ pub async fn check_all(ctx: &GpuContext) -> Result<Vec<KernelCheck>> {
         out.push(check_embed(ctx, k, ty, 200 + i as u64).await?);
     }
     // The other tunings this adapter can run are checked too: each is what some adapter runs.
-    // Attention, the KV writes and decode's fused GLU GEMV depend on the sharing, unrolling and
-    // the KV cache's type only: checked once per other choice of them.
-    let attention_key = |t: &Tuning| (t.subgroup_x, t.unroll_heads, t.kv_f16);
+    // Attention, the KV writes and decode's fused GLU GEMV depend on the sharing, unrolling,
+    // the KV cache's type and the GEMV's split rows only: checked once per other choice of them.
+    let attention_key = |t: &Tuning| (t.subgroup_x, t.unroll_heads, t.kv_f16, t.gemv_split);
     let mut attention_checked = vec![attention_key(&k.tuning)];
     for (n, tuning) in Tuning::all_for(ctx).into_iter().filter(|t| *t != k.tuning).enumerate() {
         let other = glu_gemvs(Kernels::tuned(ctx, GgmlType::supported(), &attention_shapes(), tuning)?)?;

@@ -24,7 +24,7 @@ use crate::check::{random_tensor_bytes, upload_tensor};
 use crate::clock::now_ms;
 use crate::error::Result;
 use crate::gpu::{whole, GpuContext, GpuTensor, Recorder};
-use crate::kernels::{Kernels, READ_CHUNK};
+use crate::kernels::{Kernels, Tuning, READ_CHUNK};
 use crate::quant::GgmlType;
 use crate::rng::SplitMix64;
 use serde::Serialize;
@@ -81,6 +81,8 @@ pub struct MatmulRate {
 #[derive(Clone, Debug, Serialize)]
 pub struct Roofline {
     pub adapter: String,
+    /// The kernel variants measured (`kernels::Tuning`).
+    pub tuning: String,
     /// The copy kernel: (read + written) bytes per second.
     pub copy_gb_per_s: f64,
     pub copy_bytes: u64,
@@ -106,7 +108,13 @@ const TRIALS: usize = 5;
 /// `gemm_types` at `shapes`' FFN-down shapes. Shapes whose rows are not whole blocks of a type
 /// are skipped.
 pub async fn measure(ctx: &GpuContext, types: &[GgmlType], gemm_types: &[GgmlType], shapes: &[Shape]) -> Result<Roofline> {
-    let kernels = Kernels::new(ctx, types.iter().chain(gemm_types).copied(), &[])?;
+    measure_tuned(ctx, Tuning::for_adapter(ctx), types, gemm_types, shapes).await
+}
+
+/// [`measure`] with the kernel variants `tuning` picks instead of the adapter's own (to compare
+/// layouts on one adapter).
+pub async fn measure_tuned(ctx: &GpuContext, tuning: Tuning, types: &[GgmlType], gemm_types: &[GgmlType], shapes: &[Shape]) -> Result<Roofline> {
+    let kernels = Kernels::tuned(ctx, types.iter().chain(gemm_types).copied(), &[], tuning)?;
     let limit = References::new(ctx, &kernels);
     let (mut copies, mut reads) = (Vec::new(), Vec::new());
     for trial in 0..=TRIALS {
@@ -131,7 +139,7 @@ pub async fn measure(ctx: &GpuContext, types: &[GgmlType], gemm_types: &[GgmlTyp
             gemm.push(gemm_rate(ctx, &kernels, ty, shape, copy_gb_per_s, &mut rng).await?);
         }
     }
-    Ok(Roofline { adapter: ctx.info.summary(), copy_gb_per_s, copy_bytes: limit.bytes, read_gb_per_s, dispatch_us, gemv, gemm })
+    Ok(Roofline { adapter: ctx.info.summary(), tuning: tuning.to_string(), copy_gb_per_s, copy_bytes: limit.bytes, read_gb_per_s, dispatch_us, gemv, gemm })
 }
 
 fn median(mut v: Vec<f64>) -> f64 {
@@ -281,6 +289,7 @@ async fn gemm_rate(ctx: &GpuContext, k: &Kernels, ty: GgmlType, shape: Shape, co
 impl std::fmt::Display for Roofline {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         writeln!(f, "adapter  {}", self.adapter)?;
+        writeln!(f, "kernels  {}", self.tuning)?;
         writeln!(f, "copy     {:.2} GB/s (read + write, {} MiB)", self.copy_gb_per_s, self.copy_bytes >> 20)?;
         writeln!(f, "read     {:.2} GB/s (read only, {} MiB): {:.0}% of the copy, the most a GEMV's loads allow", self.read_gb_per_s, self.copy_bytes >> 20, 100.0 * self.read_gb_per_s / self.copy_gb_per_s)?;
         writeln!(f, "dispatch {:.1} µs per dispatch besides its work (16-byte copies back to back)", self.dispatch_us)?;

@@ -18,6 +18,6 @@ fn x1(i: u32) -> f32 {
 }
 
 // What the GEMV multiplies its sums by (see uniform_norm.wgsl): nothing here.
-fn x_scale() -> f32 {
+fn x_scale(inv: Invocation) -> f32 {
     return 1.0;
 }

@@ -2,7 +2,7 @@
 // it (decode): the caller binds uniform windows over the residual stream x (binding 2) and the
 // norm's weight (binding 4; on lavapipe a storage load of the weight made the GEMV up to 20%
 // slower). `x4` returns x · weight and keeps the Σ x² of what it read; 1 / rms(x) is one number
-// per token, so it commutes with the dot product and the GEMV multiplies its sums by `x_scale()`
+// per token, so it commutes with the dot product and the GEMV multiplies its sums by `x_scale`
 // at the end. Decode then needs no RMSNorm dispatch before Q/K/V, gate/up and the output matrix:
 // two of a layer's eight dispatches, each costing 30–40 µs on lavapipe and a few µs on a GPU,
 // more than a small model's GEMV. X_VEC4S (the adapter's uniform binding size / 16) is replaced
@@ -20,7 +20,8 @@ fn x4(i: u32) -> vec4<f32> {
     return v * norm[i >> 2u];
 }
 
-// 1 / rms(x), once the GEMV has read all of x (its threads each, or its subgroups together).
-fn x_scale() -> f32 {
-    return inverseSqrt(x_total(sum_sq) / f32(params.n_in) + params.eps);
+// 1 / rms(x), once the GEMV has read all of x (its threads each, or its subgroups or the threads
+// that split its rows together).
+fn x_scale(inv: Invocation) -> f32 {
+    return inverseSqrt(x_total(inv, sum_sq) / f32(params.n_in) + params.eps);
 }

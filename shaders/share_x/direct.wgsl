@@ -18,6 +18,11 @@ fn quad(mine: vec4<f32>, base: u32, k: u32) -> vec4<f32> {
 
 // The sum over the threads that shared x's loads of what each accumulated from its own: each
 // thread loaded all of x itself.
-fn x_total(v: f32) -> f32 {
+fn x_total(inv: Invocation, v: f32) -> f32 {
+    return v;
+}
+
+// A GEMV thread's sums for its rows, whole: each thread went through all of its rows.
+fn row_total(inv: Invocation, v: vec4<f32>) -> vec4<f32> {
     return v;
 }

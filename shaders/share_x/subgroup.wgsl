@@ -21,6 +21,11 @@ fn quad(mine: vec4<f32>, base: u32, k: u32) -> vec4<f32> {
 }
 
 // The sum over the lanes that shared x's loads of what each accumulated from its own quads.
-fn x_total(v: f32) -> f32 {
+fn x_total(inv: Invocation, v: f32) -> f32 {
     return subgroupAdd(v);
+}
+
+// A GEMV thread's sums for its rows, whole: each thread went through all of its rows.
+fn row_total(inv: Invocation, v: vec4<f32>) -> vec4<f32> {
+    return v;
 }

@@ -274,11 +274,21 @@ pub struct Tuning {
     /// on SwiftShader (see DESIGN.md) and no faster on lavapipe at 16 rows a thread, whose
     /// accumulators already spill out of its 16 vector registers.
     pub gemm_tokens: u32,
-    /// Rows per workgroup of decode's four-row GEMV (4 · `LANES` in shaders/matvec_rows.wgsl):
-    /// 256, or 64 on CPU adapters, whose few threads each run whole workgroups: SmolLM2's
-    /// 576-row matrices made 3 workgroups of 256 for 2 cores. SwiftShader, SmolLM2's ffn_down:
-    /// 1.79 → 1.16–1.35 ms; lavapipe 0.21–0.28 → 0.19 ms (cold).
+    /// Rows per workgroup of decode's four-row GEMV (4 · `BLOCKS` · `LANES` / `SPLIT` in
+    /// shaders/matvec_rows.wgsl): 64 on CPU adapters, whose few threads each run whole
+    /// workgroups (SmolLM2's 576-row matrices made 3 workgroups of 256 for 2 cores; SwiftShader,
+    /// SmolLM2's ffn_down: 1.79 → 1.16–1.35 ms; lavapipe 0.21–0.28 → 0.19 ms, cold); on GPUs 32,
+    /// 64 threads splitting them (`gemv_split`).
     pub gemv_rows: u32,
+    /// Threads that split each thread's run of GEMV rows (`SPLIT` in shaders/matvec_rows.wgsl),
+    /// each taking every SPLIT-th group of 32 columns, adding up their sums through workgroup
+    /// memory (shaders/share_x/split.wgsl). 1 on CPU adapters, where a thread is a SIMD lane
+    /// and the sums' barriers cost a switch of every lane's context. 8 on GPUs: with a thread
+    /// per run of rows a warp's load touches 32 rows, a cache line each, while 8 threads on one
+    /// row read 128 consecutive bytes, as GPUs' GEMVs do (llama.cpp's Vulkan and Metal ones
+    /// split a row across a subgroup). Not yet measured on a GPU: `webslm roofline
+    /// --gemv-split 1` runs the other layout for comparison.
+    pub gemv_split: u32,
     /// Blocks of four rows per thread of decode's GEMV (`BLOCKS` in shaders/matvec_rows.wgsl):
     /// 1, 2 or 4. Two on SwiftShader, where a thread loads all of x per 32-column group, each
     /// float a gather of its own (see shaders/matvec_rows.wgsl), and eight rows halve those
@@ -351,7 +361,10 @@ impl Tuning {
         let cpu = ctx.info.adapter.device_type == wgpu::DeviceType::Cpu;
         let rows = if cpu { 64 } else { 256 };
         let swiftshader = cpu && !subgroup_x;
-        Self { subgroup_x, row_blocks: if swiftshader { 4 } else { 1 }, gemm_rows: rows, gemm_tokens: 8, gemv_rows: rows, gemv_blocks: if swiftshader { 2 } else { 1 }, unroll_heads: swiftshader, norm_in_gemv: !cpu, norm_thread_per_row: cpu, kv_f16: !cpu && ctx.info.has_f16() }
+        // GPUs whose subgroups are always 8 lanes share x across them instead of splitting rows.
+        let gemv_split = if cpu || subgroup_x { 1 } else { 8 };
+        let gemv_rows = if gemv_split > 1 { 32 } else { rows };
+        Self { subgroup_x, row_blocks: if swiftshader { 4 } else { 1 }, gemm_rows: rows, gemm_tokens: 8, gemv_rows, gemv_split, gemv_blocks: if swiftshader { 2 } else { 1 }, unroll_heads: swiftshader, norm_in_gemv: !cpu, norm_thread_per_row: cpu, kv_f16: !cpu && ctx.info.has_f16() }
     }
 
     /// Every tuning some adapter runs that this one can run too (sharing x needs subgroups of 8,
@@ -359,14 +372,14 @@ impl Tuning {
     pub fn all_for(ctx: &GpuContext) -> Vec<Self> {
         let f16 = ctx.info.has_f16();
         let mut all = vec![
-            Self { subgroup_x: false, row_blocks: 1, gemm_rows: 256, gemm_tokens: 8, gemv_rows: 256, gemv_blocks: 1, unroll_heads: false, norm_in_gemv: true, norm_thread_per_row: false, kv_f16: f16 }, // GPUs
-            Self { subgroup_x: false, row_blocks: 4, gemm_rows: 64, gemm_tokens: 8, gemv_rows: 64, gemv_blocks: 2, unroll_heads: true, norm_in_gemv: false, norm_thread_per_row: true, kv_f16: false }, // SwiftShader
+            Self { subgroup_x: false, row_blocks: 1, gemm_rows: 256, gemm_tokens: 8, gemv_rows: 32, gemv_split: 8, gemv_blocks: 1, unroll_heads: false, norm_in_gemv: true, norm_thread_per_row: false, kv_f16: f16 }, // GPUs
+            Self { subgroup_x: false, row_blocks: 4, gemm_rows: 64, gemm_tokens: 8, gemv_rows: 64, gemv_split: 1, gemv_blocks: 2, unroll_heads: true, norm_in_gemv: false, norm_thread_per_row: true, kv_f16: false }, // SwiftShader
         ];
         if ctx.info.fixed_subgroup_size() == Some(8) {
-            all.push(Self { subgroup_x: true, row_blocks: 1, gemm_rows: 64, gemm_tokens: 8, gemv_rows: 64, gemv_blocks: 1, unroll_heads: false, norm_in_gemv: false, norm_thread_per_row: true, kv_f16: false }); // lavapipe
+            all.push(Self { subgroup_x: true, row_blocks: 1, gemm_rows: 64, gemm_tokens: 8, gemv_rows: 64, gemv_split: 1, gemv_blocks: 1, unroll_heads: false, norm_in_gemv: false, norm_thread_per_row: true, kv_f16: false }); // lavapipe
             // A GPU whose subgroups are always 8 lanes: its GEMVs after a norm sum Σx² across the
             // subgroup (`x_total` in shaders/share_x/subgroup.wgsl).
-            all.push(Self { subgroup_x: true, row_blocks: 1, gemm_rows: 256, gemm_tokens: 8, gemv_rows: 256, gemv_blocks: 1, unroll_heads: false, norm_in_gemv: true, norm_thread_per_row: false, kv_f16: f16 });
+            all.push(Self { subgroup_x: true, row_blocks: 1, gemm_rows: 256, gemm_tokens: 8, gemv_rows: 256, gemv_split: 1, gemv_blocks: 1, unroll_heads: false, norm_in_gemv: true, norm_thread_per_row: false, kv_f16: f16 });
         }
         all
     }
@@ -380,7 +393,8 @@ impl std::fmt::Display for Tuning {
         let norm = if self.norm_thread_per_row { format!("{norm}, RMSNorm a thread per row") } else { norm.to_string() };
         let kv = if self.kv_f16 { ", f16 KV cache" } else { "" };
         let (gemm, gemv) = ((4 * self.row_blocks, self.gemm_rows), (4 * self.gemv_blocks, self.gemv_rows));
-        write!(f, "{x}, GEMM {} rows per thread and {} per workgroup, GEMV {} and {}{heads}{norm}{kv}", gemm.0, gemm.1, gemv.0, gemv.1)
+        let split = if self.gemv_split > 1 { format!(" (each run split over {} threads)", self.gemv_split) } else { String::new() };
+        write!(f, "{x}, GEMM {} rows per thread and {} per workgroup, GEMV {} and {}{split}{heads}{norm}{kv}", gemm.0, gemm.1, gemv.0, gemv.1)
     }
 }
 
@@ -437,15 +451,17 @@ pub struct Kernels {
 /// (shaders/matvec_rows.wgsl, `Tuning::gemv_rows`) for types with `Wgsl::rows`, else one
 /// (shaders/matvec.wgsl).
 fn gemv_uniform(d: &wgpu::Device, ty: GgmlType, x_uniform: &str, tuning: Tuning) -> Result<(Kernel, u32)> {
-    let share_x = tuning.share_x();
+    let share_x = if tuning.gemv_split > 1 { shader!("share_x/split") } else { tuning.share_x() };
     Ok(match ty.wgsl().is_some_and(|w| w.rows) {
         true => {
             let wgsl = shader!("matvec_rows")
-                .replace("GEMV_LANES", &format!("{}u", tuning.gemv_rows / (4 * tuning.gemv_blocks)))
-                .replace("GEMV_BLOCKS", &format!("{}u", tuning.gemv_blocks));
+                .replace("GEMV_LANES", &format!("{}u", tuning.gemv_rows * tuning.gemv_split / (4 * tuning.gemv_blocks)))
+                .replace("GEMV_BLOCKS", &format!("{}u", tuning.gemv_blocks))
+                .replace("GEMV_SPLIT", &format!("{}u", tuning.gemv_split));
             (Kernel::with_type(d, "matvec_rows", &[shader!("matmul_params"), x_uniform, &wgsl, share_x], ty, TypePart::Dot)?, tuning.gemv_rows)
         }
-        false => (Kernel::with_type(d, "matvec", &[shader!("matmul_params"), x_uniform, shader!("matvec")], ty, TypePart::Dot)?, MATVEC_ROWS),
+        // share_x/direct only for `Invocation`, which the activations' `x_scale` takes.
+        false => (Kernel::with_type(d, "matvec", &[shader!("matmul_params"), x_uniform, shader!("matvec"), shader!("share_x/direct")], ty, TypePart::Dot)?, MATVEC_ROWS),
     })
 }
 
@@ -459,13 +475,19 @@ enum WindowInput {
 }
 
 /// shaders/activations/uniform.wgsl, uniform_glu.wgsl or uniform_norm.wgsl sized to the
-/// adapter's window.
-fn x_uniform_wgsl(ctx: &GpuContext, input: WindowInput) -> String {
+/// adapter's window. Where the GEMV splits its rows across threads (GPUs), the windows are read
+/// as storage instead: there a warp's threads read different parts of x at once, which a uniform
+/// buffer serves one address at a time on some GPUs, and storage in one coalesced load.
+fn x_uniform_wgsl(ctx: &GpuContext, input: WindowInput, tuning: Tuning) -> String {
     let x_vec4s = (ctx.info.uniform_window() / 16).to_string();
-    match input {
-        WindowInput::Plain => shader!("activations/uniform").replace("X_VEC4S", &x_vec4s),
-        WindowInput::Glu(act) => [shader!("act"), &shader!("activations/uniform_glu").replace("X_VEC4S", &x_vec4s).replace("GLU_ACT", act.wgsl_fn())].join("\n"),
-        WindowInput::Normed => shader!("activations/uniform_norm").replace("X_VEC4S", &x_vec4s),
+    let wgsl = match input {
+        WindowInput::Plain => shader!("activations/uniform").to_string(),
+        WindowInput::Glu(act) => [shader!("act"), &shader!("activations/uniform_glu").replace("GLU_ACT", act.wgsl_fn())].join("\n"),
+        WindowInput::Normed => shader!("activations/uniform_norm").to_string(),
+    };
+    match tuning.gemv_split > 1 {
+        true => wgsl.replace("var<uniform>", "var<storage, read>").replace("array<vec4<f32>, X_VEC4S>", "array<vec4<f32>>"),
+        false => wgsl.replace("X_VEC4S", &x_vec4s),
     }
 }
 
@@ -480,7 +502,7 @@ impl Kernels {
     /// [`Self::new`] with the variants `tuning` picks (tests check each on one adapter).
     pub fn tuned(ctx: &GpuContext, types: impl IntoIterator<Item = GgmlType>, attention: &[AttentionShape], tuning: Tuning) -> Result<Self> {
         let d = &ctx.device;
-        let (x_uniform, x_normed) = (x_uniform_wgsl(ctx, WindowInput::Plain), x_uniform_wgsl(ctx, WindowInput::Normed));
+        let (x_uniform, x_normed) = (x_uniform_wgsl(ctx, WindowInput::Plain, tuning), x_uniform_wgsl(ctx, WindowInput::Normed, tuning));
         let share_x = tuning.share_x();
         let matmul_wgsl = shader!("matmul")
             .replace("ROW_BLOCKS", &format!("{}u", tuning.row_blocks))
@@ -582,7 +604,7 @@ impl Kernels {
     /// Adds decode's down GEMVs with the GLU fused into their input, for each of `types` (a
     /// model's ffn_down types) and activation `act`: see [`Self::glu_matmul`].
     pub fn with_glu_gemv(mut self, ctx: &GpuContext, types: impl IntoIterator<Item = GgmlType>, act: Activation) -> Result<Self> {
-        let x_glu = x_uniform_wgsl(ctx, WindowInput::Glu(act));
+        let x_glu = x_uniform_wgsl(ctx, WindowInput::Glu(act), self.tuning);
         for ty in types {
             if !self.glu_gemv.contains_key(&(ty, act)) {
                 self.glu_gemv.insert((ty, act), gemv_uniform(&ctx.device, ty, &x_glu, self.tuning)?);
@@ -829,13 +851,15 @@ fn uniform_window<'b>(rec: &Recorder<'_>, b: &B<'b>) -> B<'b> {
 }
 
 /// Whether one token's x (n_in f32 at the binding's offset) can be read through the uniform
-/// window: the buffer is a uniform buffer with room for a window at x, x fits in it, and its
-/// offset meets the uniform offset alignment.
+/// window: the buffer is a uniform and storage buffer with room for a window at x, x fits in
+/// it, and its offset meets both offset alignments (GPUs read the window as storage: see
+/// `x_uniform_wgsl`).
 fn uniform_window_fits(rec: &Recorder<'_>, x: &B, n_in: u32) -> bool {
     let info = &rec.ctx.info;
     let window = info.uniform_window();
-    x.buffer.usage().contains(wgpu::BufferUsages::UNIFORM)
+    let align = info.limits.min_uniform_buffer_offset_alignment.max(info.limits.min_storage_buffer_offset_alignment);
+    x.buffer.usage().contains(wgpu::BufferUsages::UNIFORM | wgpu::BufferUsages::STORAGE)
         && n_in as u64 * 4 <= window
         && x.offset + window <= x.buffer.size()
-        && x.offset % info.limits.min_uniform_buffer_offset_alignment as u64 == 0
+        && x.offset % align as u64 == 0
 }
