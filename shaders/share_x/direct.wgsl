@@ -1,6 +1,7 @@
 // How a matmul thread gets the activations of a 32-column group (8 quads) that it needs: here,
 // by loading each quad itself. For adapters without subgroups of 8 (see subgroup.wgsl).
-// `x4` comes from shaders/activations/.
+// `x4` comes from shaders/activations/; the sums of what threads computed from whole.wgsl (or,
+// for a GEMV whose rows are split across threads, split.wgsl).
 
 struct Invocation {
     @builtin(local_invocation_index) lid: u32,
@@ -14,15 +15,4 @@ fn lane_quad(inv: Invocation, base: u32) -> vec4<f32> {
 // Quad k (x[base + 4k .. base + 4k + 4]) of the group starting at x index `base`.
 fn quad(mine: vec4<f32>, base: u32, k: u32) -> vec4<f32> {
     return x4(base + 4u * k);
-}
-
-// The sum over the threads that shared x's loads of what each accumulated from its own: each
-// thread loaded all of x itself.
-fn x_total(inv: Invocation, v: f32) -> f32 {
-    return v;
-}
-
-// A GEMV thread's sums for its rows, whole: each thread went through all of its rows.
-fn row_total(inv: Invocation, v: vec4<f32>) -> vec4<f32> {
-    return v;
 }

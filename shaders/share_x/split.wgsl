@@ -1,23 +1,9 @@
-// How a GEMV thread gets x when SPLIT threads share each block of rows (GPUs, where a thread
-// walking its own rows alone would have a warp read 32 rows at once, a cache line each, and
-// threads reading one row's consecutive 16-byte words coalesce): each thread loads the quads of
-// the groups it takes (every SPLIT-th), and the SPLIT threads (consecutive invocations) add up
-// their sums at the end through workgroup memory. `x4` comes from shaders/activations/; SPLIT
-// and LANES from shaders/matvec_rows.wgsl.
-
-struct Invocation {
-    @builtin(local_invocation_index) lid: u32,
-}
-
-// What this lane loads for the others: nothing here.
-fn lane_quad(inv: Invocation, base: u32) -> vec4<f32> {
-    return vec4<f32>(0.0);
-}
-
-// Quad k (x[base + 4k .. base + 4k + 4]) of the group starting at x index `base`.
-fn quad(mine: vec4<f32>, base: u32, k: u32) -> vec4<f32> {
-    return x4(base + 4u * k);
-}
+// The sums of a GEMV whose SPLIT threads share each block of rows (GPUs, where a thread walking
+// its own rows alone would have a warp read 32 rows at once, a cache line each, and threads
+// reading one row's consecutive 16-byte words coalesce): each thread loads the quads of the
+// groups it takes (every SPLIT-th: shaders/share_x/direct.wgsl), and the SPLIT threads
+// (consecutive invocations) add up their sums at the end through workgroup memory. SPLIT and
+// LANES come from shaders/matvec_rows.wgsl.
 
 var<workgroup> split_sums: array<vec4<f32>, LANES>;
 

@@ -17,6 +17,8 @@ macro_rules! shader {
 /// How matmuls read their activations (see shaders/activations/).
 const X_VEC4: &str = shader!("activations/vec4");
 const X_SCALAR: &str = shader!("activations/scalar");
+/// Each thread loads its own x and sums all of it (shaders/share_x/).
+const SHARE_X_DIRECT: [&str; 2] = [shader!("share_x/direct"), shader!("share_x/whole")];
 
 #[repr(C)]
 #[derive(Clone, Copy, Pod, Zeroable)]
@@ -346,9 +348,15 @@ impl Tuning {
         kv_float_wgsl(self.kv_f16)
     }
 
-    /// How a matmul thread gets x: shaders/share_x/subgroup.wgsl or direct.wgsl.
-    fn share_x(&self) -> &'static str {
-        if self.subgroup_x { shader!("share_x/subgroup") } else { shader!("share_x/direct") }
+    /// How a matmul thread gets x and adds up what threads computed (shaders/share_x/): shared
+    /// across a subgroup, or its own loads with whole sums, or for decode's GEMV with its rows
+    /// split across threads (`gemv` and `gemv_split` > 1) its own loads with split sums.
+    fn share_x(&self, gemv: bool) -> String {
+        match (gemv && self.gemv_split > 1, self.subgroup_x) {
+            (true, _) => [shader!("share_x/direct"), shader!("share_x/split")].join("\n"),
+            (false, true) => shader!("share_x/subgroup").to_string(),
+            (false, false) => SHARE_X_DIRECT.join("\n"),
+        }
     }
 
     /// What suits the adapter: subgroup sharing where subgroups are always 8 lanes (lavapipe
@@ -451,17 +459,17 @@ pub struct Kernels {
 /// (shaders/matvec_rows.wgsl, `Tuning::gemv_rows`) for types with `Wgsl::rows`, else one
 /// (shaders/matvec.wgsl).
 fn gemv_uniform(d: &wgpu::Device, ty: GgmlType, x_uniform: &str, tuning: Tuning) -> Result<(Kernel, u32)> {
-    let share_x = if tuning.gemv_split > 1 { shader!("share_x/split") } else { tuning.share_x() };
+    let share_x = tuning.share_x(true);
     Ok(match ty.wgsl().is_some_and(|w| w.rows) {
         true => {
             let wgsl = shader!("matvec_rows")
                 .replace("GEMV_LANES", &format!("{}u", tuning.gemv_rows * tuning.gemv_split / (4 * tuning.gemv_blocks)))
                 .replace("GEMV_BLOCKS", &format!("{}u", tuning.gemv_blocks))
                 .replace("GEMV_SPLIT", &format!("{}u", tuning.gemv_split));
-            (Kernel::with_type(d, "matvec_rows", &[shader!("matmul_params"), x_uniform, &wgsl, share_x], ty, TypePart::Dot)?, tuning.gemv_rows)
+            (Kernel::with_type(d, "matvec_rows", &[shader!("matmul_params"), x_uniform, &wgsl, &share_x], ty, TypePart::Dot)?, tuning.gemv_rows)
         }
-        // share_x/direct only for `Invocation`, which the activations' `x_scale` takes.
-        false => (Kernel::with_type(d, "matvec", &[shader!("matmul_params"), x_uniform, shader!("matvec"), shader!("share_x/direct")], ty, TypePart::Dot)?, MATVEC_ROWS),
+        // share_x only for `Invocation`, which the activations' `x_scale` takes.
+        false => (Kernel::with_type(d, "matvec", &[&[shader!("matmul_params"), x_uniform, shader!("matvec")][..], &SHARE_X_DIRECT].concat(), ty, TypePart::Dot)?, MATVEC_ROWS),
     })
 }
 
@@ -503,7 +511,7 @@ impl Kernels {
     pub fn tuned(ctx: &GpuContext, types: impl IntoIterator<Item = GgmlType>, attention: &[AttentionShape], tuning: Tuning) -> Result<Self> {
         let d = &ctx.device;
         let (x_uniform, x_normed) = (x_uniform_wgsl(ctx, WindowInput::Plain, tuning), x_uniform_wgsl(ctx, WindowInput::Normed, tuning));
-        let share_x = tuning.share_x();
+        let share_x = tuning.share_x(false);
         let matmul_wgsl = shader!("matmul")
             .replace("ROW_BLOCKS", &format!("{}u", tuning.row_blocks))
             .replace("GEMM_LANES", &format!("{}u", tuning.gemm_rows / (4 * tuning.row_blocks)))
@@ -514,7 +522,7 @@ impl Kernels {
         let mut norm_gemv = HashMap::new();
         for ty in types {
             if !matmul.contains_key(&ty) {
-                let gemm = |x: &str| Kernel::with_type(d, "matmul", &[shader!("matmul_params"), x, &matmul_wgsl, share_x], ty, TypePart::Dequant);
+                let gemm = |x: &str| Kernel::with_type(d, "matmul", &[shader!("matmul_params"), x, &matmul_wgsl, &share_x], ty, TypePart::Dequant);
                 let gemv = |x: &str| Kernel::with_type(d, "matvec", &[shader!("matmul_params"), x, shader!("matvec")], ty, TypePart::Dot);
                 if tuning.norm_in_gemv && ty.wgsl().is_some_and(|w| w.rows) {
                     norm_gemv.insert(ty, gemv_uniform(d, ty, &x_normed, tuning)?);
