@@ -1,6 +1,9 @@
 //! `profile`: where a prompt's and a decode step's time goes, kernel by kernel. Every dispatch
 //! runs on its own and is waited for (see `webslm::gpu::Profile`), so the totals exceed a
-//! pipelined pass by one submission per dispatch; the shares are what to optimise first.
+//! pipelined pass by one submission per dispatch; the shares are what to optimise first. Then
+//! what each kernel a load compiles costs, compiled again one at a time: a kernel made faster by
+//! more code (unrolled loops, more rows per thread) is paid for there, on every load (in a
+//! browser on SwiftShader, most of a load from the cache).
 
 use crate::args::Args;
 use webslm::gpu::Profile;
@@ -25,5 +28,16 @@ pub async fn profile(args: &Args) -> Result<(), Error> {
     println!("{}", ctx.info.summary());
     println!("\nprefill of {} tokens\n{prefill}", prompt.len());
     println!("\n{} decode steps\n{decode}", n_steps.max(1));
+    print_compile_times(&model.compile_times());
     Ok(())
+}
+
+/// The table of [`webslm::model::Model::compile_times`], with their sum.
+fn print_compile_times(times: &[(String, usize, f64)]) {
+    println!("\ncompiling the kernels of a load, one at a time");
+    println!("{:<24} {:>10} {:>10}", "kernel", "WGSL bytes", "ms");
+    for (label, bytes, ms) in times {
+        println!("{label:<24} {bytes:>10} {ms:>10.1}");
+    }
+    println!("{:<24} {:>10} {:>10.1}", "total", "", times.iter().map(|t| t.2).sum::<f64>());
 }

@@ -452,13 +452,17 @@ pub struct Kernels {
     embed: HashMap<GgmlType, Kernel>,
     /// The types whose prefill GEMMs a load compiles ([`Self::with_prefill`]).
     prefill_types: Vec<GgmlType>,
+    /// The type of the embedding table whose lookup a load compiles ([`Self::with_embedding`]);
+    /// `None`: every type's.
+    embed_type: Option<GgmlType>,
 }
 
 /// Decode's GEMV for weights of type `ty` reading x through a uniform window (`x_uniform`, a
 /// shaders/activations/ file), with its rows per workgroup: four rows per thread
 /// (shaders/matvec_rows.wgsl, `Tuning::gemv_rows`) for types with `Wgsl::rows`, else one
 /// (shaders/matvec.wgsl).
-fn gemv_uniform(d: &wgpu::Device, ty: GgmlType, x_uniform: &str, tuning: Tuning) -> Result<(Kernel, u32)> {
+/// `input` names what the window holds in the kernel's label (`+glu`, `+norm`, or nothing).
+fn gemv_uniform(d: &wgpu::Device, ty: GgmlType, input: &str, x_uniform: &str, tuning: Tuning) -> Result<(Kernel, u32)> {
     let share_x = tuning.share_x(true);
     Ok(match ty.wgsl().is_some_and(|w| w.rows) {
         true => {
@@ -466,10 +470,10 @@ fn gemv_uniform(d: &wgpu::Device, ty: GgmlType, x_uniform: &str, tuning: Tuning)
                 .replace("GEMV_LANES", &format!("{}u", tuning.gemv_rows * tuning.gemv_split / (4 * tuning.gemv_blocks)))
                 .replace("GEMV_BLOCKS", &format!("{}u", tuning.gemv_blocks))
                 .replace("GEMV_SPLIT", &format!("{}u", tuning.gemv_split));
-            (Kernel::with_type(d, "matvec_rows", &[shader!("matmul_params"), x_uniform, &wgsl, &share_x], ty, TypePart::Dot)?, tuning.gemv_rows)
+            (Kernel::with_type(d, &format!("matvec_rows{input}"), &[shader!("matmul_params"), x_uniform, &wgsl, &share_x], ty, TypePart::Dot)?, tuning.gemv_rows)
         }
         // share_x only for `Invocation`, which the activations' `x_scale` takes.
-        false => (Kernel::with_type(d, "matvec", &[&[shader!("matmul_params"), x_uniform, shader!("matvec")][..], &SHARE_X_DIRECT].concat(), ty, TypePart::Dot)?, MATVEC_ROWS),
+        false => (Kernel::with_type(d, &format!("matvec{input}"), &[&[shader!("matmul_params"), x_uniform, shader!("matvec")][..], &SHARE_X_DIRECT].concat(), ty, TypePart::Dot)?, MATVEC_ROWS),
     })
 }
 
@@ -525,9 +529,9 @@ impl Kernels {
                 let gemm = |x: &str| Kernel::with_type(d, "matmul", &[shader!("matmul_params"), x, &matmul_wgsl, &share_x], ty, TypePart::Dequant);
                 let gemv = |x: &str| Kernel::with_type(d, "matvec", &[shader!("matmul_params"), x, shader!("matvec")], ty, TypePart::Dot);
                 if tuning.norm_in_gemv && ty.wgsl().is_some_and(|w| w.rows) {
-                    norm_gemv.insert(ty, gemv_uniform(d, ty, &x_normed, tuning)?);
+                    norm_gemv.insert(ty, gemv_uniform(d, ty, "+norm", &x_normed, tuning)?);
                 }
-                let (gemv_uniform, gemv_uniform_rows) = gemv_uniform(d, ty, &x_uniform, tuning)?;
+                let (gemv_uniform, gemv_uniform_rows) = gemv_uniform(d, ty, "", &x_uniform, tuning)?;
                 let matmuls = Matmuls {
                     gemv_uniform,
                     gemv_uniform_rows,
@@ -577,6 +581,7 @@ impl Kernels {
             norm_gemv,
             embed,
             prefill_types: Vec::new(),
+            embed_type: None,
         })
     }
 
@@ -587,8 +592,16 @@ impl Kernels {
         self
     }
 
+    /// Marks the lookup of an embedding table of type `ty` (a model's token_embd) as the only
+    /// one a load compiles ([`Self::at_load`]); the other types' would never run.
+    pub fn with_embedding(mut self, ty: GgmlType) -> Self {
+        self.embed_type = Some(ty);
+        self
+    }
+
     /// The kernels a load compiles: all but the matmul variants compiled on first use (see
-    /// [`Matmuls`]), and the prefill GEMMs of [`Self::with_prefill`]'s types.
+    /// [`Matmuls`]), the prefill GEMMs of [`Self::with_prefill`]'s types, and the embedding
+    /// lookup of [`Self::with_embedding`]'s type.
     pub fn at_load(&self) -> Vec<&Kernel> {
         let mut all = vec![&self.rms_norm, &self.rope, &self.rope_kv, &self.glu, &self.add, &self.sample, &self.copy];
         all.extend(&self.kv_store_f16);
@@ -605,7 +618,7 @@ impl Kernels {
         }
         all.extend(self.glu_gemv.values().map(|(k, _)| k));
         all.extend(self.norm_gemv.values().map(|(k, _)| k));
-        all.extend(self.embed.values());
+        all.extend(self.embed.iter().filter(|(ty, _)| self.embed_type.is_none_or(|t| t == **ty)).map(|(_, k)| k));
         all
     }
 
@@ -615,7 +628,7 @@ impl Kernels {
         let x_glu = x_uniform_wgsl(ctx, WindowInput::Glu(act), self.tuning);
         for ty in types {
             if !self.glu_gemv.contains_key(&(ty, act)) {
-                self.glu_gemv.insert((ty, act), gemv_uniform(&ctx.device, ty, &x_glu, self.tuning)?);
+                self.glu_gemv.insert((ty, act), gemv_uniform(&ctx.device, ty, "+glu", &x_glu, self.tuning)?);
             }
         }
         Ok(self)
