@@ -66,11 +66,11 @@ impl Kernel {
     /// WGSL's size in bytes and how many milliseconds the compile took (natively: on the
     /// calling thread, start to finish; in a browser the create returns before the GPU
     /// process has compiled). For `webslm profile`: what each kernel adds to a load.
-    pub fn time_compile(&self) -> (&str, usize, f64) {
+    pub fn time_compile(&self) -> (String, usize, f64) {
         let copy = Self::new(&self.device, &self.label, &self.wgsl);
         let start = crate::clock::now_ms();
         copy.compiled();
-        (&self.label, self.wgsl.len(), crate::clock::now_ms() - start)
+        (self.label.clone(), self.wgsl.len(), crate::clock::now_ms() - start)
     }
 
     /// The pipeline, compiled now if it was not yet.

@@ -452,9 +452,8 @@ pub struct Kernels {
     embed: HashMap<GgmlType, Kernel>,
     /// The types whose prefill GEMMs a load compiles ([`Self::with_prefill`]).
     prefill_types: Vec<GgmlType>,
-    /// The type of the embedding table whose lookup a load compiles ([`Self::with_embedding`]);
-    /// `None`: every type's.
-    embed_type: Option<GgmlType>,
+    /// The types of the embedding tables whose lookups a load compiles ([`Self::with_embedding`]).
+    embed_types: Vec<GgmlType>,
 }
 
 /// Decode's GEMV for weights of type `ty` reading x through a uniform window (`x_uniform`, a
@@ -581,7 +580,7 @@ impl Kernels {
             norm_gemv,
             embed,
             prefill_types: Vec::new(),
-            embed_type: None,
+            embed_types: Vec::new(),
         })
     }
 
@@ -592,16 +591,16 @@ impl Kernels {
         self
     }
 
-    /// Marks the lookup of an embedding table of type `ty` (a model's token_embd) as the only
-    /// one a load compiles ([`Self::at_load`]); the other types' would never run.
-    pub fn with_embedding(mut self, ty: GgmlType) -> Self {
-        self.embed_type = Some(ty);
+    /// Marks the embedding lookups of `types` (a model's token_embd) as compiled with the load
+    /// ([`Self::at_load`]); the other types' would never run.
+    pub fn with_embedding(mut self, types: impl IntoIterator<Item = GgmlType>) -> Self {
+        self.embed_types.extend(types);
         self
     }
 
     /// The kernels a load compiles: all but the matmul variants compiled on first use (see
     /// [`Matmuls`]), the prefill GEMMs of [`Self::with_prefill`]'s types, and the embedding
-    /// lookup of [`Self::with_embedding`]'s type.
+    /// lookups of [`Self::with_embedding`]'s types.
     pub fn at_load(&self) -> Vec<&Kernel> {
         let mut all = vec![&self.rms_norm, &self.rope, &self.rope_kv, &self.glu, &self.add, &self.sample, &self.copy];
         all.extend(&self.kv_store_f16);
@@ -618,7 +617,7 @@ impl Kernels {
         }
         all.extend(self.glu_gemv.values().map(|(k, _)| k));
         all.extend(self.norm_gemv.values().map(|(k, _)| k));
-        all.extend(self.embed.iter().filter(|(ty, _)| self.embed_type.is_none_or(|t| t == **ty)).map(|(_, k)| k));
+        all.extend(self.embed.iter().filter(|(ty, _)| self.embed_types.contains(ty)).map(|(_, k)| k));
         all
     }
 

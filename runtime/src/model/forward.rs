@@ -149,20 +149,18 @@ impl Model {
     /// The kernels a model with this header runs: matmuls for its matrices' types only (norms are
     /// F32 vectors), decode's fused GLU GEMVs for its ffn_down types, and attention for its head
     /// size; the prefill GEMMs of the layers' types compile with the load, the output's on first
-    /// use (SwiftShader: about 1 s each), and only the token embedding's type's lookup. Nothing is compiled here: the loader starts the
-    /// compiles ([`Kernels::at_load`], kernels::compile_early) as soon as a one-file model's header
-    /// has arrived, so that a browser's GPU process compiles while the weights stream in.
+    /// use (SwiftShader: about 1 s each), and the token embedding's type's lookup only. Nothing
+    /// is compiled here: the loader starts the compiles ([`Kernels::at_load`],
+    /// kernels::compile_early) as soon as a one-file model's header has arrived, so that a
+    /// browser's GPU process compiles while the weights stream in.
     /// `tuning`: the variants to compile.
     pub(crate) fn kernels(ctx: &GpuContext, header: &GgufHeader, tuning: Tuning) -> Result<Kernels> {
         let config = ModelConfig::from_header(header)?;
         let matrices = || header.tensors.iter().filter(|t| t.dims.len() > 1);
         let down_types = matrices().filter(|t| t.name.starts_with("blk.") && t.name.ends_with(".ffn_down.weight")).map(|t| t.ty);
         let kernels = Kernels::tuned(ctx, matrices().map(|t| t.ty), &[config.attention_shape(false)], tuning)?.with_glu_gemv(ctx, down_types, config.activation)?;
-        let kernels = kernels.with_prefill(matrices().filter(|t| t.name.starts_with("blk.")).map(|t| t.ty));
-        Ok(match header.tensor("token_embd.weight") {
-            Some(embd) => kernels.with_embedding(embd.ty),
-            None => kernels,
-        })
+        let embedding = header.tensor("token_embd.weight").map(|t| t.ty);
+        Ok(kernels.with_prefill(matrices().filter(|t| t.name.starts_with("blk.")).map(|t| t.ty)).with_embedding(embedding))
     }
 
     /// Compiles the kernels a load compiles ([`Kernels::at_load`]) that are not yet.
@@ -173,7 +171,7 @@ impl Model {
     /// Each kernel a load compiles, compiled again one at a time: (label, WGSL bytes, ms),
     /// longest first (see [`crate::kernels::Kernel::time_compile`]).
     pub fn compile_times(&self) -> Vec<(String, usize, f64)> {
-        let mut times: Vec<_> = self.kernels.at_load().iter().map(|k| k.time_compile()).map(|(label, bytes, ms)| (label.to_string(), bytes, ms)).collect();
+        let mut times: Vec<_> = self.kernels.at_load().iter().map(|k| k.time_compile()).collect();
         times.sort_by(|a, b| b.2.total_cmp(&a.2));
         times
     }

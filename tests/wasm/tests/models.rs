@@ -74,6 +74,13 @@ async fn smollm2_matches_references_and_answers_in_the_browser() {
     let model = load(&ctx, "models/SmolLM2-135M-Instruct.Q4_1.gguf").await;
     check(&ctx, &model, "SmolLM2-135M-Instruct.Q4_1.ref.json").await;
 
+    // Its load compiled its Q8_0 table's lookup and its layers' Q4_1 GEMM, not a Q4_1 lookup or
+    // the Q8_0 GEMM that only all-token logits run (runtime/tests/compile.rs natively).
+    let compiled: Vec<String> = model.compile_times().into_iter().map(|(label, _, _)| label).collect();
+    for (label, at_load) in [("embed.Q8_0", true), ("matmul.Q4_1", true), ("embed.Q4_1", false), ("matmul.Q8_0", false)] {
+        assert_eq!(compiled.contains(&label.to_string()), at_load, "{label}: {compiled:?}");
+    }
+
     // The reference sequences filled the KV cache from position 0; the engine starts over at 0.
     let mut engine = Engine::new(ctx.clone(), model).unwrap();
     let question = [ChatMessage::new("user", "What is the capital of France?")];
