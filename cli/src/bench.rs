@@ -69,7 +69,9 @@ pub async fn bench(args: &Args) -> Result<(), Error> {
     let roofline = if args.flag("--no-roofline") {
         None
     } else {
-        let r = roofline::measure(&webslm::GpuContext::new().await?, &roofline::gemv_types(), &roofline::GEMM_TYPES, &roofline::SHAPES).await?;
+        let ctx = webslm::GpuContext::new().await?;
+        let shapes = roofline::shapes(args.flag("--large") || roofline::large_by_default(&ctx));
+        let r = roofline::measure(&ctx, &roofline::gemv_types(), &roofline::GEMM_TYPES, &shapes).await?;
         println!("\nkernel roofline\n{r}");
         // Decode's own place on the roofline: weight bytes read per token × tok/s vs the copy.
         let gb_s = weight_bytes as f64 * decode / 1e9;
@@ -122,8 +124,9 @@ fn peak_rss_bytes() -> Option<u64> {
     Some(kib * 1024)
 }
 
-/// `roofline`: the kernel roofline alone.
-/// `webslm roofline [--types Q4_0,Q8_0]`: the kernel roofline alone, for every type or the listed ones.
+/// `webslm roofline [--types Q4_0,Q8_0] [--gemv-split N] [--large]`: the kernel roofline alone,
+/// for every type or the listed ones; `--large` adds an 8B model's shapes on a CPU adapter
+/// (GPUs get them anyway).
 pub async fn roofline_only(args: &Args) -> Result<(), Error> {
     let (mut gemv, mut gemm) = (roofline::gemv_types(), roofline::GEMM_TYPES.to_vec());
     if let Some(list) = args.str("--types") {
@@ -147,6 +150,7 @@ pub async fn roofline_only(args: &Args) -> Result<(), Error> {
         tuning.gemv_rows = tuning.gemv_rows * tuning.gemv_split / split;
         tuning.gemv_split = split;
     }
-    println!("{}", roofline::measure_tuned(&ctx, tuning, &gemv, &gemm, &roofline::SHAPES).await?);
+    let shapes = roofline::shapes(args.flag("--large") || roofline::large_by_default(&ctx));
+    println!("{}", roofline::measure_tuned(&ctx, tuning, &gemv, &gemm, &shapes).await?);
     Ok(())
 }

@@ -4,8 +4,8 @@
 //!                   [--temperature T] [--top-k K] [--top-p P] [--seed S] [--stop TEXT]
 //!                   [--logprobs K] [--echo] [--json]
 //!   webslm chat --model PATH [--max-tokens N] [--temperature T] [--top-k K] [--top-p P] [--seed S]
-//!   webslm bench --model PATH [--prompt-tokens 100] [--gen 128] [--runs 3] [--out PATH.json] [--no-roofline]
-//!   webslm roofline [--types Q4_0,Q4_1] [--gemv-split N]
+//!   webslm bench --model PATH [--prompt-tokens 100] [--gen 128] [--runs 3] [--out PATH.json] [--no-roofline] [--large]
+//!   webslm roofline [--types Q4_0,Q4_1] [--gemv-split N] [--large]
 //!   webslm profile --model PATH [--prompt-tokens 100] [--steps 8]
 //!   webslm info
 

@@ -239,7 +239,7 @@ impl JsEngine {
     /// adapter (see `roofline.rs`): `{ adapter, copy_gb_per_s, read_gb_per_s, dispatch_us, gemv: [...], gemm: [...] }`.
     pub async fn roofline() -> Result<JsValue, JsValue> {
         let ctx = GpuContext::new().await.map_err(js_error)?;
-        let r = crate::roofline::measure(&ctx, &crate::roofline::gemv_types(), &crate::roofline::GEMM_TYPES, &crate::roofline::SHAPES).await.map_err(js_error)?;
+        let r = crate::roofline::measure(&ctx, &crate::roofline::gemv_types(), &crate::roofline::GEMM_TYPES, &crate::roofline::shapes(crate::roofline::large_by_default(&ctx))).await.map_err(js_error)?;
         Ok(to_js(&serde_json::to_value(&r).map_err(|e| js_error(invalid(e.to_string())))?))
     }
 

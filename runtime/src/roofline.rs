@@ -9,10 +9,13 @@
 //! (2 · n_in · n_out · n_tok per product).
 //!
 //! Timing: `reps` dispatches are recorded first, then the clock runs from submit until a 4-byte
-//! readback of the output returns, so encoding is outside and the one wait is amortised. Each
-//! figure is the median of `TRIALS` such timings (on CPU adapters single timings move ±30%), and
-//! each GEMV timing is paired with a copy and a read timed just before it: its fractions are
-//! medians of those pairs.
+//! readback of the output returns, so encoding is outside and the one wait is amortised. `reps`
+//! is calibrated so that a timing lasts at least `MIN_SECONDS`: a GPU copies 64 MiB in tens of
+//! µs, about what one submit-and-readback costs, so a single dispatch would time the round trip
+//! and put the copy's bandwidth (the roofline's reference) far too low. Each figure is the
+//! median of `TRIALS` such timings (on CPU adapters single timings move ±30%), and each GEMV
+//! timing is paired with a copy and a read timed just before it: its fractions are medians of
+//! those pairs.
 //!
 //! Decode reads every matrix once per token, and a model is bigger than a CPU's last-level cache
 //! or a GPU's L2, so each GEMV is timed *cold*: the dispatches cycle through copies of the matrix
@@ -46,6 +49,25 @@ pub const SHAPES: [Shape; 5] = [
     Shape { model: "Qwen2.5-0.5B", tensor: "ffn_up", n_in: 896, n_out: 4864 },
     Shape { model: "Qwen2.5-0.5B", tensor: "ffn_down", n_in: 4864, n_out: 896 },
 ];
+
+/// An 8B model's FFN projections (Llama-3.1-8B: 14336 × 4096, 28–60 MB a matrix in the 4- and
+/// 8-bit types). On a GPU the small shapes above are a few µs of reading, so they time the
+/// dispatch more than the kernel; these show what the GEMV reaches when bandwidth is the limit.
+pub const LARGE_SHAPES: [Shape; 2] = [
+    Shape { model: "Llama-3.1-8B", tensor: "ffn_up", n_in: 4096, n_out: 14336 },
+    Shape { model: "Llama-3.1-8B", tensor: "ffn_down", n_in: 14336, n_out: 4096 },
+];
+
+/// The shapes to measure: [`SHAPES`], and [`LARGE_SHAPES`] with `large` (by default on GPUs, not
+/// on CPU adapters, where the small ones are bandwidth-bound already and the large take long).
+pub fn shapes(large: bool) -> Vec<Shape> {
+    SHAPES.iter().chain(LARGE_SHAPES.iter().filter(|_| large)).copied().collect()
+}
+
+/// Whether [`shapes`] should include the large ones on this adapter by default.
+pub fn large_by_default(ctx: &GpuContext) -> bool {
+    ctx.info.adapter.device_type != wgpu::DeviceType::Cpu
+}
 
 /// The types the roofline covers: every type with a GPU kernel except the plain f32-width ones
 /// (F32, BF16), which real models do not use for their big matrices.
@@ -103,6 +125,12 @@ const MIN_BYTES: u64 = 48 << 20;
 const COLD_BYTES: u64 = 96 << 20;
 /// Timings per figure (the median is reported).
 const TRIALS: usize = 5;
+/// The shortest a timing may last, so that its one submit-and-readback (up to ~0.5 ms on GPUs)
+/// weighs a few % at most. CPU adapters' timings were longer already (lavapipe copies 64 MiB
+/// in ~20 ms).
+const MIN_SECONDS: f64 = 0.02;
+/// The most dispatches one timing records.
+const MAX_REPS: u32 = 4096;
 
 /// Runs the copy and read kernels, every GEMV of `types` × `shapes`, and the GEMMs of the
 /// `gemm_types` at `shapes`' FFN-down shapes. Shapes whose rows are not whole blocks of a type
@@ -115,14 +143,11 @@ pub async fn measure(ctx: &GpuContext, types: &[GgmlType], gemm_types: &[GgmlTyp
 /// layouts on one adapter).
 pub async fn measure_tuned(ctx: &GpuContext, tuning: Tuning, types: &[GgmlType], gemm_types: &[GgmlType], shapes: &[Shape]) -> Result<Roofline> {
     let kernels = Kernels::tuned(ctx, types.iter().chain(gemm_types).copied(), &[], tuning)?;
-    let limit = References::new(ctx, &kernels);
+    let limit = References::new(ctx, &kernels).await?;
     let (mut copies, mut reads) = (Vec::new(), Vec::new());
-    for trial in 0..=TRIALS {
-        let (copy, read) = (limit.copy_gb_per_s().await?, limit.read_gb_per_s().await?);
-        if trial > 0 {
-            copies.push(copy);
-            reads.push(read);
-        }
+    for _ in 0..TRIALS {
+        copies.push(limit.copy_gb_per_s().await?);
+        reads.push(limit.read_gb_per_s().await?);
     }
     let (copy_gb_per_s, read_gb_per_s) = (median(copies), median(reads));
     let dispatch_us = dispatch_cost(ctx, &kernels).await?;
@@ -161,14 +186,27 @@ async fn time_once(ctx: &GpuContext, reps: u32, out: &wgpu::Buffer, record: &imp
     Ok((now_ms() - t0) / 1000.0)
 }
 
-/// [`time_once`]'s median of `TRIALS` timings after one warm-up run.
-async fn time_dispatches(ctx: &GpuContext, reps: u32, out: &wgpu::Buffer, record: impl Fn(&mut Recorder<'_>, u32)) -> Result<f64> {
-    let mut seconds = Vec::with_capacity(TRIALS);
-    for trial in 0..=TRIALS {
-        let s = time_once(ctx, reps, out, &record).await?;
-        if trial > 0 {
-            seconds.push(s);
+/// At least `reps` repetitions, more if fewer run under `MIN_SECONDS` (up to `MAX_REPS`). Its
+/// timings also warm the kernel up.
+async fn calibrate(ctx: &GpuContext, mut reps: u32, out: &wgpu::Buffer, record: &impl Fn(&mut Recorder<'_>, u32)) -> Result<u32> {
+    loop {
+        let seconds = time_once(ctx, reps, out, record).await?;
+        if seconds >= MIN_SECONDS || reps >= MAX_REPS {
+            return Ok(reps);
         }
+        // A short timing is mostly the round trip: grow by what is missing, at most 16x a step.
+        let grow = (1.25 * MIN_SECONDS / seconds.max(1e-9)).clamp(2.0, 16.0);
+        reps = ((reps as f64 * grow).ceil() as u32).min(MAX_REPS);
+    }
+}
+
+/// Seconds per repetition: the median of `TRIALS` timings of at least `reps` repetitions
+/// ([`calibrate`]d).
+async fn time_dispatches(ctx: &GpuContext, reps: u32, out: &wgpu::Buffer, record: impl Fn(&mut Recorder<'_>, u32)) -> Result<f64> {
+    let reps = calibrate(ctx, reps, out, &record).await?;
+    let mut seconds = Vec::with_capacity(TRIALS);
+    for _ in 0..TRIALS {
+        seconds.push(time_once(ctx, reps, out, &record).await? / reps as f64);
     }
     Ok(median(seconds))
 }
@@ -188,34 +226,50 @@ struct References<'a> {
     bytes: u64,
     src: wgpu::Buffer,
     dst: wgpu::Buffer,
+    /// Repetitions per timing ([`calibrate`]d: one, except on adapters that move `bytes` in less
+    /// than `MIN_SECONDS`).
+    copy_reps: u32,
+    read_reps: u32,
 }
 
 impl<'a> References<'a> {
-    fn new(ctx: &'a GpuContext, kernels: &'a Kernels) -> Self {
+    async fn new(ctx: &'a GpuContext, kernels: &'a Kernels) -> Result<Self> {
         let bytes = (64u64 << 20).min(ctx.info.limits.max_storage_buffer_binding_size as u64 / 2) / READ_CHUNK * READ_CHUNK;
-        Self { ctx, kernels, bytes, src: ctx.output_buffer("copy.src", bytes), dst: ctx.output_buffer("copy.dst", bytes) }
+        let (src, dst) = (ctx.output_buffer("copy.src", bytes), ctx.output_buffer("copy.dst", bytes));
+        let mut refs = Self { ctx, kernels, bytes, src, dst, copy_reps: 1, read_reps: 1 };
+        refs.copy_reps = calibrate(ctx, 1, &refs.dst, &|rec: &mut Recorder<'_>, _| refs.record_copy(rec)).await?;
+        refs.read_reps = calibrate(ctx, 1, &refs.dst, &|rec: &mut Recorder<'_>, _| refs.record_read(rec)).await?;
+        Ok(refs)
+    }
+
+    fn record_copy(&self, rec: &mut Recorder<'_>) {
+        self.kernels.copy(rec, self.src.as_entire_buffer_binding(), &self.dst, 0, self.bytes);
+    }
+
+    fn record_read(&self, rec: &mut Recorder<'_>) {
+        self.kernels.read(rec, whole(&self.src), whole(&self.dst), self.bytes);
     }
 
     /// One timing of the copy: (read + written) bytes per second.
     async fn copy_gb_per_s(&self) -> Result<f64> {
-        let record = |rec: &mut Recorder<'_>, _| self.kernels.copy(rec, self.src.as_entire_buffer_binding(), &self.dst, 0, self.bytes);
-        Ok(2.0 * self.bytes as f64 / time_once(self.ctx, 1, &self.dst, &record).await? / 1e9)
+        let seconds = time_once(self.ctx, self.copy_reps, &self.dst, &|rec: &mut Recorder<'_>, _| self.record_copy(rec)).await?;
+        Ok(2.0 * (self.copy_reps as u64 * self.bytes) as f64 / seconds / 1e9)
     }
 
     /// One timing of the read: bytes read per second.
     async fn read_gb_per_s(&self) -> Result<f64> {
-        let record = |rec: &mut Recorder<'_>, _| self.kernels.read(rec, whole(&self.src), whole(&self.dst), self.bytes);
-        Ok(self.bytes as f64 / time_once(self.ctx, 1, &self.dst, &record).await? / 1e9)
+        let seconds = time_once(self.ctx, self.read_reps, &self.dst, &|rec: &mut Recorder<'_>, _| self.record_read(rec)).await?;
+        Ok((self.read_reps as u64 * self.bytes) as f64 / seconds / 1e9)
     }
 }
 
-/// Microseconds per dispatch of a 16-byte copy, 400 in one submission.
+/// Microseconds per dispatch of a 16-byte copy, at least 400 in one submission.
 async fn dispatch_cost(ctx: &GpuContext, k: &Kernels) -> Result<f64> {
     const REPS: u32 = 400;
     let src = ctx.output_buffer("copy.src", 16);
     let dst = ctx.output_buffer("copy.dst", 16);
     let record = |rec: &mut Recorder<'_>, _| k.copy(rec, src.as_entire_buffer_binding(), &dst, 0, 16);
-    Ok(time_dispatches(ctx, REPS, &dst, record).await? / REPS as f64 * 1e6)
+    Ok(time_dispatches(ctx, REPS, &dst, record).await? * 1e6)
 }
 
 /// A random matrix of `ty` at `shape` on the GPU, `copies` times, an input of `n_tok` tokens
@@ -238,17 +292,15 @@ async fn gemv_rate(limit: &References<'_>, ty: GgmlType, shape: Shape, rng: &mut
     let copies = COLD_BYTES.div_ceil(weight_bytes);
     let (ws, weight_bytes, x, y) = matmul_inputs(ctx, ty, shape, 1, copies, rng);
     let record = |rec: &mut Recorder<'_>, i: u32| k.matmul(rec, &ws[i as usize % ws.len()], whole(&x), whole(&y), 1, false);
-    let reps = reps_for(weight_bytes).max(copies as u32);
+    let reps = calibrate(ctx, reps_for(weight_bytes).max(copies as u32), &y, &record).await?;
     let (mut seconds, mut of_copy, mut of_read) = (Vec::new(), Vec::new(), Vec::new());
-    for trial in 0..=TRIALS {
+    for _ in 0..TRIALS {
         let (copy, read) = (limit.copy_gb_per_s().await?, limit.read_gb_per_s().await?);
         let s = time_once(ctx, reps, &y, &record).await? / reps as f64;
-        if trial > 0 {
-            let gb_per_s = weight_bytes as f64 / s / 1e9;
-            seconds.push(s);
-            of_copy.push(100.0 * gb_per_s / copy);
-            of_read.push(100.0 * gb_per_s / read);
-        }
+        let gb_per_s = weight_bytes as f64 / s / 1e9;
+        seconds.push(s);
+        of_copy.push(100.0 * gb_per_s / copy);
+        of_read.push(100.0 * gb_per_s / read);
     }
     let seconds = median(seconds);
     Ok(MatmulRate {
@@ -271,7 +323,7 @@ async fn gemm_rate(ctx: &GpuContext, k: &Kernels, ty: GgmlType, shape: Shape, co
     let flops = 2.0 * shape.n_in as f64 * shape.n_out as f64 * GEMM_TOKENS as f64;
     // Repetitions sized by work (~1 GFLOP).
     let reps = (1e9 / flops).ceil().clamp(2.0, 100.0) as u32;
-    let seconds = time_dispatches(ctx, reps, &y, record).await? / reps as f64;
+    let seconds = time_dispatches(ctx, reps, &y, record).await?;
     let gb_per_s = weight_bytes as f64 / seconds / 1e9;
     Ok(MatmulRate {
         ty: ty.name(),
@@ -306,5 +358,52 @@ impl std::fmt::Display for Roofline {
             writeln!(f, "{:<6} {:<24} {:>11} {:>9.3} {:>9.2}", r.ty, format!("{} {}", s.model, s.tensor), dims, r.ms, r.gflop_per_s)?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn context() -> GpuContext {
+        pollster::block_on(GpuContext::new()).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// A dispatch too small to time alone (a 16-byte copy) is repeated until one timing lasts
+    /// `MIN_SECONDS`, so that the submit-and-readback around it does not count as its work.
+    #[test]
+    fn short_dispatches_are_repeated_until_a_timing_is_long_enough() {
+        let ctx = context();
+        let kernels = Kernels::tuned(&ctx, [], &[], Tuning::for_adapter(&ctx)).unwrap();
+        let (src, dst) = (ctx.output_buffer("src", 16), ctx.output_buffer("dst", 16));
+        let record = |rec: &mut Recorder<'_>, _| kernels.copy(rec, src.as_entire_buffer_binding(), &dst, 0, 16);
+        let reps = pollster::block_on(calibrate(&ctx, 1, &dst, &record)).unwrap();
+        assert!(reps > 1, "one 16-byte copy took {MIN_SECONDS} s or more");
+        let seconds = pollster::block_on(time_once(&ctx, reps, &dst, &record)).unwrap();
+        // Half: single timings on a shared CPU move by tens of %.
+        assert!(reps == MAX_REPS || seconds >= MIN_SECONDS / 2.0, "{reps} copies took {seconds} s");
+    }
+
+    /// The report's figures agree with each other: a GEMV's GB/s is its weight bytes over its
+    /// time, its fractions are of the copy and read measured beside it.
+    #[test]
+    fn the_figures_agree() {
+        let ctx = context();
+        let ty = GgmlType::Q4_0;
+        let shape = SHAPES[1];
+        let r = pollster::block_on(measure(&ctx, &[ty], &[ty], &[shape])).unwrap();
+        assert!(r.copy_gb_per_s > 0.0 && r.read_gb_per_s > 0.0 && r.dispatch_us > 0.0, "{r:?}");
+        let read_of_copy = r.read_gb_per_s / r.copy_gb_per_s;
+        assert!((0.25..4.0).contains(&read_of_copy), "read {} vs copy {} GB/s", r.read_gb_per_s, r.copy_gb_per_s);
+        let [gemv] = &r.gemv[..] else { panic!("{:?}", r.gemv) };
+        assert_eq!(gemv.weight_bytes, ty.bytes_for(shape.n_in as u64 * shape.n_out as u64).unwrap());
+        let gb_per_s = gemv.weight_bytes as f64 / (gemv.ms / 1000.0) / 1e9;
+        assert!((gb_per_s / gemv.gb_per_s - 1.0).abs() < 1e-9, "{gemv:?}");
+        // Medians of same-moment ratios, so within a factor of the ratio of medians.
+        let of_copy = 100.0 * gemv.gb_per_s / r.copy_gb_per_s;
+        assert!((0.5..2.0).contains(&(gemv.pct_of_copy / of_copy)), "{gemv:?} vs copy {}", r.copy_gb_per_s);
+        let [gemm] = &r.gemm[..] else { panic!("{:?}", r.gemm) };
+        let flops = 2.0 * (shape.n_in * shape.n_out * GEMM_TOKENS) as f64;
+        assert!((flops / (gemm.ms / 1000.0) / 1e9 / gemm.gflop_per_s - 1.0).abs() < 1e-9, "{gemm:?}");
     }
 }
