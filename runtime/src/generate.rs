@@ -1,5 +1,8 @@
 //! The generation loop: prefill the prompt in one batch, then decode one token per step, each
 //! step one command buffer whose last kernel draws the next token on the GPU (a 4-byte readback).
+//! Where the adapter gains by it, each step is submitted before the token of the step before has
+//! been read, taking that token from the GPU, so that the GPU does not sit idle while the CPU
+//! waits for a readback and records the next step.
 //!
 //! The KV cache is reused across calls: `cached` lists the tokens whose keys and values fill it
 //! from position 0, and a new prompt only runs from the first position where it differs — a
@@ -9,7 +12,7 @@ use crate::clock::now_ms;
 use crate::error::{Error, Result};
 use crate::gpu::GpuContext;
 use crate::kernels::Sampling;
-use crate::model::{Logits, Model};
+use crate::model::{Logits, Model, StepInput};
 use crate::rng::SplitMix64;
 use crate::stop::StopText;
 use crate::tokenizer::{TextStream, Tokenizer};
@@ -174,21 +177,39 @@ async fn run(
     let which = if options.echo { Logits::All } else { Logits::Last };
     let start = now_ms();
     cached.truncate(reuse);
-    let step = model.step(ctx, &prompt[reuse..], reuse as u32, which, k > 0, &options.sampling, rng.next_f32()).await?;
+    let mut pending = model.submit_step(ctx, StepInput::Tokens(&prompt[reuse..]), reuse as u32, which, k > 0, &options.sampling, rng.next_f32())?;
     cached.extend_from_slice(&prompt[reuse..]);
-    timings.prefill_ms = now_ms() - start;
-    timings.prefill_tokens = prompt.len() - reuse;
-    if let Some(logits) = &step.logits {
-        positions.extend(logits.chunks(model.config.n_vocab as usize).map(|row| top_logits(row, k)));
-    }
+    let mut prefill = true;
+    let mut decode_start = start;
 
-    let decode_start = now_ms();
-    let mut next = step.next;
     let mut tokens = Vec::new();
     let mut detok = TextStream::new();
     let mut stops = StopText::new(&options.stop);
     let mut text = String::new();
     let finish = loop {
+        // The step after `pending` takes the token `pending` draws, on the GPU, before we have
+        // read it: submitted now, it runs while we wait for that token and look at it
+        // (`Tuning::decode_ahead`). Unless no step could follow (the length or the context
+        // reached) or each step's logits are read (they would be overwritten). If the token
+        // ends the reply, that step is wasted.
+        let ahead = (k == 0 && model.tuning().decode_ahead && tokens.len() + 1 < options.max_tokens && cached.len() < model.n_ctx as usize)
+            .then(|| model.submit_step(ctx, StepInput::DrawnBy(&pending), cached.len() as u32, Logits::Last, false, &options.sampling, rng.next_f32()))
+            .transpose()?;
+        let step = pending.finish(ctx).await?;
+        if let Some(logits) = &step.logits {
+            positions.extend(logits.chunks(model.config.n_vocab as usize).map(|row| top_logits(row, k)));
+        }
+        if prefill {
+            prefill = false;
+            decode_start = now_ms();
+            timings.prefill_ms = decode_start - start;
+            timings.prefill_tokens = prompt.len() - reuse;
+        } else {
+            timings.decode_steps += 1;
+            timings.decode_cpu_ms += step.cpu_ms;
+            timings.decode_record_wall_ms += step.wall_ms;
+        }
+        let next = step.next;
         if tokens.len() >= options.max_tokens {
             break FinishReason::Length;
         }
@@ -213,15 +234,11 @@ async fn run(
         if cached.len() >= model.n_ctx as usize {
             break FinishReason::ContextFull;
         }
-        let step = model.step(ctx, &[next], cached.len() as u32, Logits::Last, k > 0, &options.sampling, rng.next_f32()).await?;
+        pending = match ahead {
+            Some(ahead) => ahead,
+            None => model.submit_step(ctx, StepInput::Tokens(&[next]), cached.len() as u32, Logits::Last, k > 0, &options.sampling, rng.next_f32())?,
+        };
         cached.push(next);
-        timings.decode_steps += 1;
-        timings.decode_cpu_ms += step.cpu_ms;
-        timings.decode_record_wall_ms += step.wall_ms;
-        if let Some(logits) = &step.logits {
-            positions.push(top_logits(logits, k));
-        }
-        next = step.next;
     };
     if finish != FinishReason::Stop && finish != FinishReason::Cancelled {
         let rest = stops.finish();

@@ -22,6 +22,14 @@ fn stories() -> Engine {
     engine(&common::fixtures().join("models/stories260K.gguf"), 128)
 }
 
+/// stories260K decoding a step ahead or a step at a time (`Tuning::decode_ahead`), whatever the
+/// adapter's own tuning says.
+fn stories_decoding_ahead(decode_ahead: bool) -> Engine {
+    let own = Tuning::for_adapter(&pollster::block_on(GpuContext::new()).unwrap());
+    let options = ModelOptions { max_context: 128, tuning: Some(Tuning { decode_ahead, ..own }), ..Default::default() };
+    engine_with(&common::fixtures().join("models/stories260K.gguf"), &options)
+}
+
 fn complete(e: &mut Engine, prompt: &[u32], options: &GenerateOptions) -> webslm::generate::Completion {
     pollster::block_on(e.complete(prompt, options, |_| true)).unwrap()
 }
@@ -64,6 +72,38 @@ fn seeded_sampling_is_reproducible_and_seeds_differ() {
     assert!(others.iter().any(|o| *o != a), "different seeds gave identical samples");
     let greedy = complete(&mut e, &prompt, &GenerateOptions { max_tokens: 24, ..Default::default() }).tokens;
     assert!(others.iter().chain([&a]).any(|o| *o != greedy), "sampling at temperature 1 never left the greedy path");
+}
+
+/// Decode that submits each step before reading the token of the one before, taking it from the
+/// GPU (`Tuning::decode_ahead`), draws the tokens of decode one step at a time, and a reply cut
+/// short by the callback (the step run ahead wasted) leaves the cache as a fresh run would.
+#[test]
+fn a_step_submitted_ahead_draws_what_a_step_at_a_time_draws() {
+    let (mut ahead, mut one_at_a_time) = (stories_decoding_ahead(true), stories_decoding_ahead(false));
+    let prompt = ahead.tokenizer.encode("Once upon a time", true).unwrap();
+    let sampling = Sampling { temperature: 1.0, top_k: 40, top_p: 0.95 };
+    for seed in [3, 4] {
+        let options = GenerateOptions { max_tokens: 40, sampling, seed, ..Default::default() };
+        let a = complete(&mut ahead, &prompt, &options);
+        assert_eq!(a.tokens, complete(&mut one_at_a_time, &prompt, &options).tokens, "seed {seed}");
+        // Reading every step's logits runs a step at a time whatever the tuning.
+        assert_eq!(a.tokens, complete(&mut ahead, &prompt, &GenerateOptions { logprobs: 1, ..options.clone() }).tokens, "seed {seed}");
+    }
+    let options = GenerateOptions { max_tokens: 20, ..Default::default() };
+    let whole = complete(&mut ahead, &prompt, &options);
+    let mut n = 0;
+    let cut = pollster::block_on(ahead.complete(&prompt, &options, |_| {
+        n += 1;
+        n < 5
+    }))
+    .unwrap();
+    assert_eq!(cut.tokens[..], whole.tokens[..5]);
+    // Continuing from those five tokens runs only the last of them: the cache holds the rest.
+    let mut continued = prompt.clone();
+    continued.extend(&cut.tokens);
+    let next = complete(&mut ahead, &continued, &options);
+    assert_eq!(next.timings.prefill_tokens, 1);
+    assert_eq!(next.tokens[..10], whole.tokens[5..15]);
 }
 
 #[test]
@@ -125,26 +165,31 @@ fn stop_strings_cut_the_text_and_limits_are_reported() {
 
 #[test]
 fn a_lost_device_fails_with_device_lost_and_a_new_load_works() {
-    let mut e = stories();
-    let prompt = e.tokenizer.encode("Once upon a time", true).unwrap();
-    let options = GenerateOptions { max_tokens: 24, ignore_eos: true, ..Default::default() };
-    let device = e.ctx.device.clone();
-    let mut pieces = 0;
-    // The device goes away mid-generation, as after a driver reset.
-    let lost = pollster::block_on(e.complete(&prompt, &options, |_| {
-        pieces += 1;
-        if pieces == 3 {
-            device.destroy();
-        }
-        true
-    }));
-    let err = lost.expect_err("generation on a destroyed device must fail");
-    assert_eq!(err.kind(), "DeviceLost", "{err}");
-    // The engine keeps saying so instead of failing some other way.
-    let again = pollster::block_on(e.complete(&prompt, &options, |_| true)).expect_err("still lost");
-    assert_eq!(again.kind(), "DeviceLost", "{again}");
+    // With a step in flight when the device goes (decoding ahead) and without.
+    for decode_ahead in [false, true] {
+        let mut e = stories_decoding_ahead(decode_ahead);
+        let prompt = e.tokenizer.encode("Once upon a time", true).unwrap();
+        let options = GenerateOptions { max_tokens: 24, ignore_eos: true, ..Default::default() };
+        let device = e.ctx.device.clone();
+        let mut pieces = 0;
+        // The device goes away mid-generation, as after a driver reset.
+        let lost = pollster::block_on(e.complete(&prompt, &options, |_| {
+            pieces += 1;
+            if pieces == 3 {
+                device.destroy();
+            }
+            true
+        }));
+        let err = lost.expect_err("generation on a destroyed device must fail");
+        assert_eq!(err.kind(), "DeviceLost", "decode_ahead {decode_ahead}: {err}");
+        // The engine keeps saying so instead of failing some other way.
+        let again = pollster::block_on(e.complete(&prompt, &options, |_| true)).expect_err("still lost");
+        assert_eq!(again.kind(), "DeviceLost", "{again}");
+    }
     // Loading again (a new device) works.
     let mut fresh = stories();
+    let prompt = fresh.tokenizer.encode("Once upon a time", true).unwrap();
+    let options = GenerateOptions { max_tokens: 24, ignore_eos: true, ..Default::default() };
     assert_eq!(complete(&mut fresh, &prompt, &options).tokens.len(), 24);
 }
 

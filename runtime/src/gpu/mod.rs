@@ -8,6 +8,7 @@ mod tensor;
 
 pub use context::{GpuContext, GpuInfo};
 pub use profile::{Profile, ProfileEntry};
+pub use readback::Readback;
 pub use recorder::{BindCache, KernelRef, Recorder};
 pub use tensor::{GpuTensor, TensorPart};
 

@@ -83,9 +83,9 @@ impl<'a> Recorder<'a> {
     }
 
     /// Finishes and submits the recorded work.
-    pub fn submit(self) {
+    pub fn submit(self) -> wgpu::SubmissionIndex {
         let ctx = self.ctx;
-        ctx.queue.submit([self.finish()]);
+        ctx.queue.submit([self.finish()])
     }
 }
 

@@ -326,6 +326,15 @@ pub struct Tuning {
     /// difference at the bench's ~230 tokens, 5% faster decode at 1500 (its attention 423 → 323
     /// ms per 8 steps). SmolLM2 with an f16 cache: 6.0e-4 of the logit range from exact math.
     pub kv_f16: bool,
+    /// Decode submits each step before it has read the token of the step before, which the
+    /// step copies from where the GPU drew it (`StepInput::DrawnBy`): the GPU goes on while the
+    /// CPU waits for the readback and records the next step, instead of idling through both. On
+    /// a GPU those are a large part of a small model's step (a browser's `mapAsync` alone takes
+    /// a fraction of a ms to ms; not yet measured on one). Not on lavapipe: its `queue.submit`
+    /// waits for the submission before it to finish, and SmolLM2 decoded 8–12% slower
+    /// (4 alternating runs, 24.1–26.7 against 25.7–28.8 tok/s). Native SwiftShader: no
+    /// difference (6.06–6.30 against 6.18–6.28 tok/s; its steps are ~160 ms).
+    pub decode_ahead: bool,
 }
 
 impl Tuning {
@@ -372,7 +381,7 @@ impl Tuning {
         // GPUs whose subgroups are always 8 lanes share x across them instead of splitting rows.
         let gemv_split = if cpu || subgroup_x { 1 } else { 8 };
         let gemv_rows = if gemv_split > 1 { 32 } else { rows };
-        Self { subgroup_x, row_blocks: if swiftshader { 4 } else { 1 }, gemm_rows: rows, gemm_tokens: 8, gemv_rows, gemv_split, gemv_blocks: if swiftshader { 2 } else { 1 }, unroll_heads: swiftshader, norm_in_gemv: !cpu, norm_thread_per_row: cpu, kv_f16: !cpu && ctx.info.has_f16() }
+        Self { subgroup_x, row_blocks: if swiftshader { 4 } else { 1 }, gemm_rows: rows, gemm_tokens: 8, gemv_rows, gemv_split, gemv_blocks: if swiftshader { 2 } else { 1 }, unroll_heads: swiftshader, norm_in_gemv: !cpu, norm_thread_per_row: cpu, kv_f16: !cpu && ctx.info.has_f16(), decode_ahead: !(cpu && subgroup_x) }
     }
 
     /// Every tuning some adapter runs that this one can run too (sharing x needs subgroups of 8,
@@ -380,14 +389,14 @@ impl Tuning {
     pub fn all_for(ctx: &GpuContext) -> Vec<Self> {
         let f16 = ctx.info.has_f16();
         let mut all = vec![
-            Self { subgroup_x: false, row_blocks: 1, gemm_rows: 256, gemm_tokens: 8, gemv_rows: 32, gemv_split: 8, gemv_blocks: 1, unroll_heads: false, norm_in_gemv: true, norm_thread_per_row: false, kv_f16: f16 }, // GPUs
-            Self { subgroup_x: false, row_blocks: 4, gemm_rows: 64, gemm_tokens: 8, gemv_rows: 64, gemv_split: 1, gemv_blocks: 2, unroll_heads: true, norm_in_gemv: false, norm_thread_per_row: true, kv_f16: false }, // SwiftShader
+            Self { subgroup_x: false, row_blocks: 1, gemm_rows: 256, gemm_tokens: 8, gemv_rows: 32, gemv_split: 8, gemv_blocks: 1, unroll_heads: false, norm_in_gemv: true, norm_thread_per_row: false, kv_f16: f16, decode_ahead: true }, // GPUs
+            Self { subgroup_x: false, row_blocks: 4, gemm_rows: 64, gemm_tokens: 8, gemv_rows: 64, gemv_split: 1, gemv_blocks: 2, unroll_heads: true, norm_in_gemv: false, norm_thread_per_row: true, kv_f16: false, decode_ahead: true }, // SwiftShader
         ];
         if ctx.info.fixed_subgroup_size() == Some(8) {
-            all.push(Self { subgroup_x: true, row_blocks: 1, gemm_rows: 64, gemm_tokens: 8, gemv_rows: 64, gemv_split: 1, gemv_blocks: 1, unroll_heads: false, norm_in_gemv: false, norm_thread_per_row: true, kv_f16: false }); // lavapipe
+            all.push(Self { subgroup_x: true, row_blocks: 1, gemm_rows: 64, gemm_tokens: 8, gemv_rows: 64, gemv_split: 1, gemv_blocks: 1, unroll_heads: false, norm_in_gemv: false, norm_thread_per_row: true, kv_f16: false, decode_ahead: false }); // lavapipe
             // A GPU whose subgroups are always 8 lanes: its GEMVs after a norm sum Σx² across the
             // subgroup (`x_total` in shaders/share_x/subgroup.wgsl).
-            all.push(Self { subgroup_x: true, row_blocks: 1, gemm_rows: 256, gemm_tokens: 8, gemv_rows: 256, gemv_split: 1, gemv_blocks: 1, unroll_heads: false, norm_in_gemv: true, norm_thread_per_row: false, kv_f16: f16 });
+            all.push(Self { subgroup_x: true, row_blocks: 1, gemm_rows: 256, gemm_tokens: 8, gemv_rows: 256, gemv_split: 1, gemv_blocks: 1, unroll_heads: false, norm_in_gemv: true, norm_thread_per_row: false, kv_f16: f16, decode_ahead: true });
         }
         all
     }
@@ -400,6 +409,7 @@ impl std::fmt::Display for Tuning {
         let norm = if self.norm_in_gemv { ", RMSNorm inside decode's GEMVs" } else { "" };
         let norm = if self.norm_thread_per_row { format!("{norm}, RMSNorm a thread per row") } else { norm.to_string() };
         let kv = if self.kv_f16 { ", f16 KV cache" } else { "" };
+        let kv = if self.decode_ahead { format!("{kv}, decode a step ahead") } else { kv.to_string() };
         let (gemm, gemv) = ((4 * self.row_blocks, self.gemm_rows), (4 * self.gemv_blocks, self.gemv_rows));
         let split = if self.gemv_split > 1 { format!(" (each run split over {} threads)", self.gemv_split) } else { String::new() };
         write!(f, "{x}, GEMM {} rows per thread and {} per workgroup, GEMV {} and {}{split}{heads}{norm}{kv}", gemm.0, gemm.1, gemv.0, gemv.1)

@@ -25,7 +25,7 @@ use super::{ModelConfig, ModelOptions, Weights};
 use crate::clock::{now_ms, thread_cpu_ms};
 use crate::error::{Error, Result};
 use crate::gguf::GgufHeader;
-use crate::gpu::{whole, BindCache, GpuContext, GpuTensor, Recorder};
+use crate::gpu::{whole, BindCache, GpuContext, GpuTensor, Readback, Recorder};
 use std::cell::RefCell;
 use crate::kernels::{attention_parts_bytes, Kernels, Sampling, Tuning, YRows};
 
@@ -329,7 +329,15 @@ impl Model {
     }
 
     fn check_tokens(&self, tokens: &[u32], pos0: u32) -> Result<()> {
-        let n_tok = tokens.len() as u32;
+        self.check_span(tokens.len() as u32, pos0)?;
+        if let Some(&bad) = tokens.iter().find(|&&t| t >= self.config.n_vocab) {
+            return Err(Error::InvalidRequest(format!("token id {bad} is outside the vocabulary of {}", self.config.n_vocab)));
+        }
+        Ok(())
+    }
+
+    /// `n_tok` tokens fit at positions `pos0..`.
+    fn check_span(&self, n_tok: u32, pos0: u32) -> Result<()> {
         if n_tok == 0 {
             return Err(Error::InvalidRequest("no tokens to process".into()));
         }
@@ -338,9 +346,6 @@ impl Model {
                 "the context holds {} tokens; {} + {} do not fit",
                 self.n_ctx, pos0, n_tok
             )));
-        }
-        if let Some(&bad) = tokens.iter().find(|&&t| t >= self.config.n_vocab) {
-            return Err(Error::InvalidRequest(format!("token id {bad} is outside the vocabulary of {}", self.config.n_vocab)));
         }
         Ok(())
     }
@@ -480,14 +485,27 @@ impl Model {
         ctx.check_faults("a profiled forward pass")
     }
 
-    /// Runs `tokens` at `pos0..` and draws the next token on the GPU from the last position's
-    /// logits (a 4-byte readback); with `read_logits` also returns the logits ([`Logits`] rows).
-    /// A one-token step (decode) reuses its buffers and bind groups from the step before.
+    /// Records and submits a step: runs its input at `pos0..` (filling the KV cache) and draws
+    /// the next token on the GPU from the last position's logits; with `read_logits` the logits
+    /// ([`Logits`] rows) come back too. The token comes back as 4 bytes when the step has run
+    /// ([`PendingStep::finish`]); meanwhile the next step may be submitted with
+    /// [`StepInput::DrawnBy`] this one, taking its token from the GPU, so that the GPU goes on
+    /// while the CPU waits for the readback and records. A one-token step (decode) reuses its
+    /// buffers and bind groups from the step before.
     #[allow(clippy::too_many_arguments)]
-    pub async fn step(&self, ctx: &GpuContext, tokens: &[u32], pos0: u32, which: Logits, read_logits: bool, sampling: &Sampling, u: f32) -> Result<Step> {
-        self.check_tokens(tokens, pos0)?;
+    pub fn submit_step(&self, ctx: &GpuContext, input: StepInput<'_>, pos0: u32, which: Logits, read_logits: bool, sampling: &Sampling, u: f32) -> Result<PendingStep> {
+        let n_tok = match input {
+            StepInput::Tokens(tokens) => {
+                self.check_tokens(tokens, pos0)?;
+                tokens.len() as u32
+            }
+            StepInput::DrawnBy(_) => {
+                self.check_span(1, pos0)?;
+                1
+            }
+        };
         ctx.check_faults("a forward pass")?;
-        let (n_tok, n_vocab) = (tokens.len() as u32, self.config.n_vocab);
+        let n_vocab = self.config.n_vocab;
         let rows = if which == Logits::All { n_tok } else { 1 };
         let (start, cpu_start) = (now_ms(), thread_cpu_ms());
         let mut decode = self.decode.borrow_mut();
@@ -498,17 +516,63 @@ impl Model {
         } else {
             (&*fresh.insert(self.buffers(ctx, n_tok, which)), Recorder::new(ctx))
         };
-        ctx.queue.write_buffer(&b.ids, 0, bytemuck::cast_slice(tokens));
+        match input {
+            // Queued: lands after any step in flight has read the buffer.
+            StepInput::Tokens(tokens) => ctx.queue.write_buffer(&b.ids, 0, bytemuck::cast_slice(tokens)),
+            StepInput::DrawnBy(before) => rec.copy_buffer(&before.next, 0, &b.ids, 0, 4),
+        }
         self.encode(&mut rec, b, n_tok, pos0, which);
         self.kernels.sample(&mut rec, whole(&b.logits), (rows - 1) * n_vocab, n_vocab, sampling, u, whole(&b.next));
-        rec.submit();
-        let (next, logits) = (b.next.clone(), b.logits.clone());
+        let mut staged = |buffer: &wgpu::Buffer, size: u64| {
+            let staging = ctx.staging_buffer(size);
+            rec.copy_buffer(buffer, 0, &staging, 0, size);
+            staging
+        };
+        let token = staged(&b.next, 4);
+        let logits = read_logits.then(|| staged(&b.logits, rows as u64 * n_vocab as u64 * 4));
+        let submission = rec.submit();
+        let next = b.next.clone();
         drop(decode);
         let (wall_ms, cpu_ms) = (now_ms() - start, thread_cpu_ms() - cpu_start);
-        let bytes = ctx.read_bytes(&next, 4).await?;
-        let next = u32::from_le_bytes(bytes[..4].try_into().expect("4 bytes"));
-        let logits = if read_logits { Some(ctx.read_f32(&logits, rows as usize * n_vocab as usize).await?) } else { None };
-        Ok(Step { next, logits, cpu_ms, wall_ms })
+        Ok(PendingStep {
+            token: Readback::start(token, submission.clone()),
+            logits: logits.map(|staging| Readback::start(staging, submission)),
+            next,
+            cpu_ms,
+            wall_ms,
+        })
+    }
+}
+
+/// What a step runs.
+#[derive(Clone, Copy)]
+pub enum StepInput<'a> {
+    /// These tokens, from the CPU.
+    Tokens(&'a [u32]),
+    /// The one token that this step, submitted before and maybe not yet run, draws.
+    DrawnBy(&'a PendingStep),
+}
+
+/// A step submitted to the GPU whose results are on their way back ([`Model::submit_step`]).
+pub struct PendingStep {
+    token: Readback,
+    logits: Option<Readback>,
+    /// Where the GPU draws the token, for a step that takes it from there.
+    next: wgpu::Buffer,
+    cpu_ms: f64,
+    wall_ms: f64,
+}
+
+impl PendingStep {
+    /// Waits for the step to run and reads what it drew.
+    pub async fn finish(self, ctx: &GpuContext) -> Result<Step> {
+        let token = self.token.bytes(ctx).await?;
+        let next = u32::from_le_bytes(token[..4].try_into().expect("4 bytes"));
+        let logits = match self.logits {
+            Some(readback) => Some(bytemuck::pod_collect_to_vec(&readback.bytes(ctx).await?)),
+            None => None,
+        };
+        Ok(Step { next, logits, cpu_ms: self.cpu_ms, wall_ms: self.wall_ms })
     }
 }
 

@@ -6,7 +6,7 @@ mod loader;
 mod weights;
 
 pub use config::{Arch, ModelConfig};
-pub use forward::{FusedLayers, LoadTimings, Logits, Model, Step};
+pub use forward::{FusedLayers, LoadTimings, Logits, Model, PendingStep, Step, StepInput};
 pub use loader::{ModelLoader, ModelOptions};
 #[cfg(not(target_arch = "wasm32"))]
 pub use loader::load_file;
