@@ -68,7 +68,18 @@ impl Readback {
         #[cfg(target_arch = "wasm32")]
         let _ = &self.submission;
         let mapped = self.mapped.await.map_err(|_| Error::DeviceLost("the readback was dropped".into()))?;
-        mapped.map_err(|e| failed(format!("mapping a readback buffer failed: {e}")))?;
+        if let Err(e) = mapped {
+            // In the browser a map under way when the device is destroyed fails before the
+            // device's `lost` promise has settled: give it a moment to.
+            #[cfg(target_arch = "wasm32")]
+            for _ in 0..20 {
+                if ctx.check_faults("").is_err() {
+                    break;
+                }
+                crate::clock::sleep_ms(25).await;
+            }
+            return Err(failed(format!("mapping a readback buffer failed: {e}")));
+        }
         let bytes = self.staging.slice(..).get_mapped_range().map_err(|e| failed(format!("reading a mapped buffer failed: {e}")))?.to_vec();
         self.staging.unmap();
         Ok(bytes)
