@@ -189,11 +189,12 @@ async fn run(
     let finish = loop {
         // The step after `pending` takes the token `pending` draws, on the GPU, before we have
         // read it: submitted now, it runs while we wait for that token and look at it
-        // (`Tuning::decode_ahead`). Unless no step could follow (the length or the context
-        // reached) or each step's logits are read (they would be overwritten). If the token
-        // ends the reply, that step is wasted.
-        let ahead = (k == 0 && model.tuning().decode_ahead && tokens.len() + 1 < options.max_tokens && cached.len() < model.n_ctx as usize)
-            .then(|| model.submit_step(ctx, StepInput::DrawnBy(&pending), cached.len() as u32, Logits::Last, false, &options.sampling, rng.next_f32()))
+        // (`Tuning::decode_ahead`). Not past the length or the context limit, and not while
+        // the prompt runs: recording the first decode step (its bind groups are new) would
+        // delay the first token where the prompt is short. If the token ends the reply, the
+        // step is wasted.
+        let ahead = (!prefill && model.tuning().decode_ahead && tokens.len() + 1 < options.max_tokens && cached.len() < model.n_ctx as usize)
+            .then(|| model.submit_step(ctx, StepInput::DrawnBy(&pending), cached.len() as u32, Logits::Last, k > 0, &options.sampling, rng.next_f32()))
             .transpose()?;
         let step = pending.finish(ctx).await?;
         if let Some(logits) = &step.logits {

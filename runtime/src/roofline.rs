@@ -50,8 +50,8 @@ pub const SHAPES: [Shape; 5] = [
     Shape { model: "Qwen2.5-0.5B", tensor: "ffn_down", n_in: 4864, n_out: 896 },
 ];
 
-/// An 8B model's FFN projections (Llama-3.1-8B: 14336 × 4096, 28–60 MB a matrix in the 4- and
-/// 8-bit types). On a GPU the small shapes above are a few µs of reading, so they time the
+/// An 8B model's FFN projections (Llama-3.1-8B: 14336 × 4096, 28–62 MB a matrix in the 4- and
+/// 8-bit types, 117 MB in F16). On a GPU the small shapes above are a few µs of reading, so they time the
 /// dispatch more than the kernel; these show what the GEMV reaches when bandwidth is the limit.
 pub const LARGE_SHAPES: [Shape; 2] = [
     Shape { model: "Llama-3.1-8B", tensor: "ffn_up", n_in: 4096, n_out: 14336 },

@@ -75,8 +75,9 @@ fn seeded_sampling_is_reproducible_and_seeds_differ() {
 }
 
 /// Decode that submits each step before reading the token of the one before, taking it from the
-/// GPU (`Tuning::decode_ahead`), draws the tokens of decode one step at a time, and a reply cut
-/// short by the callback (the step run ahead wasted) leaves the cache as a fresh run would.
+/// GPU (`Tuning::decode_ahead`), draws the tokens (and logprobs) of decode one step at a time,
+/// and a reply cut short by the callback (the step run ahead wasted) leaves the cache as a fresh
+/// run would.
 #[test]
 fn a_step_submitted_ahead_draws_what_a_step_at_a_time_draws() {
     let (mut ahead, mut one_at_a_time) = (stories_decoding_ahead(true), stories_decoding_ahead(false));
@@ -86,8 +87,12 @@ fn a_step_submitted_ahead_draws_what_a_step_at_a_time_draws() {
         let options = GenerateOptions { max_tokens: 40, sampling, seed, ..Default::default() };
         let a = complete(&mut ahead, &prompt, &options);
         assert_eq!(a.tokens, complete(&mut one_at_a_time, &prompt, &options).tokens, "seed {seed}");
-        // Reading every step's logits runs a step at a time whatever the tuning.
-        assert_eq!(a.tokens, complete(&mut ahead, &prompt, &GenerateOptions { logprobs: 1, ..options.clone() }).tokens, "seed {seed}");
+        // Each step's logits come back with its token (staged in its own submission), not
+        // those of the step submitted after it.
+        let with_logprobs = GenerateOptions { logprobs: 3, ..options.clone() };
+        let (b, c) = (complete(&mut ahead, &prompt, &with_logprobs), complete(&mut one_at_a_time, &prompt, &with_logprobs));
+        assert_eq!((&a.tokens, &a.tokens), (&b.tokens, &c.tokens), "seed {seed}");
+        assert_eq!(b.positions, c.positions, "seed {seed}");
     }
     let options = GenerateOptions { max_tokens: 20, ..Default::default() };
     let whole = complete(&mut ahead, &prompt, &options);

@@ -409,7 +409,6 @@ impl std::fmt::Display for Tuning {
         let norm = if self.norm_in_gemv { ", RMSNorm inside decode's GEMVs" } else { "" };
         let norm = if self.norm_thread_per_row { format!("{norm}, RMSNorm a thread per row") } else { norm.to_string() };
         let kv = if self.kv_f16 { ", f16 KV cache" } else { "" };
-        let kv = if self.decode_ahead { format!("{kv}, decode a step ahead") } else { kv.to_string() };
         let (gemm, gemv) = ((4 * self.row_blocks, self.gemm_rows), (4 * self.gemv_blocks, self.gemv_rows));
         let split = if self.gemv_split > 1 { format!(" (each run split over {} threads)", self.gemv_split) } else { String::new() };
         write!(f, "{x}, GEMM {} rows per thread and {} per workgroup, GEMV {} and {}{split}{heads}{norm}{kv}", gemm.0, gemm.1, gemv.0, gemv.1)
