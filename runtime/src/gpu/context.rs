@@ -65,6 +65,9 @@ pub struct GpuContext {
     pub queue: wgpu::Queue,
     pub info: GpuInfo,
     faults: Arc<Mutex<Faults>>,
+    /// Mappable buffers of finished readbacks, for the next of their size (`staging_buffer`):
+    /// decode reads its token back every step, and makes no buffer for it.
+    pub(super) staging: Arc<Mutex<Vec<wgpu::Buffer>>>,
 }
 
 /// What the device reported asynchronously: loss, and errors no scope caught (without a handler
@@ -121,7 +124,7 @@ impl GpuContext {
                 log_error(&error.to_string());
             }
         }));
-        Ok(Self { device, queue, info, faults })
+        Ok(Self { device, queue, info, faults, staging: Arc::default() })
     }
 
     /// `DeviceLost` once the device has gone away, `OutOfGpuMemory` (with `needs`, what the

@@ -14,15 +14,34 @@ pub struct Readback {
     mapped: futures_channel::oneshot::Receiver<MapResult>,
 }
 
+/// Readback buffers kept for reuse: at most this many, of at most `MAX_KEPT_BYTES` each (a
+/// decode step's token, or its logits with logprobs).
+const MAX_KEPT: usize = 8;
+const MAX_KEPT_BYTES: u64 = 1 << 20;
+
 impl GpuContext {
-    /// A buffer to copy `size` bytes into and read back with [`Readback::start`].
+    /// A buffer to copy `size` bytes into and read back with [`Readback::start`]: one a finished
+    /// readback of the same size left, or a new one.
     pub fn staging_buffer(&self, size: u64) -> wgpu::Buffer {
+        let mut kept = self.staging.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(i) = kept.iter().position(|b| b.size() == size) {
+            return kept.swap_remove(i);
+        }
+        drop(kept);
         self.device.create_buffer(&wgpu::BufferDescriptor {
             label: Some("readback"),
             size,
             usage: wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
             mapped_at_creation: false,
         })
+    }
+
+    /// Keeps an unmapped readback buffer for the next [`Self::staging_buffer`] of its size.
+    fn keep_staging(&self, buffer: wgpu::Buffer) {
+        let mut kept = self.staging.lock().unwrap_or_else(|e| e.into_inner());
+        if buffer.size() <= MAX_KEPT_BYTES && kept.len() < MAX_KEPT {
+            kept.push(buffer);
+        }
     }
 
     /// Reads `size` bytes from the start of `buffer` (which needs `COPY_SRC`).
@@ -82,6 +101,35 @@ impl Readback {
         }
         let bytes = self.staging.slice(..).get_mapped_range().map_err(|e| failed(format!("reading a mapped buffer failed: {e}")))?.to_vec();
         self.staging.unmap();
+        ctx.keep_staging(self.staging);
         Ok(bytes)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A finished readback's buffer serves the next readback of its size: decode makes no
+    /// buffer per token.
+    #[test]
+    fn a_readback_buffer_is_reused() {
+        let ctx = pollster::block_on(GpuContext::new()).unwrap_or_else(|e| panic!("{e}"));
+        let source = ctx.storage_buffer("source", &[7u32]);
+        let read = |staging: &wgpu::Buffer| {
+            let mut encoder = ctx.device.create_command_encoder(&Default::default());
+            encoder.copy_buffer_to_buffer(&source, 0, staging, 0, 4);
+            let submission = ctx.queue.submit([encoder.finish()]);
+            pollster::block_on(Readback::start(staging.clone(), submission).bytes(&ctx)).unwrap()
+        };
+        let first = ctx.staging_buffer(4);
+        assert_eq!(read(&first), 7u32.to_le_bytes());
+        let second = ctx.staging_buffer(4);
+        assert!(second == first, "a new buffer instead of the one just read");
+        assert_eq!(read(&second), 7u32.to_le_bytes());
+        // Another size gets its own; two at once are two buffers.
+        assert!(ctx.staging_buffer(8) != first);
+        let (a, b) = (ctx.staging_buffer(4), ctx.staging_buffer(4));
+        assert!(a != b);
     }
 }
