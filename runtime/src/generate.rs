@@ -177,38 +177,20 @@ async fn run(
     let which = if options.echo { Logits::All } else { Logits::Last };
     let start = now_ms();
     cached.truncate(reuse);
-    let mut pending = model.submit_step(ctx, StepInput::Tokens(&prompt[reuse..]), reuse as u32, which, k > 0, &options.sampling, rng.next_f32())?;
+    let mut step = model.submit_step(ctx, StepInput::Tokens(&prompt[reuse..]), reuse as u32, which, k > 0, &options.sampling, rng.next_f32())?.finish(ctx).await?;
     cached.extend_from_slice(&prompt[reuse..]);
-    let mut prefill = true;
-    let mut decode_start = start;
+    timings.prefill_ms = now_ms() - start;
+    timings.prefill_tokens = prompt.len() - reuse;
 
+    let decode_start = now_ms();
+    let mut ahead = None;
     let mut tokens = Vec::new();
     let mut detok = TextStream::new();
     let mut stops = StopText::new(&options.stop);
     let mut text = String::new();
     let finish = loop {
-        // The step after `pending` takes the token `pending` draws, on the GPU, before we have
-        // read it: submitted now, it runs while we wait for that token and look at it
-        // (`Tuning::decode_ahead`). Not past the length or the context limit, and not while
-        // the prompt runs: recording the first decode step (its bind groups are new) would
-        // delay the first token where the prompt is short. If the token ends the reply, the
-        // step is wasted.
-        let ahead = (!prefill && model.tuning().decode_ahead && tokens.len() + 1 < options.max_tokens && cached.len() < model.n_ctx as usize)
-            .then(|| model.submit_step(ctx, StepInput::DrawnBy(&pending), cached.len() as u32, Logits::Last, k > 0, &options.sampling, rng.next_f32()))
-            .transpose()?;
-        let step = pending.finish(ctx).await?;
         if let Some(logits) = &step.logits {
             positions.extend(logits.chunks(model.config.n_vocab as usize).map(|row| top_logits(row, k)));
-        }
-        if prefill {
-            prefill = false;
-            decode_start = now_ms();
-            timings.prefill_ms = decode_start - start;
-            timings.prefill_tokens = prompt.len() - reuse;
-        } else {
-            timings.decode_steps += 1;
-            timings.decode_cpu_ms += step.cpu_ms;
-            timings.decode_record_wall_ms += step.wall_ms;
         }
         let next = step.next;
         if tokens.len() >= options.max_tokens {
@@ -235,11 +217,24 @@ async fn run(
         if cached.len() >= model.n_ctx as usize {
             break FinishReason::ContextFull;
         }
-        pending = match ahead {
-            Some(ahead) => ahead,
+        let pending = match ahead.take() {
+            Some(pending) => pending,
             None => model.submit_step(ctx, StepInput::Tokens(&[next]), cached.len() as u32, Logits::Last, k > 0, &options.sampling, rng.next_f32())?,
         };
         cached.push(next);
+        // The step after `pending` takes the token `pending` draws, on the GPU, before we have
+        // read it: submitted now, it runs while we wait for that token and look at it
+        // (`Tuning::decode_ahead`), unless the checks above will stop before it (the length or
+        // the context limit). If the token ends the reply, that step is wasted. (Not during
+        // the prompt: recording the first decode step, whose bind groups are new, would delay
+        // the first token of a short prompt.)
+        ahead = (model.tuning().decode_ahead && tokens.len() + 1 < options.max_tokens && cached.len() < model.n_ctx as usize)
+            .then(|| model.submit_step(ctx, StepInput::DrawnBy(&pending), cached.len() as u32, Logits::Last, k > 0, &options.sampling, rng.next_f32()))
+            .transpose()?;
+        step = pending.finish(ctx).await?;
+        timings.decode_steps += 1;
+        timings.decode_cpu_ms += step.cpu_ms;
+        timings.decode_record_wall_ms += step.wall_ms;
     };
     if finish != FinishReason::Stop && finish != FinishReason::Cancelled {
         let rest = stops.finish();

@@ -92,7 +92,7 @@ impl Readback {
             // device's `lost` promise has settled: give it a moment to.
             #[cfg(target_arch = "wasm32")]
             for _ in 0..20 {
-                if ctx.check_faults("").is_err() {
+                if ctx.check_faults("a readback buffer").is_err() {
                     break;
                 }
                 crate::clock::sleep_ms(25).await;
