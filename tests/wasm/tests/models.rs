@@ -7,7 +7,7 @@ use webslm::agreement::{check_model, RefFile};
 use webslm::generate::{FinishReason, GenerateOptions};
 use webslm::model::{Model, ModelOptions};
 use webslm::source::{fetch_text, load as load_model, LoadRequest};
-use webslm::kernels::Sampling;
+use webslm::kernels::{Sampling, Tuning};
 use webslm::tokenizer::ChatMessage;
 use webslm::{Engine, GpuContext};
 
@@ -48,6 +48,33 @@ async fn stories260k_matches_references_in_the_browser() {
         let model = load(&ctx, &format!("fixtures/models/{file}")).await;
         check(&ctx, &model, reference).await;
     }
+}
+
+/// Decoding a step ahead (each step submitted before the previous token is read, taking it on
+/// the GPU: this adapter's own tuning unless it is lavapipe) draws the tokens and logprobs of
+/// decoding a step at a time, with seeded sampling, through Chromium's queue and `mapAsync`.
+#[wasm_bindgen_test]
+async fn decoding_a_step_ahead_draws_what_a_step_at_a_time_draws_in_the_browser() {
+    let ctx = GpuContext::new().await.unwrap();
+    let own = Tuning::for_adapter(&ctx);
+    let url = format!("{}fixtures/models/stories260K.gguf", assets());
+    let mut replies = Vec::new();
+    for decode_ahead in [true, false] {
+        let options = ModelOptions { max_context: 128, tuning: Some(Tuning { decode_ahead, ..own }), ..Default::default() };
+        let request = LoadRequest { cache: false, options, ..LoadRequest::new(&url) };
+        let model = load_model(&ctx, &request, &mut |_| {}).await.unwrap();
+        let mut engine = Engine::new(ctx.clone(), model).unwrap();
+        let prompt = engine.tokenizer.encode("Once upon a time", true).unwrap();
+        let sampling = Sampling { temperature: 1.0, top_k: 40, top_p: 0.95 };
+        let options = GenerateOptions { max_tokens: 24, sampling, seed: 3, logprobs: 3, ..Default::default() };
+        let with_logprobs = engine.complete(&prompt, &options, |_| true).await.unwrap();
+        let plain = engine.complete(&prompt, &GenerateOptions { logprobs: 0, ..options }, |_| true).await.unwrap();
+        assert_eq!(plain.tokens, with_logprobs.tokens, "decode_ahead {decode_ahead}");
+        replies.push(with_logprobs);
+    }
+    assert_eq!(replies[0].tokens, replies[1].tokens);
+    assert_eq!(replies[0].positions, replies[1].positions);
+    assert!(replies[0].tokens.len() > 8, "{:?}", replies[0].tokens);
 }
 
 /// Every synthetic model of the fixtures (five families, many tensor types), listed from the
