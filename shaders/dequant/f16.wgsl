@@ -9,6 +9,10 @@ fn dequant32(row_byte: u32, group: u32, n_valid: u32) -> array<vec4<f32>, 8> {
 
 fn f16_quad(base: u32, j: u32, n_valid: u32) -> vec4<f32> {
     let b = base + 8u * j;
-    let v = vec4<f32>(load_f16_at(b), load_f16_at(b + 2u), load_f16_at(b + 4u), load_f16_at(b + 6u));
+    // At a word boundary two loads of two values each; rows of odd length start mid-word.
+    var v = vec4<f32>(unpack2x16float(w[b >> 2u]), unpack2x16float(w[(b >> 2u) + 1u]));
+    if ((b & 2u) != 0u) {
+        v = vec4<f32>(load_f16_at(b), load_f16_at(b + 2u), load_f16_at(b + 4u), load_f16_at(b + 6u));
+    }
     return select(vec4<f32>(0.0), v, valid4(j, n_valid));
 }
