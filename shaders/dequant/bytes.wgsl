@@ -69,11 +69,25 @@ fn q5_quad16(word: u32, high: u32) -> vec4<f32> {
     return f32_of((b & vec4<u32>(0xf0u)) | (bits << vec4<u32>(8u)));
 }
 
-// Four Q6_K values q - 32 (shaders/dequant/q6_k.wgsl): the nibbles at `shift` of a word's
-// bytes, with 2 high bits each from the low byte of `high` (bits 2l for value l).
+// The four 6-bit values (0..63) of a Q6_K quad as the bytes of a word: the nibbles at `shift` of
+// a word's bytes, each with 2 high bits from the low byte of `high` (bits 2l, 2l + 1 for value
+// l) moved to bits 4-5 of byte l by two multiplies, values 0 and 2 then 1 and 3: the copies of
+// each masked byte do not overlap, so no carry reaches a kept bit. Scalar work on the whole
+// word instead of per value.
+fn q6_k_bytes(word: u32, shift: u32, high: u32) -> u32 {
+    let even = ((high & 0x33u) * 0x00010010u) & 0x00300030u;
+    let odd = ((high & 0xccu) * 0x00400400u) & 0x30003000u;
+    return ((word >> shift) & 0x0f0f0f0fu) | even | odd;
+}
+
+// The same four values as floats (dot/q6_k.wgsl takes the 32 off per half, from x's sums).
+fn q6_k_values(word: u32, shift: u32, high: u32) -> vec4<f32> {
+    return f32_of(byte_lanes(q6_k_bytes(word, shift, high)) & vec4<u32>(0xffu));
+}
+
+// The four values minus 32, ggml's signed values (exact: small integers).
 fn q6_k_quad(word: u32, shift: u32, high: u32) -> vec4<f32> {
-    let bits = (vec4<u32>(high) >> vec4<u32>(0u, 2u, 4u, 6u)) & vec4<u32>(3u);
-    return f32_of(bytes4(word, shift, 0xfu) | (bits << vec4<u32>(4u))) - 32.0;
+    return q6_k_values(word, shift, high) - 32.0;
 }
 
 // The four signed bytes of a word, as floats.
