@@ -47,26 +47,11 @@ fn high_nibbles16(bytes: vec4<u32>) -> vec4<f32> {
     return f32_of(bytes & vec4<u32>(0xf0u));
 }
 
-// Four 5-bit values: the nibbles at `shift` of a word's bytes, each with a fifth bit from the
-// low 4 bits of `high` (bit j for byte j), as floats (Q5_K).
-fn q5_quad(word: u32, shift: u32, high: u32) -> vec4<f32> {
-    let bits = (vec4<u32>(high) >> vec4<u32>(0u, 1u, 2u, 3u)) & vec4<u32>(1u);
-    return f32_of(bytes4(word, shift, 0xfu) | (bits << vec4<u32>(4u)));
-}
-
 // Four bytes of nibbles · x: the low nibbles with `x_lo`, the high ones with `x_hi16` = x_hi / 16
 // (a high nibble taken as byte & 0xf0 is 16 × it: one shift less per value than >> 4).
 fn nibbles_dot(q: u32, x_lo: vec4<f32>, x_hi16: vec4<f32>) -> f32 {
     let b = byte_lanes(q);
     return dot(low_nibbles(b), x_lo) + dot(high_nibbles16(b), x_hi16);
-}
-
-// 16 × the four 5-bit values of `q5_quad(word, 4u, high)`, for activations divided by 16 (see
-// `nibbles_dot`).
-fn q5_quad16(word: u32, high: u32) -> vec4<f32> {
-    let bits = (vec4<u32>(high) >> vec4<u32>(0u, 1u, 2u, 3u)) & vec4<u32>(1u);
-    let b = vec4<u32>(word, word >> 8u, word >> 16u, word >> 24u);
-    return f32_of((b & vec4<u32>(0xf0u)) | (bits << vec4<u32>(8u)));
 }
 
 // The four 6-bit values (0..63) of a Q6_K quad as the bytes of a word: the nibbles at `shift` of
@@ -110,7 +95,7 @@ fn q5_values(q: u32, shift: u32, qh: u32, first: u32) -> vec4<f32> {
     return f32_of(bytes4(q5_bytes(q, shift, qh, first), 0u, 0xffu));
 }
 
-// Σ q x over a Q5_0/Q5_1 block: its 16 bytes of nibbles `q` (value l in the low nibble of byte
+// Σ q x over a Q5_0/Q5_1 block or Q5_K sub-block: its 16 bytes of nibbles `q` (value l in the low nibble of byte
 // l, value l + 16 in the high one), its fifth bits `qh` (bit l: value l), x's quads in `x`.
 fn q5_dot(q: vec4<u32>, qh: u32, x: array<vec4<f32>, 8>) -> f32 {
     return dot(q5_values(q.x, 0u, qh, 0u), x[0]) + dot(q5_values(q.y, 0u, qh, 4u), x[1])

@@ -11,9 +11,9 @@ fn dequant32(row_byte: u32, group: u32, n_valid: u32) -> array<vec4<f32>, 8> {
     let h = sub.h;
     let q = sub.q;
     return array<vec4<f32>, 8>(
-        d1 * q5_quad(q.x, 0u, h) - m1, d1 * q5_quad(q.y, 0u, h >> 4u) - m1,
-        d1 * q5_quad(q.z, 0u, h >> 8u) - m1, d1 * q5_quad(q.w, 0u, h >> 12u) - m1,
-        d1 * q5_quad(q.x, 4u, h >> 16u) - m1, d1 * q5_quad(q.y, 4u, h >> 20u) - m1,
-        d1 * q5_quad(q.z, 4u, h >> 24u) - m1, d1 * q5_quad(q.w, 4u, h >> 28u) - m1,
+        d1 * q5_values(q.x, 0u, h, 0u) - m1, d1 * q5_values(q.y, 0u, h, 4u) - m1,
+        d1 * q5_values(q.z, 0u, h, 8u) - m1, d1 * q5_values(q.w, 0u, h, 12u) - m1,
+        d1 * q5_values(q.x, 4u, h, 16u) - m1, d1 * q5_values(q.y, 4u, h, 20u) - m1,
+        d1 * q5_values(q.z, 4u, h, 24u) - m1, d1 * q5_values(q.w, 4u, h, 28u) - m1,
     );
 }
