@@ -27,16 +27,15 @@ fn scale_min_k4(low_sc: u32, low_m: u32, high: u32, j: u32) -> vec2<f32> {
     return vec2<f32>(bitcast<vec2<i32>>(low | (top << vec2<u32>(4u))));
 }
 
-// The four bytes of a word, each shifted right by `shift` and masked with `mask`: one field per
-// byte, e.g. bytes4(q, 4u, 0xfu) = the high nibbles of q's four bytes.
-fn bytes4(word: u32, shift: u32, mask: u32) -> vec4<u32> {
-    return (vec4<u32>(word, word >> 8u, word >> 16u, word >> 24u) >> vec4<u32>(shift)) & vec4<u32>(mask);
-}
-
 // A word's four bytes, one per component: `& 0xf` gives the low nibbles, `& 0xf0` 16 × the high
 // ones, which callers scale by 1/16 (exactly: a power of two) instead of shifting each.
 fn byte_lanes(word: u32) -> vec4<u32> {
     return vec4<u32>(word, word >> 8u, word >> 16u, word >> 24u);
+}
+
+// A word's four bytes as floats (values a word was assembled into: q5_bytes, q6_k_bytes).
+fn byte_values(word: u32) -> vec4<f32> {
+    return f32_of(byte_lanes(word) & vec4<u32>(0xffu));
 }
 
 fn low_nibbles(bytes: vec4<u32>) -> vec4<f32> {
@@ -67,7 +66,7 @@ fn q6_k_bytes(word: u32, shift: u32, high: u32) -> u32 {
 
 // The same four values as floats (dot/q6_k.wgsl takes the 32 off per half, from x's sums).
 fn q6_k_values(word: u32, shift: u32, high: u32) -> vec4<f32> {
-    return f32_of(byte_lanes(q6_k_bytes(word, shift, high)) & vec4<u32>(0xffu));
+    return byte_values(q6_k_bytes(word, shift, high));
 }
 
 // The four values minus 32, ggml's signed values (exact: small integers).
@@ -92,11 +91,12 @@ fn q5_bytes(q: u32, shift: u32, qh: u32, first: u32) -> u32 {
 
 // The same four values as floats.
 fn q5_values(q: u32, shift: u32, qh: u32, first: u32) -> vec4<f32> {
-    return f32_of(bytes4(q5_bytes(q, shift, qh, first), 0u, 0xffu));
+    return byte_values(q5_bytes(q, shift, qh, first));
 }
 
-// Σ q x over a Q5_0/Q5_1 block or Q5_K sub-block: its 16 bytes of nibbles `q` (value l in the low nibble of byte
-// l, value l + 16 in the high one), its fifth bits `qh` (bit l: value l), x's quads in `x`.
+// Σ q x over a Q5_0/Q5_1 block or a Q5_K sub-block: its 16 bytes of nibbles `q` (value l in the
+// low nibble of byte l, value l + 16 in the high one), its fifth bits `qh` (bit l: value l), x's
+// quads in `x`.
 fn q5_dot(q: vec4<u32>, qh: u32, x: array<vec4<f32>, 8>) -> f32 {
     return dot(q5_values(q.x, 0u, qh, 0u), x[0]) + dot(q5_values(q.y, 0u, qh, 4u), x[1])
         + dot(q5_values(q.z, 0u, qh, 8u), x[2]) + dot(q5_values(q.w, 0u, qh, 12u), x[3])
