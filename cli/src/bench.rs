@@ -66,18 +66,24 @@ pub async fn bench(args: &Args) -> Result<(), Error> {
     if let Some(rss) = peak_rss {
         println!("peak RSS               {:.0} MiB (on a CPU adapter this includes the \"GPU\" memory)", rss as f64 / (1 << 20) as f64);
     }
-    let roofline = if args.flag("--no-roofline") {
-        None
-    } else {
-        let ctx = webslm::GpuContext::new().await?;
-        let shapes = roofline::shapes(args.flag("--large") || roofline::large_by_default(&ctx));
-        let r = roofline::measure(&ctx, &roofline::gemv_types(), &roofline::GEMM_TYPES, &shapes).await?;
-        println!("\nkernel roofline\n{r}");
-        // Decode's own place on the roofline: weight bytes read per token × tok/s vs the copy.
-        let gb_s = weight_bytes as f64 * decode / 1e9;
-        println!("decode reads {gb_s:.2} GB/s of weights = {:.0}% of the copy kernel", 100.0 * gb_s / r.copy_gb_per_s);
-        Some(r)
+    let ctx = webslm::GpuContext::new().await?;
+    let roofline = match args.flag("--no-roofline") {
+        true => None,
+        false => {
+            let shapes = roofline::shapes(args.flag("--large") || roofline::large_by_default(&ctx));
+            let r = roofline::measure(&ctx, &roofline::gemv_types(), &roofline::GEMM_TYPES, &shapes).await?;
+            println!("\nkernel roofline\n{r}");
+            Some(r)
+        }
     };
+    // Decode's own place on the roofline: weight bytes read per token × tok/s vs the copy.
+    let copy_gb_s = match &roofline {
+        Some(r) => r.copy_gb_per_s,
+        None => roofline::copy_gb_per_s(&ctx).await?,
+    };
+    let decode_gb_s = weight_bytes as f64 * decode / 1e9;
+    let decode_of_copy = decode_gb_s / copy_gb_s;
+    println!("decode reads {decode_gb_s:.2} GB/s of weights = {:.0}% of the copy kernel ({copy_gb_s:.2} GB/s)", 100.0 * decode_of_copy);
     if let Some(path) = args.str("--out") {
         let report = json!({
             "engine": "webslm (native)",
@@ -95,6 +101,9 @@ pub async fn bench(args: &Args) -> Result<(), Error> {
             "decode_cpu_ms_per_step": cpu_ms,
             "decode_record_wall_ms_per_step": record_wall_ms,
             "peak_rss_bytes": peak_rss,
+            "copy_gb_per_s": copy_gb_s,
+            "decode_weight_gb_per_s": decode_gb_s,
+            "decode_of_copy": decode_of_copy,
             "roofline": roofline,
         });
         std::fs::write(path, serde_json::to_string_pretty(&report).expect("JSON"))
@@ -138,18 +147,7 @@ pub async fn roofline_only(args: &Args) -> Result<(), Error> {
         gemm.retain(|t| names.contains(&t.name().as_str()));
     }
     let ctx = webslm::GpuContext::new().await?;
-    // --gemv-split N: decode's GEMV with its rows split over N threads (1: a thread per run of
-    // rows), whatever the adapter's own tuning says, to compare the two on one adapter.
-    let mut tuning = webslm::kernels::Tuning::for_adapter(&ctx);
-    if let Some(split) = args.str("--gemv-split") {
-        let split: u32 = split.parse().map_err(|_| Error::InvalidRequest(format!("--gemv-split: {split:?} is not a number")))?;
-        let threads = tuning.gemv_rows * tuning.gemv_split; // per workgroup × 4 · gemv_blocks
-        if split == 0 || threads % (split * 4 * tuning.gemv_blocks) != 0 {
-            return Err(Error::InvalidRequest(format!("--gemv-split: {split} threads do not divide this adapter's GEMV workgroups")));
-        }
-        tuning.gemv_rows = tuning.gemv_rows * tuning.gemv_split / split;
-        tuning.gemv_split = split;
-    }
+    let tuning = crate::tuning(args, &ctx)?;
     let shapes = roofline::shapes(args.flag("--large") || roofline::large_by_default(&ctx));
     println!("{}", roofline::measure_tuned(&ctx, tuning, &gemv, &gemm, &shapes).await?);
     Ok(())

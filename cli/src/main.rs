@@ -5,20 +5,25 @@
 //!                   [--logprobs K] [--echo] [--json]
 //!   webslm chat --model PATH [--max-tokens N] [--temperature T] [--top-k K] [--top-p P] [--seed S]
 //!   webslm bench --model PATH [--prompt-tokens 100] [--gen 128] [--runs 3] [--out PATH.json] [--no-roofline] [--large]
+//!                [--gemv-split N] [--decode-ahead 0|1]
 //!   webslm roofline [--types Q4_0,Q4_1] [--gemv-split N] [--large]
 //!   webslm profile --model PATH [--prompt-tokens 100] [--steps 8]
+//!   webslm synth --like PATH.gguf --out PATH.gguf [--shape NAME] [--layers N] [--embd N] [--ff N]
+//!                [--heads N] [--kv-heads N] [--seed S] [--header-only]
 //!   webslm info
 
 mod args;
 mod bench;
 mod complete;
 mod profile;
+mod synth;
 
 use args::Args;
 use webslm::model::{load_file, ModelOptions};
+use webslm::kernels::Tuning;
 use webslm::{Engine, GpuContext};
 
-const USAGE: &str = "usage: webslm <complete|chat|bench|roofline|profile|info> [options] (see README.md)";
+const USAGE: &str = "usage: webslm <complete|chat|bench|roofline|profile|synth|info> [options] (see README.md)";
 
 fn main() {
     let result = Args::parse(std::env::args().skip(1)).and_then(|args| {
@@ -39,10 +44,33 @@ pub async fn load(args: &Args) -> Result<Loaded, webslm::Error> {
     let path = args.required("--model").map_err(webslm::Error::InvalidRequest)?;
     let max_context = args.num("--context", 2048u32).map_err(webslm::Error::InvalidRequest)?;
     let ctx = GpuContext::new().await?;
+    let tuning = Some(tuning(args, &ctx)?);
     let start = std::time::Instant::now();
-    let model = load_file(&ctx, path.as_ref(), &ModelOptions { max_context, ..Default::default() }).await?;
+    let model = load_file(&ctx, path.as_ref(), &ModelOptions { max_context, tuning, ..Default::default() }).await?;
     let load_seconds = start.elapsed().as_secs_f64();
     Ok(Loaded { engine: Engine::new(ctx, model)?, load_seconds })
+}
+
+/// The adapter's kernel variants, with what the options override, to compare variants on one
+/// adapter: `--gemv-split N`, decode's GEMV with each run of rows split over N threads (1: a
+/// thread per run); `--decode-ahead 0|1`, whether a decode step is submitted before the last
+/// one's token is read back.
+pub fn tuning(args: &Args, ctx: &GpuContext) -> Result<Tuning, webslm::Error> {
+    let invalid = webslm::Error::InvalidRequest;
+    let mut tuning = Tuning::for_adapter(ctx);
+    if args.str("--gemv-split").is_some() {
+        let split: u32 = args.num("--gemv-split", 1).map_err(invalid)?;
+        let threads = tuning.gemv_rows * tuning.gemv_split; // per workgroup × 4 · gemv_blocks
+        if split == 0 || threads % (split * 4 * tuning.gemv_blocks) != 0 {
+            return Err(invalid(format!("--gemv-split: {split} threads do not divide this adapter's GEMV workgroups")));
+        }
+        tuning.gemv_rows = threads / split;
+        tuning.gemv_split = split;
+    }
+    if args.str("--decode-ahead").is_some() {
+        tuning.decode_ahead = args.num("--decode-ahead", 1u8).map_err(invalid)? != 0;
+    }
+    Ok(tuning)
 }
 
 async fn run(args: &Args) -> Result<(), webslm::Error> {
@@ -52,6 +80,7 @@ async fn run(args: &Args) -> Result<(), webslm::Error> {
         "bench" => bench::bench(args).await,
         "roofline" => bench::roofline_only(args).await,
         "profile" => profile::profile(args).await,
+        "synth" => synth::synth(args),
         "info" => {
             let ctx = GpuContext::new().await?;
             println!("{}", ctx.info.summary());

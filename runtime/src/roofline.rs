@@ -167,6 +167,18 @@ pub async fn measure_tuned(ctx: &GpuContext, tuning: Tuning, types: &[GgmlType],
     Ok(Roofline { adapter: ctx.info.summary(), tuning: tuning.to_string(), copy_gb_per_s, copy_bytes: limit.bytes, read_gb_per_s, dispatch_us, gemv, gemm })
 }
 
+/// The copy kernel's bandwidth alone (the median of `TRIALS` timings): the reference decode is
+/// compared with when the rest of the roofline is not wanted.
+pub async fn copy_gb_per_s(ctx: &GpuContext) -> Result<f64> {
+    let kernels = Kernels::tuned(ctx, [], &[], Tuning::for_adapter(ctx))?;
+    let limit = References::new(ctx, &kernels).await?;
+    let mut copies = Vec::new();
+    for _ in 0..TRIALS {
+        copies.push(limit.copy_gb_per_s().await?);
+    }
+    Ok(median(copies))
+}
+
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);
     v[v.len() / 2]

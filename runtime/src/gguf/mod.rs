@@ -6,12 +6,14 @@ mod header;
 mod metadata;
 mod reader;
 mod split;
+mod writer;
 
 pub use error::GgufError;
 pub use header::{GgufHeader, TensorInfo};
 pub use metadata::{Metadata, Value};
 pub use reader::{parse_all, Event, GgufReader};
 pub use split::{shard_names, SplitInfo};
+pub use writer::{header_bytes, lay_out};
 
 /// "GGUF" read as a little-endian u32.
 pub const MAGIC: u32 = 0x4655_4747;

@@ -3,6 +3,7 @@
 mod config;
 mod forward;
 mod loader;
+mod synth;
 mod weights;
 
 pub use config::{Arch, ModelConfig};
@@ -10,4 +11,5 @@ pub use forward::{FusedLayers, LoadTimings, Logits, Model, PendingStep, Step, St
 pub use loader::{ModelLoader, ModelOptions};
 #[cfg(not(target_arch = "wasm32"))]
 pub use loader::load_file;
+pub use synth::{synth_header, write_model, Resize};
 pub use weights::{Uploader, Weights};
