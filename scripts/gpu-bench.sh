@@ -10,7 +10,8 @@
 #                                  Llama-3.1-8B (`webslm synth`: same kernels, same bytes per
 #                                  token, noise for output) and measures the kernel roofline (the
 #                                  GEMV split over 8 threads, GPUs' default, and over 1), then
-#                                  each model's bench, decoding a step ahead and not.
+#                                  each model's bench, decoding a step ahead and not, and
+#                                  its profile (time per kernel).
 # Results go to $OUT (the device tool's folder) or target/gpu-bench: the log of it all
 # (gpu-bench.log) and each bench's JSON. SHAPES and RUNS (default 3) narrow a trial run.
 # SmolLM2 reads its 94 MB in ~20 µs at an H200's bandwidth, so its decode shows per-token
@@ -56,6 +57,8 @@ run)
         $webslm bench --model "$model" --no-roofline --runs "${RUNS:-3}" --out "$out/bench-$shape.json"
         step "bench $shape, a step at a time"
         $webslm bench --model "$model" --no-roofline --runs "${RUNS:-3}" --decode-ahead 0 --out "$out/bench-$shape-step.json"
+        step "profile $shape (each dispatch waited for: shares, not speed)"
+        $webslm profile --model "$model"
         rm -f "$model"
     done
     ;;
