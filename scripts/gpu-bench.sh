@@ -9,7 +9,7 @@
 #                                  random-weight models shaped like SmolLM2-135M and like
 #                                  Llama-3.1-8B (`webslm synth`: same kernels, same bytes per
 #                                  token, noise for output) and measures the kernel roofline (the
-#                                  GEMV split over 8 threads, GPUs' default, and over 1), then
+#                                  GEMV split over 8 threads, GPUs' default, and over 1 to 64), then
 #                                  each model's bench, decoding a step ahead and not, and
 #                                  its profile (time per kernel).
 # Results go to $OUT (the device tool's folder) or target/gpu-bench: the log of it all
@@ -43,10 +43,16 @@ run)
     if [ -e "$nvidia_icd" ] && [ -z "${VK_DRIVER_FILES:-}" ]; then export VK_DRIVER_FILES=$nvidia_icd; fi
     webslm=.gpu/webslm
     step() { echo; echo "== $*"; }
+    # A failed measurement is reported and the rest still run (one call of a lent machine).
+    try() { "$@" || echo "!! failed ($?): $*"; }
     step "adapter"; $webslm info
-    step "roofline"; $webslm roofline
-    step "roofline, a thread per run of GEMV rows"
-    $webslm roofline --gemv-split 1 --types Q4_0,Q4_1,Q8_0,Q4_K
+    step "roofline"; try $webslm roofline
+    # Decode's GEMV with each run of 4 rows split over 1 thread (CPU adapters' layout) and over
+    # more than the default 8: 16, 32 or 64 threads (a whole workgroup) to a run.
+    for split in 1 16 32 64; do
+        step "roofline, each run of GEMV rows split over $split threads"
+        try $webslm roofline --gemv-split $split --types Q4_0,Q4_1,Q8_0,Q4_K
+    done
     for shape in ${SHAPES:-smollm2-135m llama-3.1-8b}; do
         model=$models/$shape.gguf
         case $shape in
@@ -54,11 +60,15 @@ run)
         *) $webslm synth --like "$header" --shape "$shape" --out "$model" ;;
         esac
         step "bench $shape"
-        $webslm bench --model "$model" --no-roofline --runs "${RUNS:-3}" --out "$out/bench-$shape.json"
+        try $webslm bench --model "$model" --no-roofline --runs "${RUNS:-3}" --out "$out/bench-$shape.json"
         step "bench $shape, a step at a time"
-        $webslm bench --model "$model" --no-roofline --runs "${RUNS:-3}" --decode-ahead 0 --out "$out/bench-$shape-step.json"
+        try $webslm bench --model "$model" --no-roofline --runs "${RUNS:-3}" --decode-ahead 0 --out "$out/bench-$shape-step.json"
+        if [ "$shape" = llama-3.1-8b ]; then
+            step "bench $shape, each run of GEMV rows split over 32 threads"
+            try $webslm bench --model "$model" --no-roofline --runs "${RUNS:-3}" --gemv-split 32 --out "$out/bench-$shape-split32.json"
+        fi
         step "profile $shape (each dispatch waited for: shares, not speed)"
-        $webslm profile --model "$model"
+        try $webslm profile --model "$model"
         rm -f "$model"
     done
     ;;

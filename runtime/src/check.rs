@@ -174,10 +174,11 @@ pub async fn check_matmul(ctx: &GpuContext, k: &Kernels, ty: GgmlType, seed: u64
     let mut tally = Tally::new();
     // Plain float rows need not be multiples of 32; K-quant rows are whole 256-value super-blocks.
     let shapes: &[(usize, usize, usize)] = match ty.block_size() {
-        1 => &[(64, 40, 1), (172, 64, 3), (576, 77, 9), (45, 31, 2), (45, 301, 11)], // odd rows start mid-word
-        // More than 256 rows (GEMV n_tok 1, GEMM more): four rows per thread, a ragged end.
-        32 => &[(64, 40, 1), (256, 64, 3), (576, 77, 9), (1536, 33, 17), (96, 301, 1), (64, 301, 11)],
-        _ => &[(256, 40, 1), (512, 64, 3), (768, 77, 9), (1536, 33, 17), (256, 301, 1), (256, 301, 11)],
+        1 => &[(64, 40, 1), (172, 64, 3), (576, 77, 9), (45, 31, 2), (45, 301, 11), (2305, 9, 1)], // odd rows start mid-word
+        // More than 256 rows (GEMV n_tok 1, GEMM more): four rows per thread, a ragged end; a
+        // GEMV row of 72 groups, more than the threads a run of rows may be split over.
+        32 => &[(64, 40, 1), (256, 64, 3), (576, 77, 9), (1536, 33, 17), (96, 301, 1), (64, 301, 11), (2304, 9, 1)],
+        _ => &[(256, 40, 1), (512, 64, 3), (768, 77, 9), (1536, 33, 17), (256, 301, 1), (256, 301, 11), (2304, 9, 1)],
     };
     for &(n_in, n_out, n_tok) in shapes {
         let bytes = random_tensor_bytes(ty, n_in * n_out, &mut rng);
@@ -663,6 +664,18 @@ pub async fn check_all(ctx: &GpuContext) -> Result<Vec<KernelCheck>> {
                 check.kernel += &format!(" ({tuning})");
                 out.push(check);
             }
+        }
+    }
+    // Decode's GEMVs with a run of rows split over a whole workgroup of 64 threads (their sums
+    // added through workgroup memory), the widest `--gemv-split` a GPU's bench tries.
+    let gpus = Tuning::all_for(ctx)[0];
+    let wide = Tuning { gemv_split: 64, gemv_rows: 4, ..gpus };
+    let other = glu_gemvs(Kernels::tuned(ctx, GgmlType::supported(), &[], wide)?)?;
+    for (i, ty) in GgmlType::supported().enumerate() {
+        let seed = 900 + 3 * i as u64;
+        for mut check in [check_matmul(ctx, &other, ty, seed).await?, check_norm_matmul(ctx, &other, ty, seed + 1).await?, check_glu_matmul(ctx, &other, ty, seed + 2).await?] {
+            check.kernel += " (GEMV split over 64 threads)";
+            out.push(check);
         }
     }
     Ok(out)
