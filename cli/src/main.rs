@@ -5,7 +5,7 @@
 //!                   [--logprobs K] [--echo] [--json]
 //!   webslm chat --model PATH [--max-tokens N] [--temperature T] [--top-k K] [--top-p P] [--seed S]
 //!   webslm bench --model PATH [--prompt-tokens 100] [--gen 128] [--runs 3] [--out PATH.json] [--no-roofline] [--large]
-//!                [--gemv-split N] [--decode-ahead 0|1]
+//!                [--gemv-split N] [--decode-ahead 0|1] [--norm-in-gemv 0|1]
 //!   webslm roofline [--types Q4_0,Q4_1] [--gemv-split N] [--large]
 //!   webslm profile --model PATH [--prompt-tokens 100] [--steps 8]
 //!   webslm synth --like PATH.gguf --out PATH.gguf [--shape NAME] [--layers N] [--embd N] [--ff N]
@@ -54,7 +54,8 @@ pub async fn load(args: &Args) -> Result<Loaded, webslm::Error> {
 /// The adapter's kernel variants, with what the options override, to compare variants on one
 /// adapter: `--gemv-split N`, decode's GEMV with each run of rows split over N threads (1: a
 /// thread per run); `--decode-ahead 0|1`, whether a decode step is submitted before the last
-/// one's token is read back.
+/// one's token is read back; `--norm-in-gemv 0|1`, whether decode's GEMVs compute the RMSNorm
+/// before them as they read x.
 pub fn tuning(args: &Args, ctx: &GpuContext) -> Result<Tuning, webslm::Error> {
     let invalid = webslm::Error::InvalidRequest;
     let mut tuning = Tuning::for_adapter(ctx);
@@ -67,8 +68,10 @@ pub fn tuning(args: &Args, ctx: &GpuContext) -> Result<Tuning, webslm::Error> {
         tuning.gemv_rows = threads / split;
         tuning.gemv_split = split;
     }
-    if args.str("--decode-ahead").is_some() {
-        tuning.decode_ahead = args.num("--decode-ahead", 1u8).map_err(invalid)? != 0;
+    for (flag, choice) in [("--decode-ahead", &mut tuning.decode_ahead), ("--norm-in-gemv", &mut tuning.norm_in_gemv)] {
+        if args.str(flag).is_some() {
+            *choice = args.num(flag, 1u8).map_err(invalid)? != 0;
+        }
     }
     Ok(tuning)
 }

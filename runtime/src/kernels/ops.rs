@@ -310,10 +310,12 @@ pub struct Tuning {
     pub unroll_heads: bool,
     /// Decode's GEMVs after an RMSNorm compute it as they read x (shaders/activations/
     /// uniform_norm.wgsl), sparing a dispatch per norm (two a layer): on GPUs, where a dispatch
-    /// costs more than a small model's GEMV. Not on CPU adapters, where it was measured slower:
-    /// SwiftShader loads x and the norm's weights in every thread, each load a gather (SmolLM2's
-    /// ffn_up GEMV 0.71 → 0.91 ms); lavapipe decoded SmolLM2 4% slower (25.8 → 24.7 tok/s),
-    /// although its CPU time per step fell from 0.37 to 0.32 ms.
+    /// costs more than a small model's GEMV, and on lavapipe, where a dispatch costs 37–60 µs
+    /// besides its work (SmolLM2's 61 norms a step, 2–4 ms of a ~40 ms step): 8 alternating
+    /// pairs of runs all decoded faster with it (median 23.5 → 25.0 tok/s, CPU per step 0.50–0.57
+    /// → 0.42–0.48 ms). An earlier lavapipe GEMV (rows a workgroup apart) had measured 4% slower.
+    /// Not on SwiftShader, which loads x and the norm's weights in every thread, each load a
+    /// gather (SmolLM2's ffn_up GEMV 0.71 → 0.91 ms).
     pub norm_in_gemv: bool,
     /// RMSNorm runs a thread per row (shaders/rms_norm_rows.wgsl) instead of a workgroup per
     /// row (rms_norm.wgsl): on CPU adapters, where a workgroup's threads take turns on a core.
@@ -381,7 +383,7 @@ impl Tuning {
         // GPUs whose subgroups are always 8 lanes share x across them instead of splitting rows.
         let gemv_split = if cpu || subgroup_x { 1 } else { 8 };
         let gemv_rows = if gemv_split > 1 { 32 } else { rows };
-        Self { subgroup_x, row_blocks: if swiftshader { 4 } else { 1 }, gemm_rows: rows, gemm_tokens: 8, gemv_rows, gemv_split, gemv_blocks: if swiftshader { 2 } else { 1 }, unroll_heads: swiftshader, norm_in_gemv: !cpu, norm_thread_per_row: cpu, kv_f16: !cpu && ctx.info.has_f16(), decode_ahead: !(cpu && subgroup_x) }
+        Self { subgroup_x, row_blocks: if swiftshader { 4 } else { 1 }, gemm_rows: rows, gemm_tokens: 8, gemv_rows, gemv_split, gemv_blocks: if swiftshader { 2 } else { 1 }, unroll_heads: swiftshader, norm_in_gemv: !swiftshader, norm_thread_per_row: cpu, kv_f16: !cpu && ctx.info.has_f16(), decode_ahead: !(cpu && subgroup_x) }
     }
 
     /// Every tuning some adapter runs that this one can run too (sharing x needs subgroups of 8,
@@ -393,7 +395,7 @@ impl Tuning {
             Self { subgroup_x: false, row_blocks: 4, gemm_rows: 64, gemm_tokens: 8, gemv_rows: 64, gemv_split: 1, gemv_blocks: 2, unroll_heads: true, norm_in_gemv: false, norm_thread_per_row: true, kv_f16: false, decode_ahead: true }, // SwiftShader
         ];
         if ctx.info.fixed_subgroup_size() == Some(8) {
-            all.push(Self { subgroup_x: true, row_blocks: 1, gemm_rows: 64, gemm_tokens: 8, gemv_rows: 64, gemv_split: 1, gemv_blocks: 1, unroll_heads: false, norm_in_gemv: false, norm_thread_per_row: true, kv_f16: false, decode_ahead: false }); // lavapipe
+            all.push(Self { subgroup_x: true, row_blocks: 1, gemm_rows: 64, gemm_tokens: 8, gemv_rows: 64, gemv_split: 1, gemv_blocks: 1, unroll_heads: false, norm_in_gemv: true, norm_thread_per_row: true, kv_f16: false, decode_ahead: false }); // lavapipe
             // A GPU whose subgroups are always 8 lanes: its GEMVs after a norm sum Σx² across the
             // subgroup (`x_total` in shaders/share_x/subgroup.wgsl).
             all.push(Self { subgroup_x: true, row_blocks: 1, gemm_rows: 256, gemm_tokens: 8, gemv_rows: 256, gemv_split: 1, gemv_blocks: 1, unroll_heads: false, norm_in_gemv: true, norm_thread_per_row: false, kv_f16: f16, decode_ahead: true });
