@@ -46,6 +46,12 @@ run)
     # A failed measurement is reported and the rest still run (one call of a lent machine).
     try() { "$@" || echo "!! failed ($?): $*"; }
     step "adapter"; $webslm info
+    shapes=${SHAPES:-smollm2-135m llama-3.1-8b}
+    if $webslm info | grep -q ', Cpu)'; then
+        echo "!! wgpu found no GPU, only a CPU adapter: the 8B body would take hours there, so SmolLM2 only"
+        shapes=smollm2-135m
+    fi
+    command -v nvidia-smi >/dev/null && nvidia-smi -L
     step "roofline"; try $webslm roofline
     # Decode's GEMV with each run of 4 rows split over 1 thread (CPU adapters' layout) and over
     # more than the default 8: 16, 32 or 64 threads (a whole workgroup) to a run.
@@ -53,7 +59,7 @@ run)
         step "roofline, each run of GEMV rows split over $split threads"
         try $webslm roofline --gemv-split $split --types Q4_0,Q4_1,Q8_0,Q4_K
     done
-    for shape in ${SHAPES:-smollm2-135m llama-3.1-8b}; do
+    for shape in $shapes; do
         model=$models/$shape.gguf
         case $shape in
         smollm2-135m) $webslm synth --like "$header" --out "$model" ;;
