@@ -42,6 +42,7 @@ run)
     nvidia_icd=/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json
     if [ -e "$nvidia_icd" ] && [ -z "${VK_DRIVER_FILES:-}" ]; then export VK_DRIVER_FILES=$nvidia_icd; fi
     webslm=.gpu/webslm
+    chmod +x $webslm # in case the copy to that machine dropped the mode
     step() { echo; echo "== $*"; }
     # A failed measurement is reported and the rest still run (one call of a lent machine).
     try() { "$@" || echo "!! failed ($?): $*"; }
