@@ -66,8 +66,8 @@ run)
         smollm2-135m) $webslm synth --like "$header" --out "$model" ;;
         *) $webslm synth --like "$header" --shape "$shape" --out "$model" ;;
         esac
-        step "bench $shape"
-        try $webslm bench --model "$model" --no-roofline --runs "${RUNS:-3}" --out "$out/bench-$shape.json"
+        step "bench $shape, decoding a step ahead"
+        try $webslm bench --model "$model" --no-roofline --runs "${RUNS:-3}" --decode-ahead 1 --out "$out/bench-$shape.json"
         step "bench $shape, a step at a time"
         try $webslm bench --model "$model" --no-roofline --runs "${RUNS:-3}" --decode-ahead 0 --out "$out/bench-$shape-step.json"
         if [ "$shape" = llama-3.1-8b ]; then
