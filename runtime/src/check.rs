@@ -101,6 +101,13 @@ pub fn random_tensor_bytes(ty: GgmlType, n: usize, rng: &mut SplitMix64) -> Vec<
     }
 }
 
+/// `header` with tensor `name` given other dimensions and the tensors laid out again: a model
+/// whose tensors disagree with its metadata, for the loader's checks (with `model::write_model`).
+pub fn reshaped(header: &crate::gguf::GgufHeader, name: &str, dims: &[u64]) -> crate::gguf::GgufHeader {
+    let shapes = header.tensors.iter().map(|t| (t.name.clone(), if t.name == name { dims.to_vec() } else { t.dims.clone() }, t.ty));
+    crate::gguf::GgufHeader { tensors: crate::gguf::lay_out(shapes.collect::<Vec<_>>(), header.alignment), ..header.clone() }
+}
+
 /// Uploads a tensor's GGUF bytes as a standalone GPU tensor (in its GPU layout, padded to 4).
 pub fn upload_tensor(ctx: &GpuContext, ty: GgmlType, dims: &[u64], bytes: &[u8]) -> GpuTensor {
     let mut padded = ty.to_gpu_rows(dims[0], bytes);

@@ -4,8 +4,9 @@
 
 mod common;
 use webslm::generate::GenerateOptions;
-use webslm::gguf::{parse_all, GgufHeader};
-use webslm::model::{load_file, synth_header, write_model, ModelConfig, ModelOptions, Resize};
+use webslm::check::reshaped;
+use webslm::gguf::{header_bytes, parse_all, GgufHeader};
+use webslm::model::{load_file, synth_header, write_model, ModelConfig, ModelLoader, ModelOptions, Resize};
 use webslm::{Engine, Error, GpuContext};
 
 fn header_of(model: &str) -> GgufHeader {
@@ -79,27 +80,46 @@ fn a_synthetic_model_loads_and_generates() {
     assert_eq!(out.tokens.len(), 6);
 }
 
+/// A K projection with twice the rows its KV heads imply, and an FFN down projection whose rows
+/// are wider than the FFN: each a model whose tensors disagree with its metadata.
+fn misshaped(like: &GgufHeader) -> [(&'static str, GgufHeader); 2] {
+    let config = ModelConfig::from_header(like).unwrap();
+    let header = synth_header(like, &Resize::default()).unwrap();
+    let (embd, kv, ff) = (config.n_embd as u64, config.kv_dim() as u64, config.n_ff as u64);
+    [
+        ("blk.1.attn_k.weight", reshaped(&header, "blk.1.attn_k.weight", &[embd, 2 * kv])),
+        ("blk.0.ffn_down.weight", reshaped(&header, "blk.0.ffn_down.weight", &[ff + 256, embd])),
+    ]
+}
+
 #[test]
 fn a_model_whose_tensors_disagree_with_its_metadata_is_refused() {
     let like = header_of("synth-llama.Q4_K.gguf");
-    let config = ModelConfig::from_header(&like).unwrap();
     let ctx = pollster::block_on(GpuContext::new()).unwrap();
-    // One layer's K projection with twice the rows its KV heads imply, and (separately) an FFN
-    // down projection whose rows are not the FFN's width.
-    for (tensor, dims) in [("blk.1.attn_k.weight", [config.n_embd, 2 * config.kv_dim()]), ("blk.0.ffn_down.weight", [config.n_ff + 256, config.n_embd])] {
-        let mut header = synth_header(&like, &Resize::default()).unwrap();
-        let shapes = header.tensors.iter().map(|t| {
-            let dims = if t.name == tensor { dims.iter().map(|&d| d as u64).collect() } else { t.dims.clone() };
-            (t.name.clone(), dims, t.ty)
-        });
-        header.tensors = webslm::gguf::lay_out(shapes.collect::<Vec<_>>(), header.alignment);
+    for (tensor, header) in misshaped(&like) {
         let path = std::env::temp_dir().join(format!("webslm-misshaped-{}.gguf", std::process::id()));
         std::fs::write(&path, file_of(&header, 3)).unwrap();
         let loaded = pollster::block_on(load_file(&ctx, &path, &ModelOptions { max_context: 64, ..Default::default() }));
         std::fs::remove_file(&path).unwrap();
         match loaded {
             Err(Error::UnsupportedModel(message)) => assert!(message.contains(tensor), "{message}"),
-            other => panic!("{tensor} {dims:?}: expected a refusal, got {:?}", other.map(|_| ())),
+            other => panic!("{tensor}: expected a refusal, got {:?}", other.map(|_| ())),
+        }
+    }
+}
+
+/// The refusal comes with the header, before any weight is fed.
+#[test]
+fn a_misshaped_model_is_refused_at_its_header() {
+    let like = header_of("synth-llama.Q4_K.gguf");
+    let ctx = pollster::block_on(GpuContext::new()).unwrap();
+    for (tensor, header) in misshaped(&like) {
+        let file = file_of(&header, 3);
+        let head = header_bytes(&header);
+        let mut loader = ModelLoader::new(&ctx, Some(file.len() as u64), &ModelOptions { max_context: 64, ..Default::default() });
+        match loader.feed(&head) {
+            Err(Error::UnsupportedModel(message)) => assert!(message.contains(tensor), "{message}"),
+            other => panic!("{tensor}: expected a refusal at the header, got {other:?}"),
         }
     }
 }

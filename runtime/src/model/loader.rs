@@ -5,6 +5,7 @@
 //! the GPU chunk by chunk.
 
 use super::forward::kv_cache;
+use super::shapes::check_shapes;
 use super::weights::gpu_needs;
 use super::{Arch, LoadTimings, Model, ModelConfig, Uploader, Weights};
 use crate::clock::now_ms;
@@ -183,6 +184,9 @@ impl<'a> ModelLoader<'a> {
                 )));
             }
         }
+        if self.n_shards > 1 {
+            check_shapes(&model, &ModelConfig::from_header(&model)?)?; // a one-file model's was, at its header
+        }
         let kernels = match self.kernels.take() {
             Some(kernels) => kernels,
             None => Model::kernels(self.ctx, &model, self.tuning)?,
@@ -192,8 +196,9 @@ impl<'a> ModelLoader<'a> {
 }
 
 /// Checks a header before its weights arrive: its place among the shards, its tensor types and,
-/// in the first shard, the model configuration (fully when the model is one file; a split model's
-/// tensors are only all known at the end, so then just the architecture).
+/// in the first shard, the model configuration and its weights' shapes (fully when the model is
+/// one file; a split model's tensors are only all known at the end, so then just the
+/// architecture).
 fn check_shard_header(header: &GgufHeader, shard: u32, n_shards: &mut u32) -> Result<()> {
     let split = SplitInfo::from_metadata(&header.metadata)?;
     if shard == 0 {
@@ -206,9 +211,7 @@ fn check_shard_header(header: &GgufHeader, shard: u32, n_shards: &mut u32) -> Re
                 let arch = header.metadata.str("general.architecture")?.unwrap_or("(none)");
                 Arch::row(arch)?;
             }
-            _ => {
-                ModelConfig::from_header(header)?;
-            }
+            _ => check_shapes(header, &ModelConfig::from_header(header)?)?,
         }
     }
     if let Some(t) = header.tensors.iter().find(|t| !t.ty.is_supported()) {

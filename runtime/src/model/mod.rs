@@ -3,6 +3,7 @@
 mod config;
 mod forward;
 mod loader;
+mod shapes;
 mod synth;
 mod weights;
 

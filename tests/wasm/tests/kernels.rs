@@ -1,8 +1,8 @@
 //! Every GPU kernel against its CPU reference, inside headless Chromium on its WebGPU adapter.
 //! Run with `scripts/test.sh` (wasm-pack test --headless --chrome).
 
-use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
+mod common;
+use common::{assets, fetch_bytes};
 use wasm_bindgen_test::*;
 use webslm::kernels::Kernels;
 use webslm::quant::GgmlType;
@@ -20,25 +20,6 @@ async fn every_kernel_matches_its_cpu_reference() {
     }
     let failed: Vec<String> = results.iter().filter(|r| !r.passed()).map(|r| r.to_string()).collect();
     assert!(failed.is_empty(), "failed:\n{}", failed.join("\n"));
-}
-
-/// The asset server of scripts/test.sh (see tests/models.rs), fixed at build time.
-fn assets() -> &'static str {
-    option_env!("WEBSLM_TEST_ASSETS").expect("build with WEBSLM_TEST_ASSETS=http://127.0.0.1:PORT/ (scripts/test.sh does)")
-}
-
-/// A small binary file over HTTP, through the global `fetch` (window or worker).
-async fn fetch_bytes(url: &str) -> Vec<u8> {
-    let global = js_sys::global();
-    let call = |target: &wasm_bindgen::JsValue, method: &str, args: &js_sys::Array| {
-        let f: js_sys::Function = js_sys::Reflect::get(target, &method.into()).unwrap().dyn_into().unwrap();
-        js_sys::Promise::from(f.apply(target, args).unwrap_or_else(|e| panic!("{url}: {method}: {e:?}")))
-    };
-    let response = JsFuture::from(call(&global, "fetch", &js_sys::Array::of1(&url.into()))).await.unwrap_or_else(|e| panic!("{url}: {e:?}"));
-    let status = js_sys::Reflect::get(&response, &"status".into()).unwrap().as_f64();
-    assert_eq!(status, Some(200.0), "{url}: HTTP status");
-    let buffer = JsFuture::from(call(&response, "arrayBuffer", &js_sys::Array::new())).await.unwrap_or_else(|e| panic!("{url}: {e:?}"));
-    js_sys::Uint8Array::new(&buffer).to_vec()
 }
 
 /// ggml's dequantization fixtures (`fixtures/dequant/<TYPE>.raw` → `<TYPE>.f32`) through the

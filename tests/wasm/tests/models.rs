@@ -2,20 +2,20 @@
 //! Models and references are fetched from the asset server that scripts/test.sh starts
 //! (tests/e2e/serve-assets.mjs), whose URL is fixed at build time in WEBSLM_TEST_ASSETS.
 
+mod common;
+use common::{assets, fetch_bytes};
 use wasm_bindgen_test::*;
 use webslm::agreement::{check_model, RefFile};
 use webslm::generate::{FinishReason, GenerateOptions};
-use webslm::model::{Model, ModelOptions};
-use webslm::source::{fetch_text, load as load_model, LoadRequest};
+use webslm::check::reshaped;
+use webslm::gguf::{parse_all, GgufHeader};
+use webslm::model::{synth_header, write_model, Model, ModelConfig, ModelOptions, Resize};
+use webslm::source::{fetch_text, load as load_model, load_blob, LoadRequest};
 use webslm::kernels::{Sampling, Tuning};
 use webslm::tokenizer::ChatMessage;
-use webslm::{Engine, GpuContext};
+use webslm::{Engine, Error, GpuContext};
 
 wasm_bindgen_test_configure!(run_in_browser);
-
-fn assets() -> &'static str {
-    option_env!("WEBSLM_TEST_ASSETS").expect("build with WEBSLM_TEST_ASSETS=http://127.0.0.1:PORT/ (scripts/test.sh does)")
-}
 
 async fn load(ctx: &GpuContext, model_path: &str) -> Model {
     let url = format!("{}{model_path}", assets());
@@ -128,4 +128,28 @@ async fn smollm2_matches_references_and_answers_in_the_browser() {
     console_log!("sampled: {:?}", a.text);
     assert_eq!(a.tokens, b.tokens);
     assert_eq!(b.timings.prefill_tokens, 1, "the second call reuses the cached prompt");
+}
+
+/// A file whose tensors disagree with its metadata (a K projection with twice the rows its KV
+/// heads imply), picked as a user's `Blob`, is refused with the tensor named at its header:
+/// no byte past the header is handed to the GPU.
+#[wasm_bindgen_test]
+async fn a_misshaped_model_is_refused_at_its_header_in_the_browser() {
+    let ctx = GpuContext::new().await.unwrap();
+    let like: GgufHeader = parse_all(&fetch_bytes(&format!("{}fixtures/models/synth-llama.Q4_K.gguf", assets())).await).unwrap().0;
+    let config = ModelConfig::from_header(&like).unwrap();
+    let tensor = "blk.1.attn_k.weight";
+    let header = reshaped(&synth_header(&like, &Resize::default()).unwrap(), tensor, &[config.n_embd as u64, 2 * config.kv_dim() as u64]);
+    let mut file = Vec::new();
+    write_model(&header, 3, &mut file).unwrap();
+    let data_start = webslm::gguf::header_bytes(&header).len() as u64;
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(&file[..]));
+    let blob = web_sys::Blob::new_with_u8_array_sequence(&parts).unwrap();
+    let mut handed = 0;
+    let options = ModelOptions { max_context: 64, ..Default::default() };
+    match load_blob(&ctx, &blob, &options, &wasm_bindgen::JsValue::UNDEFINED, &mut |p| handed = p.done).await {
+        Err(Error::UnsupportedModel(message)) => assert!(message.contains(tensor), "{message}"),
+        other => panic!("expected a refusal, got {:?}", other.map(|_| ())),
+    }
+    assert!(handed < data_start, "{handed} bytes were handed on, the weights start at {data_start}");
 }
