@@ -389,8 +389,13 @@ mod tests {
         let kernels = Kernels::tuned(&ctx, [], &[], Tuning::for_adapter(&ctx)).unwrap();
         let (src, dst) = (ctx.output_buffer("src", 16), ctx.output_buffer("dst", 16));
         let record = |rec: &mut Recorder<'_>, _| kernels.copy(rec, src.as_entire_buffer_binding(), &dst, 0, 16);
+        // Compiled and warm before anything is timed: a first dispatch compiles its kernel, which
+        // took over MIN_SECONDS on this 2-core machine while other tests ran.
+        let one = pollster::block_on(time_once(&ctx, 1, &dst, &record)).unwrap();
+        let one = one.min(pollster::block_on(time_once(&ctx, 1, &dst, &record)).unwrap());
         let reps = pollster::block_on(calibrate(&ctx, 1, &dst, &record)).unwrap();
-        assert!(reps > 1, "one 16-byte copy took {MIN_SECONDS} s or more");
+        // A round trip slower than MIN_SECONDS needs no repeating (a loaded machine's may be).
+        assert!(reps > 1 || one >= MIN_SECONDS / 4.0, "one 16-byte copy took {one} s, and it was not repeated");
         let seconds = pollster::block_on(time_once(&ctx, reps, &dst, &record)).unwrap();
         // Half: single timings on a shared CPU move by tens of %.
         assert!(reps == MAX_REPS || seconds >= MIN_SECONDS / 2.0, "{reps} copies took {seconds} s");

@@ -4,7 +4,7 @@
 mod common;
 use std::path::PathBuf;
 use webslm::agreement::check_model;
-use webslm::model::{load_file, Model, ModelLoader, ModelOptions};
+use webslm::model::{load_file, Logits, Model, ModelLoader, ModelOptions};
 use webslm::kernels::Tuning;
 use webslm::GpuContext;
 
@@ -147,4 +147,30 @@ fn split_model_loads_from_its_first_shard() {
     loader.feed(&std::fs::read(split.join("synth-llama.Q8_0-00001-of-00003.gguf")).unwrap()).unwrap();
     let message = loader.finish().err().expect("one shard of three must not load").to_string();
     assert!(message.contains("3 shards but only 1"), "{message}");
+}
+
+/// Decode's path (a token a step: GEMVs, and an attention kernel that adds q, k and v's biases,
+/// rotates q and k and writes the KV cache itself) gives the logits of the prompt's path (GEMMs,
+/// then bias, RoPE and KV-write passes), which the tests above judge against the references:
+/// each family's first reference sequence, fed a token at a time.
+#[test]
+fn decode_steps_give_the_prompt_paths_logits() {
+    let ctx = gpu();
+    for name in ["stories260K", "synth-llama.Q4_K", "synth-qwen2.Q8_0", "synth-qwen2.F16", "synth-qwen3.Q8_0", "synth-gemma3.Q8_0", "synth-phi3.Q8_0"] {
+        let path = common::fixtures().join("models").join(format!("{name}.gguf"));
+        let model = pollster::block_on(load_file(&ctx, &path, &options())).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let ids = &common::reference(&format!("{name}.ref.json")).sequences[0].ids;
+        let n_vocab = model.config.n_vocab as usize;
+        let prompt = pollster::block_on(model.forward(&ctx, ids, 0, Logits::All)).unwrap();
+        let range = prompt.iter().fold(f32::MIN, |a, &b| a.max(b)) - prompt.iter().fold(f32::MAX, |a, &b| a.min(b));
+        let mut worst = 0.0f32;
+        for (pos, &id) in ids.iter().enumerate() {
+            let step = pollster::block_on(model.forward(&ctx, &[id], pos as u32, Logits::Last)).unwrap();
+            let want = &prompt[pos * n_vocab..][..n_vocab];
+            worst = step.iter().zip(want).fold(worst, |w, (a, b)| w.max((a - b).abs() / range));
+        }
+        eprintln!("{name}: {} steps, worst difference {worst:.2e} of the logit range", ids.len());
+        // Both are f32 math; only the order of their sums differs.
+        assert!(worst <= 1e-5, "{name}: decode steps differ from the prompt's logits by {worst:.2e} of their range");
+    }
 }
