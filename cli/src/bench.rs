@@ -1,5 +1,5 @@
 //! `bench`: the native half of the benchmark (wgpu on this machine's Vulkan/Metal/DX12 adapter).
-//! Per run: load from disk, a chat-templated ~100-token prompt, 128 greedy tokens past EOS; the
+//! Per run: load from disk, a chat-templated (or, without a template, plain) ~100-token prompt, 128 greedy tokens past EOS; the
 //! table shows the median of the runs. Then the kernel roofline (copy vs every GEMV and GEMM).
 //! `--out PATH` also writes everything as JSON.
 
@@ -27,6 +27,7 @@ pub async fn bench(args: &Args) -> Result<(), Error> {
     let n_runs: usize = args.num("--runs", 3).map_err(invalid)?;
     let mut runs = Vec::new();
     let mut about = None;
+    let mut templated = true;
     for i in 0..n_runs.max(1) {
         let loaded = crate::load(args).await?;
         let mut engine = loaded.engine;
@@ -36,6 +37,7 @@ pub async fn bench(args: &Args) -> Result<(), Error> {
         eprintln!("run {}: prefill {:.1} tok/s, decode {:.1} tok/s", i + 1, out.timings.prefill_tok_s(), out.timings.decode_tok_s());
         about.get_or_insert((engine.ctx.info.summary(), engine.model.weight_bytes, engine.model.fused_layers()));
         runs.push(Run { load_s: loaded.load_seconds, load: engine.model.load_timings, prompt_tokens: prompt.len(), timings: out.timings });
+        templated = engine.tokenizer.has_chat_template();
     }
     let (adapter, weight_bytes, fused) = about.expect("at least one run");
     let median = |f: &dyn Fn(&Run) -> f64| {
@@ -57,7 +59,8 @@ pub async fn bench(args: &Args) -> Result<(), Error> {
     println!("model                  {model} ({:.1} MiB of weights)", weight_bytes as f64 / (1 << 20) as f64);
     println!("runs                   {} (medians below)", runs.len());
     println!("load (disk)            {load_s:.2} s: {feed_s:.2} s uploading the weights, {finish_s:.2} s compiling the kernels (a thread per core) and finishing on the GPU");
-    println!("prompt                 {} tokens; {} generated", runs[0].prompt_tokens, runs[0].timings.decode_steps + 1);
+    let plain = if templated { "" } else { " (plain text: the model has no chat template)" };
+    println!("prompt                 {} tokens{plain}; {} generated", runs[0].prompt_tokens, runs[0].timings.decode_steps + 1);
     println!("time to first token    {ttft_s:.3} s");
     println!("prefill                {prefill:.1} tok/s ({:.1}× decode)", prefill / decode);
     println!("decode                 {decode:.2} tok/s");
@@ -113,12 +116,16 @@ pub async fn bench(args: &Args) -> Result<(), Error> {
     Ok(())
 }
 
-/// A chat-templated prompt of at least `n` tokens.
+/// A prompt of at least `n` tokens: the user message through the model's chat template, or as
+/// plain text after BOS where the model has none (a base model).
 pub fn prompt_of(tokenizer: &Tokenizer, n: usize) -> Result<Vec<u32>, Error> {
     let mut user = String::new();
     loop {
         user.push_str(FILLER);
-        let ids = tokenizer.encode_chat(&[ChatMessage::new("user", &user)])?;
+        let ids = match tokenizer.has_chat_template() {
+            true => tokenizer.encode_chat(&[ChatMessage::new("user", &user)])?,
+            false => tokenizer.encode(&user, true)?,
+        };
         if ids.len() >= n {
             return Ok(ids);
         }

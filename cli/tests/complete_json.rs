@@ -1,14 +1,9 @@
 //! The CLI's `complete --json` output: shape, token bookkeeping and logits against the reference.
 
-use std::path::PathBuf;
 use std::process::Command;
 
-fn fixtures() -> PathBuf {
-    std::env::var("WEBSLM_FIXTURES").map(PathBuf::from).unwrap_or_else(|_| {
-        let beside = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/fixtures");
-        if beside.exists() { beside } else { PathBuf::from("/work/shared/fixtures") }
-    })
-}
+mod common;
+use common::fixtures;
 
 fn run(args: &[&str]) -> serde_json::Value {
     let out = Command::new(env!("CARGO_BIN_EXE_webslm")).args(args).output().unwrap();

@@ -69,6 +69,11 @@ impl Tokenizer {
         self.inner.get_vocab_size(true)
     }
 
+    /// Whether the model has a chat template (base models often have none).
+    pub fn has_chat_template(&self) -> bool {
+        self.chat_template.is_some()
+    }
+
     /// The prompt ids for a chat, through the model's own template.
     pub fn encode_chat(&self, messages: &[ChatMessage]) -> Result<Vec<u32>> {
         let template = self.chat_template.as_ref().ok_or_else(|| Error::Tokenizer("this model has no chat template".into()))?;
