@@ -18,24 +18,16 @@
 //
 // How the keys and values are read (each thread its own, or shared across a subgroup of queries)
 // comes from shaders/share_kv/.
-//
-// A decode step's RoPE and KV-cache write are done here too, before the keys are walked
-// (`rotate_and_store`): one dispatch a layer instead of two.
 
 // Params come from shaders/attention_params.wgsl. The caches hold `kv_float` (f16 or f32:
 // kernels::Tuning::kv_f16); q, out and all arithmetic are f32.
 
-// [n_tok][n_head][head_dim]; when params.rotate is 1, one token's unrotated [q | k | v].
-@group(0) @binding(1) var<storage, read_write> q: array<vec4<f32>>;
-@group(0) @binding(2) var<storage, read_write> k_cache: array<vec4<kv_float>>; // [pos][n_kv_head][head_dim]
-@group(0) @binding(3) var<storage, read_write> v_cache: array<vec4<kv_float>>; // [pos][n_kv_head][head_dim]
+@group(0) @binding(1) var<storage, read> q: array<vec4<f32>>;       // [n_tok][n_head][head_dim]
+@group(0) @binding(2) var<storage, read> k_cache: array<vec4<kv_float>>; // [pos][n_kv_head][head_dim]
+@group(0) @binding(3) var<storage, read> v_cache: array<vec4<kv_float>>; // [pos][n_kv_head][head_dim]
 @group(0) @binding(4) var<storage, read_write> out: array<vec4<f32>>; // [n_tok][n_head][head_dim]
 // Decode's per-chunk results, [n_head][n_chunks][o: D4 | (m, l, 0, 0)].
 @group(0) @binding(5) var<storage, read_write> parts: array<vec4<f32>>;
-// RoPE's frequencies, read when params.rotate is 1.
-@group(0) @binding(6) var<storage, read> inv_freqs: array<f32>;
-// The biases of [q | k | v] (qwen2), read when params.bias is 1.
-@group(0) @binding(7) var<storage, read> qkv_bias: array<f32>;
 
 // Threads per workgroup; also the most chunks a decode step splits its keys into
 // (kernels::ATTENTION_MAX_CHUNKS).
@@ -99,51 +91,6 @@ fn attend(lane: Lane, t: u32, head0: u32, first: u32, last: u32) -> Attended {
     return a;
 }
 
-// Decode with its RoPE fused (params.rotate == 1; q holds the token's [q | k | v] as the matmul
-// left them, of n_head, n_kv_head and n_kv_head heads): the workgroup biases (qwen2) and rotates
-// its HG heads of q in place, and writes its KV group's key, biased and rotated, and its value,
-// biased, into the caches at pos0. Lane l takes pairs l, l + LANES, ... of each head, so that no
-// lane reads what another writes. Where several workgroups share a KV group (HG below its
-// heads), each writes the same values there.
-fn rotate_and_store(lane: u32, head0: u32) {
-    let half_rot = params.n_rot / 2u;
-    let kv_head = head0 / (params.n_head / params.n_kv_head);
-    let k_at = (params.n_head + kv_head) * params.head_dim; // in q, in floats
-    let v_at = k_at + params.n_kv_head * params.head_dim;
-    let cache_at = (params.pos0 * params.n_kv_head + kv_head) * params.head_dim;
-    for (var j = lane; j < params.head_dim / 2u; j += LANES) {
-        // Pairs past n_rot / 2 hold the unrotated dimensions (2j, 2j + 1) in either mode.
-        var dims = vec2<u32>(2u * j, 2u * j + 1u);
-        var sc = vec2<f32>(0.0, 1.0);
-        if (j < half_rot) {
-            dims = rope_dims(j, params.n_rot, params.rope_mode);
-            sc = sin_cos(f32(params.pos0) * inv_freqs[j]);
-        }
-        for (var h = 0u; h < HG; h++) {
-            let at = (head0 + h) * params.head_dim + dims;
-            let r = rotated(vec2<f32>(q_value(at.x), q_value(at.y)), sc);
-            q[at.x / 4u][at.x % 4u] = r.x;
-            q[at.y / 4u][at.y % 4u] = r.y;
-        }
-        let key = rotated(vec2<f32>(q_value(k_at + dims.x), q_value(k_at + dims.y)), sc);
-        let value = vec2<f32>(q_value(v_at + dims.x), q_value(v_at + dims.y));
-        let at = cache_at + dims;
-        k_cache[at.x / 4u][at.x % 4u] = kv_float(key.x);
-        k_cache[at.y / 4u][at.y % 4u] = kv_float(key.y);
-        v_cache[at.x / 4u][at.x % 4u] = kv_float(value.x);
-        v_cache[at.y / 4u][at.y % 4u] = kv_float(value.y);
-    }
-}
-
-// Value i of [q | k | v], biased.
-fn q_value(i: u32) -> f32 {
-    var v = q[i / 4u][i % 4u];
-    if (params.bias == 1u) {
-        v += qkv_bias[i];
-    }
-    return v;
-}
-
 // Where head's chunk c keeps its (o, m, l) in `parts`.
 fn part_of(head: u32, c: u32) -> u32 {
     return (head * params.n_chunks + c) * (D4 + 1u);
@@ -180,10 +127,6 @@ fn merge_chunks(chunk: u32, head0: u32) {
 @compute @workgroup_size(LANES)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, lane: Lane) {
     let head0 = gid.y * HG;
-    if (params.rotate == 1u) {
-        rotate_and_store(gid.x, head0); // decode: one workgroup of lanes per HG heads
-        storageBarrier();
-    }
     let split = params.n_chunks > 1u;
     // Threads past the last query take the last query and write nothing: where lanes share
     // their loads they walk its keys, so that the subgroup stays whole; otherwise none.

@@ -1,4 +1,5 @@
-// Parameters of attention.wgsl (one Rust struct, `AttentionParams`, fills them).
+// Parameters shared by attention.wgsl and attention_combine.wgsl (one Rust struct,
+// `AttentionParams`, fills them).
 
 struct Params {
     n_tok: u32,
@@ -10,12 +11,6 @@ struct Params {
     scale: f32,
     n_chunks: u32,  // key chunks per (query, head)
     chunk_len: u32, // keys per chunk
-    // Decode's RoPE (rope/pair.wgsl) and KV-cache write, done by attention.wgsl's
-    // `rotate_and_store` when rotate is 1, with q, k and v's biases when bias is 1.
-    n_rot: u32,
-    rope_mode: u32,
-    rotate: u32,
-    bias: u32,
     _pad0: u32,
     _pad1: u32,
     _pad2: u32,

@@ -149,10 +149,9 @@ fn split_model_loads_from_its_first_shard() {
     assert!(message.contains("3 shards but only 1"), "{message}");
 }
 
-/// Decode's path (a token a step: GEMVs, and an attention kernel that adds q, k and v's biases,
-/// rotates q and k and writes the KV cache itself) gives the logits of the prompt's path (GEMMs,
-/// then bias, RoPE and KV-write passes), which the tests above judge against the references:
-/// each family's first reference sequence, fed a token at a time.
+/// Decode's path (a token a step: GEMVs, one fused RoPE + KV-write pass) gives the logits of the
+/// prompt's path (GEMMs, separate RoPE and KV-write passes), which the tests above judge against
+/// the references: each family's first reference sequence, fed a token at a time.
 #[test]
 fn decode_steps_give_the_prompt_paths_logits() {
     let ctx = gpu();

@@ -1,5 +1,7 @@
-// Rotary position embedding, in place on x [n_tok][n_heads][head_dim] at positions pos0 + t, a
-// thread per pair (rope/pair.wgsl). sin_cos: rope/sin_cos.wgsl.
+// Rotary position embedding, in place on x [n_tok][n_heads][head_dim] at positions pos0 + t.
+// Pair i (of n_rot / 2) rotates by angle pos * inv_freqs[i] (base^(-2i / n_rot), from the CPU).
+// mode 0 ("norm", GGUF llama): pairs are adjacent (2i, 2i+1); mode 1 ("neox"): (i, i + n_rot/2).
+// Dimensions from n_rot to head_dim stay as they are (partial rotary). sin_cos: rope/sin_cos.wgsl.
 
 struct Params {
     n_tok: u32,
@@ -27,9 +29,19 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
     let t = idx / pairs_per_token;
     let head = (idx % pairs_per_token) / half_rot;
     let i = idx % half_rot;
-    let sc = sin_cos(f32(params.pos0 + t) * inv_freqs[i]);
-    let at = (t * params.n_heads + head) * params.head_dim + rope_dims(i, params.n_rot, params.mode);
-    let r = rotated(vec2<f32>(x[at.x], x[at.y]), sc);
-    x[at.x] = r.x;
-    x[at.y] = r.y;
+    let pos = f32(params.pos0 + t);
+    let sc = sin_cos(pos * inv_freqs[i]);
+    let s = sc.x;
+    let c = sc.y;
+    let base = (t * params.n_heads + head) * params.head_dim;
+    var a = base + 2u * i;
+    var b = a + 1u;
+    if (params.mode == 1u) {
+        a = base + i;
+        b = a + half_rot;
+    }
+    let x0 = x[a];
+    let x1 = x[b];
+    x[a] = x0 * c - x1 * s;
+    x[b] = x0 * s + x1 * c;
 }

@@ -178,22 +178,17 @@ impl GpuContext {
     /// boundary, with a window's room after the last. The originals must be copyable
     /// (`COPY_SRC`, as the weight arenas are).
     pub fn uniform_copies(&self, tensors: &[&GpuTensor]) -> Vec<GpuTensor> {
-        self.copies("uniform_copies", tensors, self.info.limits.min_uniform_buffer_offset_alignment as u64)
-    }
-
-    /// Copies of whole `tensors` into one new buffer, each at the next multiple of `align` bytes
-    /// (4: back to back).
-    pub fn copies(&self, label: &str, tensors: &[&GpuTensor], align: u64) -> Vec<GpuTensor> {
+        let align = self.info.limits.min_uniform_buffer_offset_alignment as u64;
         let mut offsets = Vec::with_capacity(tensors.len());
         let mut end = 0u64;
         for t in tensors {
-            assert!(t.parts.len() == 1 && t.parts[0].skip_rows == 0, "copies of a split tensor or a row view");
+            assert!(t.parts.len() == 1 && t.parts[0].skip_rows == 0, "uniform_copies of a split tensor or a row view");
             let at = end.div_ceil(align) * align;
             offsets.push(at);
             end = at + t.parts[0].size;
         }
-        let buffer = self.output_buffer(label, end);
-        let mut encoder = self.device.create_command_encoder(&wgpu::CommandEncoderDescriptor { label: Some(label) });
+        let buffer = self.output_buffer("uniform_copies", end);
+        let mut encoder = self.device.create_command_encoder(&wgpu::CommandEncoderDescriptor { label: Some("uniform_copies") });
         let mut copies = Vec::with_capacity(tensors.len());
         for (t, at) in tensors.iter().zip(offsets) {
             let src = &t.parts[0];

@@ -2,7 +2,7 @@
 
 use super::{grid_1d, unroll::{expand, Expand}, Kernel, TypePart};
 use crate::error::Result;
-use crate::gpu::{whole, GpuContext, GpuTensor, Recorder, TensorPart};
+use crate::gpu::{GpuContext, GpuTensor, Recorder, TensorPart};
 use crate::quant::GgmlType;
 use bytemuck::{Pod, Zeroable};
 use std::collections::HashMap;
@@ -57,6 +57,10 @@ struct RopeParams { n_tok: u32, n_heads: u32, head_dim: u32, n_rot: u32, pos0: u
 
 #[repr(C)]
 #[derive(Clone, Copy, Pod, Zeroable)]
+struct RopeKvParams { n_head: u32, n_kv_head: u32, head_dim: u32, n_rot: u32, pos: u32, mode: u32, _pad: [u32; 2] }
+
+#[repr(C)]
+#[derive(Clone, Copy, Pod, Zeroable)]
 struct AttentionParams {
     n_tok: u32,
     n_head: u32,
@@ -67,12 +71,6 @@ struct AttentionParams {
     scale: f32,
     n_chunks: u32,
     chunk_len: u32,
-    n_rot: u32,
-    rope_mode: u32,
-    /// 1: decode's RoPE and KV-cache write first (shaders/attention.wgsl `rotate_and_store`).
-    rotate: u32,
-    /// 1: with q, k and v's biases.
-    bias: u32,
     _pad: [u32; 3],
 }
 
@@ -425,14 +423,6 @@ fn kv_float_wgsl(f16: bool) -> &'static str {
     if f16 { "enable f16;\nalias kv_float = f16;" } else { "alias kv_float = f32;" }
 }
 
-/// What decode's attention does first to one token's [q | k | v] (see [`Kernels::attention`]).
-pub struct QkvRope<'a> {
-    pub inv_freqs: B<'a>,
-    pub rope: &'a Rope,
-    /// [bq | bk | bv] (qwen2).
-    pub bias: Option<B<'a>>,
-}
-
 /// The attention kernels of one head size and number of heads per thread.
 struct Attention {
     /// Each thread reads its own keys (shaders/share_kv/direct.wgsl): decode, and prompts
@@ -447,9 +437,7 @@ pub struct Kernels {
     pub tuning: Tuning,
     rms_norm: Kernel,
     rope: Kernel,
-    /// Bound where a kernel reads nothing (attention's RoPE frequencies and biases, outside
-    /// decode).
-    unused: wgpu::Buffer,
+    rope_kv: Kernel,
     /// A prompt's keys or values into an f16 KV cache (shaders/copy.wgsl to f16); an f32 cache
     /// takes `copy`.
     kv_store_f16: Option<Kernel>,
@@ -571,8 +559,8 @@ impl Kernels {
                 true => Kernel::new(d, "rms_norm_rows", &[shader!("rms_norm_params"), shader!("rms_norm_rows")].join("\n")),
                 false => Kernel::new(d, "rms_norm", &[shader!("rms_norm_params"), shader!("rms_norm")].join("\n")),
             },
-            rope: Kernel::new(d, "rope", &[shader!("rope/sin_cos"), shader!("rope/pair"), shader!("rope/rope")].join("\n")),
-            unused: ctx.storage_buffer("unused", &[0f32; 4]),
+            rope: Kernel::new(d, "rope", &[shader!("rope/sin_cos"), shader!("rope/rope")].join("\n")),
+            rope_kv: Kernel::new(d, "rope_kv", &[tuning.kv_wgsl(), shader!("rope/sin_cos"), shader!("rope/rope_kv")].join("\n")),
             kv_store_f16: tuning.kv_f16.then(|| Kernel::new(d, "kv_store", &[tuning.kv_wgsl(), shader!("copy")].join("\n"))),
             attention: attention
                 .iter()
@@ -582,7 +570,7 @@ impl Kernels {
                 .map(|(hd, hg)| {
                     let quads = if tuning.unroll_heads { Expand::Unrolled(hd / 4) } else { Expand::Loop };
                     let kernel = |name, parts: &[&str]| {
-                        let wgsl = [&[tuning.kv_wgsl(), shader!("attention_params"), shader!("rope/sin_cos"), shader!("rope/pair")], parts].concat().join("\n");
+                        let wgsl = [&[tuning.kv_wgsl(), shader!("attention_params")], parts].concat().join("\n");
                         let wgsl = wgsl.replace("HEAD_DIM4", &(hd / 4).to_string()).replace("HEADS_PER_THREAD", &format!("{hg}u"));
                         Kernel::new(d, name, &expand(&expand(&wgsl, "h", "HG", Expand::Unrolled(hg)), "d", "D4", quads))
                     };
@@ -625,7 +613,7 @@ impl Kernels {
     /// [`Matmuls`]), the prefill GEMMs of [`Self::with_prefill`]'s types, and the embedding
     /// lookups of [`Self::with_embedding`]'s types.
     pub fn at_load(&self) -> Vec<&Kernel> {
-        let mut all = vec![&self.rms_norm, &self.rope, &self.glu, &self.add, &self.sample, &self.copy];
+        let mut all = vec![&self.rms_norm, &self.rope, &self.rope_kv, &self.glu, &self.add, &self.sample, &self.copy];
         all.extend(&self.kv_store_f16);
         for a in self.attention.values() {
             all.push(&a.attend);
@@ -769,14 +757,20 @@ impl Kernels {
         self.rope.dispatch(rec, &p, &[x, inv_freqs], grid_1d(n_pairs.div_ceil(64)));
     }
 
+    /// One token's [`Self::rope`] and KV-cache write in one dispatch: in `qkv` = [q | k | v]
+    /// (`n_head` and twice `n_kv_head` heads) q rotates in place, k rotates into `k_cache` at
+    /// position `pos` and v is copied into `v_cache` there.
+    #[allow(clippy::too_many_arguments)]
+    pub fn rope_kv(&self, rec: &mut Recorder<'_>, qkv: B, inv_freqs: B, k_cache: B, v_cache: B, n_head: u32, n_kv_head: u32, head_dim: u32, pos: u32, rope: &Rope) {
+        let p = RopeKvParams { n_head, n_kv_head, head_dim, n_rot: rope.n_rot, pos, mode: rope.style as u32, _pad: [0; 2] };
+        let n_pairs = (n_head + 2 * n_kv_head) * head_dim / 2;
+        self.rope_kv.dispatch(rec, &p, &[qkv, inv_freqs, k_cache, v_cache], grid_1d(n_pairs.div_ceil(64)));
+    }
+
     /// Causal attention of `n_tok` queries at `pos0..` over the cache's keys/values
     /// `0..pos0 + n_tok`. `parts` ([`attention_parts_bytes`]) holds one query's per-chunk results.
-    /// With `rope` (one token only), `q` holds the token's [q | k | v] as the matmul left them:
-    /// first, in the same dispatch, q is biased and rotated in place and the key and the value
-    /// are written into the caches at `pos0`.
     #[allow(clippy::too_many_arguments)]
-    pub fn attention(&self, rec: &mut Recorder<'_>, q: B, k_cache: B, v_cache: B, out: B, parts: B, n_tok: u32, pos0: u32, shape: &AttentionShape, rope: Option<QkvRope>) {
-        assert!(rope.is_none() || n_tok == 1, "attention rotates one token's q, k and v only");
+    pub fn attention(&self, rec: &mut Recorder<'_>, q: B, k_cache: B, v_cache: B, out: B, parts: B, n_tok: u32, pos0: u32, shape: &AttentionShape) {
         let hg = self.tuning.heads_per_thread(shape.head_dim, shape.group());
         let kernels = self.attention.get(&(shape.head_dim, hg)).expect("attention compiled for the model's shape");
         // The last query sees the most keys.
@@ -794,15 +788,7 @@ impl Kernels {
             scale: shape.scale,
             n_chunks,
             chunk_len: n_keys.div_ceil(n_chunks),
-            n_rot: rope.as_ref().map_or(0, |r| r.rope.n_rot),
-            rope_mode: rope.as_ref().map_or(0, |r| r.rope.style as u32),
-            rotate: rope.is_some() as u32,
-            bias: rope.as_ref().is_some_and(|r| r.bias.is_some()) as u32,
             _pad: [0; 3],
-        };
-        let (inv_freqs, bias) = match rope {
-            Some(r) => (r.inv_freqs, r.bias.unwrap_or_else(|| whole(&self.unused))),
-            None => (whole(&self.unused), whole(&self.unused)),
         };
         let grid = [(n_tok * n_chunks).div_ceil(ATTENTION_LANES), shape.n_head / hg, 1];
         // Lanes share keys only where they are queries of one head, each with all its keys.
@@ -810,7 +796,7 @@ impl Kernels {
             Some(prompt) if n_tok > 1 && n_chunks == 1 => prompt,
             _ => &kernels.attend,
         };
-        attend.dispatch(rec, &p, &[q, k_cache, v_cache, out, parts, inv_freqs, bias], grid);
+        attend.dispatch(rec, &p, &[q, k_cache, v_cache, out, parts], grid);
     }
 
     /// `out[t] = act(gate[t]) * up[t]` for `n_tok` tokens, from `gate_up` = [n_tok][gate | up]

@@ -15,8 +15,8 @@
 //! Fused weights (phi3's attn_qkv, and ffn_up holding [gate; up]) are used through row views.
 //! Where Q, K and V (or gate and up) lie back to back, as the uploader lays them out, one matmul
 //! computes them all: for gate and up always (into one [gate | up] row per token), for Q, K and V
-//! in decode steps (one token: q, k and v are then adjacent ranges of one buffer, and the
-//! attention kernel rotates q and k and writes the KV cache before it attends). In decode steps the RMSNorms before Q/K/V, gate/up and the
+//! in decode steps (one token: q, k and v are then adjacent ranges of one buffer, and RoPE
+//! rotates q and k in one dispatch). In decode steps the RMSNorms before Q/K/V, gate/up and the
 //! output matrix are computed by those GEMVs as they read x (`Kernels::rms_norm_input`), and the
 //! GLU by the down projection's. Fewer dispatches is what a decode step's CPU time is made of, and
 //! on a GPU much of its time: each costs a few µs, more than a small model's matmul.
@@ -27,7 +27,7 @@ use crate::error::{Error, Result};
 use crate::gguf::GgufHeader;
 use crate::gpu::{whole, BindCache, GpuContext, GpuTensor, Readback, Recorder};
 use std::cell::RefCell;
-use crate::kernels::{attention_parts_bytes, Kernels, QkvRope, Sampling, Tuning, YRows};
+use crate::kernels::{attention_parts_bytes, Kernels, Sampling, Tuning, YRows};
 
 struct Layer {
     attn_norm: GpuTensor,
@@ -36,7 +36,7 @@ struct Layer {
     wq: GpuTensor,
     wk: GpuTensor,
     wv: GpuTensor,
-    /// Biases of q, k, v (qwen2), back to back in one buffer of their own.
+    /// Biases of q, k, v (qwen2).
     qkv_bias: Option<[GpuTensor; 3]>,
     /// Per-head RMSNorm weights of q and k (qwen3, gemma3).
     qk_norm: Option<[GpuTensor; 2]>,
@@ -213,11 +213,7 @@ impl Model {
                 }
             };
             let qkv_bias = match opt("attn_q.bias")? {
-                // Copied back to back, so that decode's attention adds them from one binding.
-                Some(bq) => match ctx.copies("qkv_bias", &[&bq, &w("attn_k.bias")?, &w("attn_v.bias")?], 4).as_slice() {
-                    [bq, bk, bv] => Some([bq.clone(), bk.clone(), bv.clone()]),
-                    _ => unreachable!("a copy per bias"),
-                },
+                Some(bq) => Some([bq, w("attn_k.bias")?, w("attn_v.bias")?]),
                 None => None,
             };
             let qk_norm = match opt("attn_q_norm.weight")? {
@@ -381,20 +377,18 @@ impl Model {
                     k.matmul(rec, &layer.wv, h, v.clone(), n_tok, false);
                 }
             }
-            let fuse_rope = adjacent && layer.qk_norm.is_none();
-            if let (Some([bq, bk, bv]), false) = (&layer.qkv_bias, fuse_rope) {
+            if let Some([bq, bk, bv]) = &layer.qkv_bias {
                 k.add(rec, q.clone(), bq.binding(), q_len, c.q_dim());
                 k.add(rec, key.clone(), bk.binding(), kv_len, c.kv_dim());
                 k.add(rec, v.clone(), bv.binding(), kv_len, c.kv_dim());
             }
             let (rope, freqs) = if layer.local { (&c.rope_local, &self.rope_freqs_local) } else { (&c.rope, &self.rope_freqs) };
             let (k_cache, v_cache) = (whole(&layer.k_cache), whole(&layer.v_cache));
-            let (q, fused_rope) = match &layer.qk_norm {
-                // One token: attention adds the biases, rotates q and k and writes k and v into
-                // the caches itself.
-                None if fuse_rope => {
-                    let bias = layer.qkv_bias.as_ref().map(|[bq, ..]| whole(&bq.parts[0].buffer));
-                    (whole(&s.qkv), Some(QkvRope { inv_freqs: whole(freqs), rope, bias }))
+            let q = match &layer.qk_norm {
+                // One token: rotate q and k and write k and v into the caches in one pass.
+                None if adjacent => {
+                    k.rope_kv(rec, whole(&s.qkv), whole(freqs), k_cache, v_cache, c.n_head, c.n_kv_head, c.head_dim, pos0, rope);
+                    q
                 }
                 qk_norm => {
                     let (q, key) = match qk_norm {
@@ -410,11 +404,11 @@ impl Model {
                     let (row_len, n_values) = (c.kv_dim(), n_tok * c.kv_dim());
                     k.store_kv(rec, key, &layer.k_cache, pos0, row_len, n_values);
                     k.store_kv(rec, v, &layer.v_cache, pos0, row_len, n_values);
-                    (q, None)
+                    q
                 }
             };
             let shape = self.config.attention_shape(layer.local);
-            k.attention(rec, q, k_cache, v_cache, whole(&s.att), whole(&s.att_parts), n_tok, pos0, &shape, fused_rope);
+            k.attention(rec, q, whole(&layer.k_cache), whole(&layer.v_cache), whole(&s.att), whole(&s.att_parts), n_tok, pos0, &shape);
             let out = |rec: &mut Recorder<'_>, y: wgpu::BufferBinding<'_>, accumulate: bool| k.matmul(rec, &layer.wo, whole(&s.att), y, n_tok, accumulate);
             self.residual(rec, out, layer.post_attention_norm.as_ref(), s, n_tok);
 
