@@ -1,6 +1,6 @@
 //! `bench`: the native half of the benchmark (wgpu on this machine's Vulkan/Metal/DX12 adapter).
-//! Per run: load from disk, a chat-templated (or, without a template, plain) ~100-token prompt, 128 greedy tokens past EOS; the
-//! table shows the median of the runs. Then the kernel roofline (copy vs every GEMV and GEMM).
+//! Per run: load from disk, a chat-templated (without a template, plain) ~100-token prompt, 128
+//! greedy tokens past EOS; the table shows the median of the runs. Then the kernel roofline (copy vs every GEMV and GEMM).
 //! `--out PATH` also writes everything as JSON.
 
 use crate::args::Args;
@@ -27,7 +27,6 @@ pub async fn bench(args: &Args) -> Result<(), Error> {
     let n_runs: usize = args.num("--runs", 3).map_err(invalid)?;
     let mut runs = Vec::new();
     let mut about = None;
-    let mut templated = true;
     for i in 0..n_runs.max(1) {
         let loaded = crate::load(args).await?;
         let mut engine = loaded.engine;
@@ -35,11 +34,10 @@ pub async fn bench(args: &Args) -> Result<(), Error> {
         let options = GenerateOptions { max_tokens: n_gen, ignore_eos: true, ..Default::default() };
         let out = engine.complete(&prompt, &options, |_| true).await?;
         eprintln!("run {}: prefill {:.1} tok/s, decode {:.1} tok/s", i + 1, out.timings.prefill_tok_s(), out.timings.decode_tok_s());
-        about.get_or_insert((engine.ctx.info.summary(), engine.model.weight_bytes, engine.model.fused_layers()));
+        about.get_or_insert((engine.ctx.info.summary(), engine.model.weight_bytes, engine.model.fused_layers(), engine.tokenizer.has_chat_template()));
         runs.push(Run { load_s: loaded.load_seconds, load: engine.model.load_timings, prompt_tokens: prompt.len(), timings: out.timings });
-        templated = engine.tokenizer.has_chat_template();
     }
-    let (adapter, weight_bytes, fused) = about.expect("at least one run");
+    let (adapter, weight_bytes, fused, templated) = about.expect("at least one run");
     let median = |f: &dyn Fn(&Run) -> f64| {
         let mut v: Vec<f64> = runs.iter().map(f).collect();
         v.sort_by(f64::total_cmp);
@@ -119,10 +117,11 @@ pub async fn bench(args: &Args) -> Result<(), Error> {
 /// A prompt of at least `n` tokens: the user message through the model's chat template, or as
 /// plain text after BOS where the model has none (a base model).
 pub fn prompt_of(tokenizer: &Tokenizer, n: usize) -> Result<Vec<u32>, Error> {
+    let templated = tokenizer.has_chat_template();
     let mut user = String::new();
     loop {
         user.push_str(FILLER);
-        let ids = match tokenizer.has_chat_template() {
+        let ids = match templated {
             true => tokenizer.encode_chat(&[ChatMessage::new("user", &user)])?,
             false => tokenizer.encode(&user, true)?,
         };
