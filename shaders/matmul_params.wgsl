@@ -12,9 +12,14 @@ struct Params {
     y_stride: u32,   // y's row length: n_out, or the whole tensor's rows when W is one part of it
     y_row0: u32,     // where this part's outputs start in a row of y
     eps: f32,        // the RMSNorm's epsilon, where the GEMV normalises its input
+    // Where decode's Q/K/V GEMV rotates and stores its outputs (shaders/epilogue/rope_kv.wgsl):
+    pos: u32,        // the token's position
+    head_dim: u32,
+    n_rot: u32,      // rotated dimensions at the start of each head
+    q_rows: u32,     // W's rows are q's, then kv_rows of k's, then kv_rows of v's
+    kv_rows: u32,
     _pad0: u32,
     _pad1: u32,
-    _pad2: u32,
 }
 
 @group(0) @binding(0) var<uniform> params: Params;

@@ -12,8 +12,10 @@
 // their sums at the end (shaders/share_x/split.wgsl).
 // Same bindings and parameters as matvec.wgsl; `dot32_x` comes from shaders/dot/<type>.wgsl
 // (`x_group`, what it reads of a group's x, from shaders/dot/via_x.wgsl),
-// and how a thread gets the group's x (its own loads, or one load per lane shared across a
-// subgroup) and the sums of its rows from shaders/share_x/.
+// how a thread gets the group's x (its own loads, or one load per lane shared across a
+// subgroup) and the sums of its rows from shaders/share_x/, and where its results go
+// (`store_pair`: into y, or for decode's Q/K/V rotated into y and the KV cache) from
+// shaders/epilogue/.
 
 // Params, w and y come from shaders/matmul_params.wgsl.
 // x (binding 2), x4 and x_scale come from shaders/activations/uniform*.wgsl.
@@ -76,11 +78,9 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, inv: Invocation) {
         acc3 = row_total(inv, acc3);
     }
     let scale = x_scale(inv);
-    for (var k = 0u; k < 4u * BLOCKS; k++) {
-        let row = first + k;
-        if (part == 0u && row < params.n_out) {
-            let i = params.y_row0 + row;
-            let prev = select(0.0, y[i], params.accumulate == 1u);
+    // The rows' results two at a time (rows first + k, first + k + 1), to the epilogue.
+    for (var k = 0u; k < 4u * BLOCKS; k += 2u) {
+        if (part == 0u && first + k < params.n_out) {
             var a = acc0;
             switch (k / 4u) {
                 case 1u: { a = acc1; }
@@ -88,7 +88,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, inv: Invocation) {
                 case 3u: { a = acc3; }
                 default: {}
             }
-            y[i] = prev + a[k % 4u] * scale;
+            store_pair(first + k, select(a.xy, a.zw, k % 4u == 2u) * scale);
         }
     }
 }

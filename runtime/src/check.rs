@@ -429,6 +429,77 @@ pub async fn check_rope_kv(ctx: &GpuContext, k: &Kernels, seed: u64) -> Result<K
     Ok(tally.done("rope + KV write (decode)", 2e-6))
 }
 
+/// Decode's Q/K/V GEMV with RoPE and the KV write in its epilogue ([`Kernels::matmul_rope_kv`])
+/// for one weight type, its input plain and after an RMSNorm, against [`cpu::matmul`],
+/// [`cpu::rope`] and plain copies: q in the qkv buffer, k and v in the caches at `pos` (their
+/// other positions kept). It must take that path wherever the tuning and the type have it,
+/// and refuse RoPE by halves (the caller then runs matmul + rope_kv).
+pub async fn check_rope_matmul(ctx: &GpuContext, k: &Kernels, ty: GgmlType, seed: u64) -> Result<KernelCheck> {
+    let mut rng = SplitMix64::new(seed);
+    let mut tally = Tally::new();
+    let t = &k.tuning;
+    let n_in = ty.block_size().max(32) as usize * if ty.block_size() >= 256 { 3 } else { 18 };
+    // (n_head, n_kv_head, head_dim, n_rot, pos, normed): GQA, partial rotary, a long context.
+    let cases = [(9, 3, 64, 64, 0usize, true), (4, 2, 32, 24, 37, false), (2, 1, 128, 128, 300, true), (4, 1, 32, 32, 30_000, false), (3, 3, 64, 64, 5, false)];
+    let eps = 1e-5;
+    for (n_head, n_kv_head, head_dim, n_rot, pos, normed) in cases {
+        let r = Rope { style: RopeStyle::Adjacent, n_rot, freq_base: 10000.0, freq_scale: 1.0 };
+        let (q_dim, kv_dim) = (n_head * head_dim as usize, n_kv_head * head_dim as usize);
+        let n_out = q_dim + 2 * kv_dim;
+        let bytes = random_tensor_bytes(ty, n_in * n_out, &mut rng);
+        let w = dequantize(ty, &bytes);
+        let (x, norm) = (rng.vec(n_in, -2.0, 2.0), rng.vec(n_in, 0.5, 1.5));
+        let h = if normed { cpu::rms_norm(&x, &norm, eps) } else { x.clone() };
+        let y = cpu::matmul(&w, &h, n_in);
+        // A rotated value mixes its pair's two products: each value's scale is its pair's Σ |w · x|.
+        let magnitude: Vec<f32> = (0..n_out).map(|row| (0..n_in).map(|i| (w[row * n_in + i] * h[i]).abs()).sum()).collect();
+        let pair_scale = |row: usize| magnitude[row & !1] + magnitude[row | 1];
+        let mut want_q = y[..q_dim].to_vec();
+        cpu::rope(&mut want_q, n_head, head_dim as usize, pos, &r);
+        let mut key = y[q_dim..q_dim + kv_dim].to_vec();
+        cpu::rope(&mut key, n_kv_head, head_dim as usize, pos, &r);
+        let n_pos = pos + 2;
+        let (kc, vc) = (rng.vec(n_pos * kv_dim, -1.0, 1.0), rng.vec(n_pos * kv_dim, -1.0, 1.0));
+        let (mut want_k, mut want_v) = (kc.clone(), vc.clone());
+        want_k[pos * kv_dim..(pos + 1) * kv_dim].copy_from_slice(&key);
+        want_v[pos * kv_dim..(pos + 1) * kv_dim].copy_from_slice(&y[q_dim + kv_dim..]);
+        let tensor = upload_tensor(ctx, ty, &[n_in as u64, n_out as u64], &bytes);
+        let (xb, nb, hb) = (ctx.storage_buffer("x", &x), ctx.storage_buffer("norm", &norm), ctx.output_buffer("h", (n_in * 4) as u64));
+        let (qb, fb) = (ctx.output_buffer("qkv", (n_out * 4) as u64), ctx.storage_buffer("inv_freqs", &r.inv_freqs(None)));
+        let (kb, vb) = (kv_buffer(ctx, t, "k_cache", &kc), kv_buffer(ctx, t, "v_cache", &vc));
+        let mut stored = false;
+        let record = |e: &mut Recorder<'_>| {
+            let input = if normed { k.rms_norm_input(e, whole(&xb), whole(&nb), whole(&hb), 1, n_in as u32, eps, &[&tensor]) } else { Input::Plain(whole(&xb)) };
+            stored = k.matmul_rope_kv(e, &tensor, input.clone(), whole(&qb), whole(&fb), whole(&kb), whole(&vb), n_head as u32, n_kv_head as u32, head_dim, pos as u32, &r);
+            if !stored {
+                k.matmul(e, &tensor, input, whole(&qb), 1, false);
+                k.rope_kv(e, whole(&qb), whole(&fb), whole(&kb), whole(&vb), n_head as u32, n_kv_head as u32, head_dim, pos as u32, &r);
+            }
+        };
+        let got_q = run(ctx, record, &qb, q_dim).await?;
+        let meant = t.rope_in_gemv && ty.wgsl().is_some_and(|w| w.rows);
+        if stored != meant {
+            let path = |fused: bool| if fused { "the Q/K/V GEMV with RoPE" } else { "matmul + rope_kv" };
+            return Err(Error::Gpu(format!("Q/K/V matmul + RoPE {ty:?}: ran {} instead of {}", path(stored), path(meant))));
+        }
+        tally.add(&got_q, &want_q, pair_scale);
+        let cache_scale = |i: usize, at: usize| if i / kv_dim == pos { pair_scale(at + i % kv_dim) } else { 1.0 };
+        let got_k = read_kv(ctx, t, &kb, want_k.len()).await?;
+        tally.add_rounded(&got_k, &want_k, |i| cache_scale(i, q_dim), |i| kv_rounding(t, want_k[i]));
+        let got_v = read_kv(ctx, t, &vb, want_v.len()).await?;
+        tally.add_rounded(&got_v, &want_v, |i| cache_scale(i, q_dim + kv_dim), |i| kv_rounding(t, want_v[i]));
+    }
+    // RoPE by halves pairs dimensions a half-head apart, which no GEMV thread holds together.
+    let halves = Rope { style: RopeStyle::Halves, n_rot: 64, freq_base: 10000.0, freq_scale: 1.0 };
+    let tensor = upload_tensor(ctx, ty, &[n_in as u64, 192], &random_tensor_bytes(ty, n_in * 192, &mut rng));
+    let (xb, qb) = (ctx.storage_buffer("x", &rng.vec(n_in, -1.0, 1.0)), ctx.output_buffer("qkv", 192 * 4));
+    let mut rec = Recorder::new(ctx);
+    if k.matmul_rope_kv(&mut rec, &tensor, Input::Plain(whole(&xb)), whole(&qb), whole(&qb), whole(&qb), whole(&qb), 1, 1, 64, 0, &halves) {
+        return Err(Error::Gpu(format!("Q/K/V matmul + RoPE {ty:?}: took RoPE by halves")));
+    }
+    Ok(tally.done(format!("Q/K/V matmul + RoPE + KV write (decode) {ty:?}"), 1e-5))
+}
+
 /// A prompt's keys (or values) into the KV cache from a row on, in the cache's type; the rows
 /// before and after are kept.
 pub async fn check_kv_store(ctx: &GpuContext, k: &Kernels, seed: u64) -> Result<KernelCheck> {
@@ -623,7 +694,7 @@ pub async fn check_sample(ctx: &GpuContext, k: &Kernels, seed: u64) -> Result<Ke
 /// Every kernel check, in a fixed order.
 pub async fn check_all(ctx: &GpuContext) -> Result<Vec<KernelCheck>> {
     let glu_gemvs = |k: Kernels| -> Result<Kernels> {
-        k.with_glu_gemv(ctx, GgmlType::supported(), Activation::Silu)?.with_glu_gemv(ctx, GgmlType::supported(), Activation::GeluTanh)
+        k.with_glu_gemv(ctx, GgmlType::supported(), Activation::Silu)?.with_glu_gemv(ctx, GgmlType::supported(), Activation::GeluTanh)?.with_rope_gemv(ctx, GgmlType::supported())
     };
     let kernels = glu_gemvs(Kernels::new(ctx, GgmlType::supported(), &attention_shapes())?)?;
     let k = &kernels;
@@ -642,6 +713,7 @@ pub async fn check_all(ctx: &GpuContext) -> Result<Vec<KernelCheck>> {
         out.push(check_matmul(ctx, k, ty, 100 + i as u64).await?);
         out.push(check_norm_matmul(ctx, k, ty, 500 + i as u64).await?);
         out.push(check_glu_matmul(ctx, k, ty, 400 + i as u64).await?);
+        out.push(check_rope_matmul(ctx, k, ty, 600 + i as u64).await?);
         out.push(check_embed(ctx, k, ty, 200 + i as u64).await?);
     }
     // The other tunings this adapter can run are checked too: each is what some adapter runs.
@@ -657,6 +729,7 @@ pub async fn check_all(ctx: &GpuContext) -> Result<Vec<KernelCheck>> {
             let mut checks = vec![check_attention(ctx, &other, seed).await?, check_rope_kv(ctx, &other, seed + 97).await?, check_kv_store(ctx, &other, seed + 98).await?];
             for (i, ty) in GgmlType::supported().enumerate() {
                 checks.push(check_glu_matmul(ctx, &other, ty, seed + 51 + i as u64).await?);
+                checks.push(check_rope_matmul(ctx, &other, ty, seed + 31 + i as u64).await?);
             }
             for mut check in checks {
                 check.kernel += &format!(" ({tuning})");
@@ -680,7 +753,7 @@ pub async fn check_all(ctx: &GpuContext) -> Result<Vec<KernelCheck>> {
     let other = glu_gemvs(Kernels::tuned(ctx, GgmlType::supported(), &[], wide)?)?;
     for (i, ty) in GgmlType::supported().enumerate() {
         let seed = 900 + 3 * i as u64;
-        for mut check in [check_matmul(ctx, &other, ty, seed).await?, check_norm_matmul(ctx, &other, ty, seed + 1).await?, check_glu_matmul(ctx, &other, ty, seed + 2).await?] {
+        for mut check in [check_matmul(ctx, &other, ty, seed).await?, check_norm_matmul(ctx, &other, ty, seed + 1).await?, check_glu_matmul(ctx, &other, ty, seed + 2).await?, check_rope_matmul(ctx, &other, ty, seed + 900).await?] {
             check.kernel += " (GEMV split over 64 threads)";
             out.push(check);
         }

@@ -56,9 +56,11 @@ impl Kernel {
             true => include_str!("../../../shaders/weights/vec4.wgsl"),
             false => include_str!("../../../shaders/weights/u32.wgsl"),
         };
-        let mut source = vec![include_str!("../../../shaders/dequant/bytes.wgsl"), words];
-        source.extend_from_slice(parts);
-        source.push(type_fn);
+        // WGSL's directives (`enable f16;` where a part uses the f16 KV cache's type) come first.
+        let is_directive = |line: &&str| line.starts_with("enable ");
+        let directives = parts.iter().flat_map(|p| p.lines()).filter(is_directive);
+        let body = parts.iter().flat_map(|p| p.lines()).filter(|line| !is_directive(line));
+        let source: Vec<&str> = directives.chain([include_str!("../../../shaders/dequant/bytes.wgsl"), words]).chain(body).chain([type_fn]).collect();
         Ok(Self::new(device, &format!("{label}.{ty:?}"), &source.join("\n")))
     }
 

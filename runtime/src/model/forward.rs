@@ -159,6 +159,13 @@ impl Model {
         let matrices = || header.tensors.iter().filter(|t| t.dims.len() > 1);
         let down_types = matrices().filter(|t| t.name.starts_with("blk.") && t.name.ends_with(".ffn_down.weight")).map(|t| t.ty);
         let kernels = Kernels::tuned(ctx, matrices().map(|t| t.ty), &[config.attention_shape(false)], tuning)?.with_glu_gemv(ctx, down_types, config.activation)?;
+        // Decode's Q/K/V GEMV with RoPE and the KV write, where a layer's q and k go straight
+        // from the matmul to RoPE (no q/k norm or bias) with adjacent pairs: for attn_q's types
+        // (a fused Q/K/V matrix has its parts' type).
+        let plain_qk = |t: &&crate::gguf::TensorInfo| !header.tensors.iter().any(|o| o.name == t.name.replace("attn_q.weight", "attn_q_norm.weight") || o.name == t.name.replace(".weight", ".bias"));
+        let rope_types = matrices().filter(|t| t.name.starts_with("blk.") && t.name.ends_with(".attn_q.weight")).filter(plain_qk).map(|t| t.ty);
+        let adjacent = config.rope.style == crate::kernels::RopeStyle::Adjacent;
+        let kernels = kernels.with_rope_gemv(ctx, rope_types.filter(|_| adjacent))?;
         let embedding = header.tensor("token_embd.weight").map(|t| t.ty);
         Ok(kernels.with_prefill(matrices().filter(|t| t.name.starts_with("blk.")).map(|t| t.ty)).with_embedding(embedding))
     }
@@ -369,8 +376,19 @@ impl Model {
                 true => (range(&s.qkv, 0, q_bytes), range(&s.qkv, q_bytes, kv_bytes), range(&s.qkv, q_bytes + kv_bytes, kv_bytes)),
                 false => (whole(&s.q), whole(&s.k), whole(&s.v)),
             };
+            let (rope, freqs) = if layer.local { (&c.rope_local, &self.rope_freqs_local) } else { (&c.rope, &self.rope_freqs) };
+            let (k_cache, v_cache) = (whole(&layer.k_cache), whole(&layer.v_cache));
+            // One token without q/k norms or biases: the Q/K/V GEMV can rotate and write the
+            // caches itself.
+            let plain_qk = layer.qk_norm.is_none() && layer.qkv_bias.is_none();
+            let mut stored = false;
             match wqkv {
-                Some(wqkv) => k.matmul(rec, wqkv, h, whole(&s.qkv), 1, false),
+                Some(wqkv) => {
+                    stored = plain_qk && k.matmul_rope_kv(rec, wqkv, h.clone(), whole(&s.qkv), whole(freqs), k_cache.clone(), v_cache.clone(), c.n_head, c.n_kv_head, c.head_dim, pos0, rope);
+                    if !stored {
+                        k.matmul(rec, wqkv, h, whole(&s.qkv), 1, false);
+                    }
+                }
                 None => {
                     k.matmul(rec, &layer.wq, h.clone(), q.clone(), n_tok, false);
                     k.matmul(rec, &layer.wk, h.clone(), key.clone(), n_tok, false);
@@ -382,9 +400,8 @@ impl Model {
                 k.add(rec, key.clone(), bk.binding(), kv_len, c.kv_dim());
                 k.add(rec, v.clone(), bv.binding(), kv_len, c.kv_dim());
             }
-            let (rope, freqs) = if layer.local { (&c.rope_local, &self.rope_freqs_local) } else { (&c.rope, &self.rope_freqs) };
-            let (k_cache, v_cache) = (whole(&layer.k_cache), whole(&layer.v_cache));
             let q = match &layer.qk_norm {
+                None if stored => q,
                 // One token: rotate q and k and write k and v into the caches in one pass.
                 None if adjacent => {
                     k.rope_kv(rec, whole(&s.qkv), whole(freqs), k_cache, v_cache, c.n_head, c.n_kv_head, c.head_dim, pos0, rope);
