@@ -55,7 +55,7 @@ pub async fn load(args: &Args) -> Result<Loaded, webslm::Error> {
 /// adapter: `--gemv-split N`, decode's GEMV with each run of rows split over N threads (1: a
 /// thread per run); `--decode-ahead 0|1`, whether a decode step is submitted before the last
 /// one's token is read back; `--norm-in-gemv 0|1`, whether decode's GEMVs compute the RMSNorm
-/// before them as they read x; `--rope-in-gemv 0|1`, whether decode's Q/K/V GEMV applies RoPE
+/// before them as they read x; `--qkv-epilogue 0|1`, whether decode's Q/K/V GEMV applies RoPE
 /// and writes the KV cache itself.
 pub fn tuning(args: &Args, ctx: &GpuContext) -> Result<Tuning, webslm::Error> {
     let invalid = webslm::Error::InvalidRequest;
@@ -69,7 +69,7 @@ pub fn tuning(args: &Args, ctx: &GpuContext) -> Result<Tuning, webslm::Error> {
         tuning.gemv_rows = threads / split;
         tuning.gemv_split = split;
     }
-    for (flag, choice) in [("--decode-ahead", &mut tuning.decode_ahead), ("--norm-in-gemv", &mut tuning.norm_in_gemv), ("--rope-in-gemv", &mut tuning.rope_in_gemv)] {
+    for (flag, choice) in [("--decode-ahead", &mut tuning.decode_ahead), ("--norm-in-gemv", &mut tuning.norm_in_gemv), ("--qkv-epilogue", &mut tuning.qkv_epilogue)] {
         if args.str(flag).is_some() {
             *choice = args.num(flag, 1u8).map_err(invalid)? != 0;
         }

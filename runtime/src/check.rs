@@ -4,7 +4,7 @@
 
 use crate::error::{Error, Result};
 use crate::gpu::{whole, GpuContext, GpuTensor, Recorder};
-use crate::kernels::{attention_parts_bytes, Activation, AttentionShape, Input, Kernels, Rope, RopeStyle, Sampling, Tuning, YRows, READ_CHUNK};
+use crate::kernels::{attention_parts_bytes, Activation, AttentionShape, Input, Kernels, QkvStore, Rope, RopeStyle, Sampling, Tuning, YRows, READ_CHUNK};
 use crate::quant::{dequantize, GgmlType};
 use crate::rng::SplitMix64;
 use crate::cpu;
@@ -477,7 +477,7 @@ pub async fn check_rope_matmul(ctx: &GpuContext, k: &Kernels, ty: GgmlType, seed
             }
         };
         let got_q = run(ctx, record, &qb, q_dim).await?;
-        let meant = t.rope_in_gemv && ty.wgsl().is_some_and(|w| w.rows);
+        let meant = t.qkv_epilogue && ty.wgsl().is_some_and(|w| w.rows);
         if stored != meant {
             let path = |fused: bool| if fused { "the Q/K/V GEMV with RoPE" } else { "matmul + rope_kv" };
             return Err(Error::Gpu(format!("Q/K/V matmul + RoPE {ty:?}: ran {} instead of {}", path(stored), path(meant))));
@@ -498,6 +498,51 @@ pub async fn check_rope_matmul(ctx: &GpuContext, k: &Kernels, ty: GgmlType, seed
         return Err(Error::Gpu(format!("Q/K/V matmul + RoPE {ty:?}: took RoPE by halves")));
     }
     Ok(tally.done(format!("Q/K/V matmul + RoPE + KV write (decode) {ty:?}"), 1e-5))
+}
+
+/// Decode's Q/K/V GEMV adding the biases in its epilogue ([`Kernels::matmul_qkv_bias`]) for one
+/// weight type, its input plain and after an RMSNorm, against [`cpu::matmul`] plus the biases;
+/// it must take that path wherever the tuning and the type have it.
+pub async fn check_qkv_bias_matmul(ctx: &GpuContext, k: &Kernels, ty: GgmlType, seed: u64) -> Result<KernelCheck> {
+    let mut rng = SplitMix64::new(seed);
+    let mut tally = Tally::new();
+    let n_in = ty.block_size().max(32) as usize * if ty.block_size() >= 256 { 3 } else { 18 };
+    let eps = 1e-5;
+    // (q rows, k and v rows each, normed): qwen2-like GQA, and more rows than a workgroup has.
+    for (q_rows, kv_rows, normed) in [(896usize, 128usize, true), (64, 64, false), (192, 64, false)] {
+        let n_out = q_rows + 2 * kv_rows;
+        let bytes = random_tensor_bytes(ty, n_in * n_out, &mut rng);
+        let w = dequantize(ty, &bytes);
+        let (x, norm) = (rng.vec(n_in, -2.0, 2.0), rng.vec(n_in, 0.5, 1.5));
+        let h = if normed { cpu::rms_norm(&x, &norm, eps) } else { x.clone() };
+        let (bq, bk, bv) = (rng.vec(q_rows, -1.0, 1.0), rng.vec(kv_rows, -1.0, 1.0), rng.vec(kv_rows, -1.0, 1.0));
+        let bias: Vec<f32> = bq.iter().chain(&bk).chain(&bv).copied().collect();
+        let (want, scale) = matmul_onto(&w, &h, n_in, &bias);
+        let tensor = upload_tensor(ctx, ty, &[n_in as u64, n_out as u64], &bytes);
+        let (xb, nb, hb) = (ctx.storage_buffer("x", &x), ctx.storage_buffer("norm", &norm), ctx.output_buffer("h", (n_in * 4) as u64));
+        let qb = ctx.output_buffer("qkv", (n_out * 4) as u64);
+        let (bqb, bkb, bvb) = (ctx.storage_buffer("q_bias", &bq), ctx.storage_buffer("k_bias", &bk), ctx.storage_buffer("v_bias", &bv));
+        let mut biased = false;
+        let record = |e: &mut Recorder<'_>| {
+            let input = if normed { k.rms_norm_input(e, whole(&xb), whole(&nb), whole(&hb), 1, n_in as u32, eps, &[&tensor]) } else { Input::Plain(whole(&xb)) };
+            biased = k.matmul_qkv_bias(e, &tensor, input.clone(), whole(&qb), [whole(&bqb), whole(&bkb), whole(&bvb)], q_rows as u32, kv_rows as u32);
+            if !biased {
+                k.matmul(e, &tensor, input, whole(&qb), 1, false);
+                k.add(e, whole(&qb), whole(&bqb), q_rows as u32, q_rows as u32);
+                let at = |offset: usize| wgpu::BufferBinding { buffer: &qb, offset: (offset * 4) as u64, size: wgpu::BufferSize::new((kv_rows * 4) as u64) };
+                k.add(e, at(q_rows), whole(&bkb), kv_rows as u32, kv_rows as u32);
+                k.add(e, at(q_rows + kv_rows), whole(&bvb), kv_rows as u32, kv_rows as u32);
+            }
+        };
+        let got = run(ctx, record, &qb, n_out).await?;
+        let meant = k.tuning.qkv_epilogue && ty.wgsl().is_some_and(|w| w.rows);
+        if biased != meant {
+            let path = |fused: bool| if fused { "the Q/K/V GEMV with biases" } else { "matmul + bias adds" };
+            return Err(Error::Gpu(format!("Q/K/V matmul + biases {ty:?}: ran {} instead of {}", path(biased), path(meant))));
+        }
+        tally.add(&got, &want, |i| scale[i]);
+    }
+    Ok(tally.done(format!("Q/K/V matmul + biases (decode) {ty:?}"), 1e-5))
 }
 
 /// A prompt's keys (or values) into the KV cache from a row on, in the cache's type; the rows
@@ -694,7 +739,7 @@ pub async fn check_sample(ctx: &GpuContext, k: &Kernels, seed: u64) -> Result<Ke
 /// Every kernel check, in a fixed order.
 pub async fn check_all(ctx: &GpuContext) -> Result<Vec<KernelCheck>> {
     let glu_gemvs = |k: Kernels| -> Result<Kernels> {
-        k.with_glu_gemv(ctx, GgmlType::supported(), Activation::Silu)?.with_glu_gemv(ctx, GgmlType::supported(), Activation::GeluTanh)?.with_rope_gemv(ctx, GgmlType::supported())
+        k.with_glu_gemv(ctx, GgmlType::supported(), Activation::Silu)?.with_glu_gemv(ctx, GgmlType::supported(), Activation::GeluTanh)?.with_qkv_gemv(ctx, QkvStore::RopeKv, GgmlType::supported())?.with_qkv_gemv(ctx, QkvStore::Bias, GgmlType::supported())
     };
     let kernels = glu_gemvs(Kernels::new(ctx, GgmlType::supported(), &attention_shapes())?)?;
     let k = &kernels;
@@ -714,6 +759,7 @@ pub async fn check_all(ctx: &GpuContext) -> Result<Vec<KernelCheck>> {
         out.push(check_norm_matmul(ctx, k, ty, 500 + i as u64).await?);
         out.push(check_glu_matmul(ctx, k, ty, 400 + i as u64).await?);
         out.push(check_rope_matmul(ctx, k, ty, 600 + i as u64).await?);
+        out.push(check_qkv_bias_matmul(ctx, k, ty, 700 + i as u64).await?);
         out.push(check_embed(ctx, k, ty, 200 + i as u64).await?);
     }
     // The other tunings this adapter can run are checked too: each is what some adapter runs.
@@ -730,6 +776,7 @@ pub async fn check_all(ctx: &GpuContext) -> Result<Vec<KernelCheck>> {
             for (i, ty) in GgmlType::supported().enumerate() {
                 checks.push(check_glu_matmul(ctx, &other, ty, seed + 51 + i as u64).await?);
                 checks.push(check_rope_matmul(ctx, &other, ty, seed + 31 + i as u64).await?);
+                checks.push(check_qkv_bias_matmul(ctx, &other, ty, seed + 81 + i as u64).await?);
             }
             for mut check in checks {
                 check.kernel += &format!(" ({tuning})");
@@ -753,7 +800,7 @@ pub async fn check_all(ctx: &GpuContext) -> Result<Vec<KernelCheck>> {
     let other = glu_gemvs(Kernels::tuned(ctx, GgmlType::supported(), &[], wide)?)?;
     for (i, ty) in GgmlType::supported().enumerate() {
         let seed = 900 + 3 * i as u64;
-        for mut check in [check_matmul(ctx, &other, ty, seed).await?, check_norm_matmul(ctx, &other, ty, seed + 1).await?, check_glu_matmul(ctx, &other, ty, seed + 2).await?, check_rope_matmul(ctx, &other, ty, seed + 900).await?] {
+        for mut check in [check_matmul(ctx, &other, ty, seed).await?, check_norm_matmul(ctx, &other, ty, seed + 1).await?, check_glu_matmul(ctx, &other, ty, seed + 2).await?, check_rope_matmul(ctx, &other, ty, seed + 900).await?, check_qkv_bias_matmul(ctx, &other, ty, seed + 901).await?] {
             check.kernel += " (GEMV split over 64 threads)";
             out.push(check);
         }

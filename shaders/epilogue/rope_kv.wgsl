@@ -6,11 +6,11 @@
 // of one thread (shaders/matvec_rows.wgsl: its rows come in pairs from an even row); the first
 // n_rot dimensions of a head rotate by pos · inv_freqs[i], the rest are kept. sin_cos comes from
 // shaders/rope/sin_cos.wgsl; kv_float (the caches' type) is defined first (kernels::Tuning).
-// ROPE_B0..ROPE_B2 (the bindings after the GEMV's inputs) are replaced when compiled.
+// EPILOGUE_B0..EPILOGUE_B2 (the bindings after the GEMV's inputs) are replaced when compiled.
 
-@group(0) @binding(ROPE_B0) var<storage, read> inv_freqs: array<f32>;
-@group(0) @binding(ROPE_B1) var<storage, read_write> k_cache: array<kv_float>; // [pos][kv_rows]
-@group(0) @binding(ROPE_B2) var<storage, read_write> v_cache: array<kv_float>; // [pos][kv_rows]
+@group(0) @binding(EPILOGUE_B0) var<storage, read> inv_freqs: array<f32>;
+@group(0) @binding(EPILOGUE_B1) var<storage, read_write> k_cache: array<kv_float>; // [pos][kv_rows]
+@group(0) @binding(EPILOGUE_B2) var<storage, read_write> v_cache: array<kv_float>; // [pos][kv_rows]
 
 fn store_pair(part_row: u32, v: vec2<f32>) {
     let row = params.y_row0 + part_row; // in the whole of W (a part of it starts at y_row0)

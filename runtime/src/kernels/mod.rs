@@ -7,7 +7,7 @@ mod unroll;
 
 pub use compile::{compile_all, compile_early};
 
-pub use ops::{attention_parts_bytes, Activation, AttentionShape, Input, Kernels, Rope, RopeStyle, Sampling, Tuning, YRows, READ_CHUNK};
+pub use ops::{attention_parts_bytes, Activation, AttentionShape, Input, Kernels, QkvStore, Rope, RopeStyle, Sampling, Tuning, YRows, READ_CHUNK};
 
 use crate::error::{Error, Result};
 use crate::gpu::{KernelRef, Recorder};

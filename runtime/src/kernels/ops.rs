@@ -176,6 +176,24 @@ impl Activation {
     }
 }
 
+/// What decode's Q/K/V GEMV does besides storing W · x (shaders/epilogue/): RoPE of q and k
+/// with the KV-cache write, or adding the biases.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum QkvStore {
+    RopeKv,
+    Bias,
+}
+
+/// How q, k and v lie in W's rows, and for RoPE the position and how much of each head turns.
+#[derive(Clone, Copy)]
+struct QkvLayout {
+    q_rows: u32,
+    kv_rows: u32,
+    pos: u32,
+    head_dim: u32,
+    n_rot: u32,
+}
+
 /// How RoPE pairs dimensions: GGUF `llama` rotates adjacent pairs, NeoX-style models the halves.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RopeStyle {
@@ -339,12 +357,13 @@ pub struct Tuning {
     /// Not on SwiftShader, which loads x and the norm's weights in every thread, each load a
     /// gather (SmolLM2's ffn_up GEMV 0.71 → 0.91 ms).
     pub norm_in_gemv: bool,
-    /// Decode's Q/K/V GEMV rotates q and k and writes the KV cache as it stores its results
-    /// (shaders/epilogue/rope_kv.wgsl; [`Kernels::matmul_rope_kv`]) where the model allows
-    /// (RoPE on adjacent pairs, no q/k norm or bias): a dispatch a layer less than the GEMV and
-    /// rope_kv. Everywhere: SmolLM2's 8 profiled decode steps on lavapipe took 242 ms in the
-    /// two kernels and 219 ms in the one, 30 dispatches a step fewer.
-    pub rope_in_gemv: bool,
+    /// Decode's Q/K/V GEMV finishes q, k and v as it stores its results (shaders/epilogue/):
+    /// rotates q and k and writes the KV cache where the model allows (RoPE on adjacent pairs,
+    /// no q/k norm or bias; [`Kernels::matmul_rope_kv`]), a dispatch a layer less than the GEMV
+    /// and rope_kv, or adds q's, k's and v's biases (qwen2; [`Kernels::matmul_qkv_bias`]), three
+    /// dispatches a layer less. Everywhere: SmolLM2's 8 profiled decode steps on lavapipe took
+    /// 242 ms in the GEMV and rope_kv and 219 ms in the one kernel, 30 dispatches a step fewer.
+    pub qkv_epilogue: bool,
     /// RMSNorm runs a thread per row (shaders/rms_norm_rows.wgsl) instead of a workgroup per
     /// row (rms_norm.wgsl): on CPU adapters, where a workgroup's threads take turns on a core.
     /// SmolLM2's 61 norms of a 103-token prompt: SwiftShader 157 → 32 ms, lavapipe 16.5 → 13.1
@@ -411,7 +430,7 @@ impl Tuning {
         // GPUs whose subgroups are always 8 lanes share x across them instead of splitting rows.
         let gemv_split = if cpu || subgroup_x { 1 } else { 8 };
         let gemv_rows = if gemv_split > 1 { 32 } else { rows };
-        Self { subgroup_x, row_blocks: if swiftshader { 4 } else { 1 }, gemm_rows: rows, gemm_tokens: 8, gemv_rows, gemv_split, gemv_blocks: if swiftshader { 2 } else { 1 }, unroll_heads: swiftshader, norm_in_gemv: !swiftshader, rope_in_gemv: true, norm_thread_per_row: cpu, kv_f16: !cpu && ctx.info.has_f16(), decode_ahead: !(cpu && subgroup_x) }
+        Self { subgroup_x, row_blocks: if swiftshader { 4 } else { 1 }, gemm_rows: rows, gemm_tokens: 8, gemv_rows, gemv_split, gemv_blocks: if swiftshader { 2 } else { 1 }, unroll_heads: swiftshader, norm_in_gemv: !swiftshader, qkv_epilogue: true, norm_thread_per_row: cpu, kv_f16: !cpu && ctx.info.has_f16(), decode_ahead: !(cpu && subgroup_x) }
     }
 
     /// Every tuning some adapter runs that this one can run too (sharing x needs subgroups of 8,
@@ -419,14 +438,14 @@ impl Tuning {
     pub fn all_for(ctx: &GpuContext) -> Vec<Self> {
         let f16 = ctx.info.has_f16();
         let mut all = vec![
-            Self { subgroup_x: false, row_blocks: 1, gemm_rows: 256, gemm_tokens: 8, gemv_rows: 32, gemv_split: 8, gemv_blocks: 1, unroll_heads: false, norm_in_gemv: true, rope_in_gemv: true, norm_thread_per_row: false, kv_f16: f16, decode_ahead: true }, // GPUs
-            Self { subgroup_x: false, row_blocks: 4, gemm_rows: 64, gemm_tokens: 8, gemv_rows: 64, gemv_split: 1, gemv_blocks: 2, unroll_heads: true, norm_in_gemv: false, rope_in_gemv: true, norm_thread_per_row: true, kv_f16: false, decode_ahead: true }, // SwiftShader
+            Self { subgroup_x: false, row_blocks: 1, gemm_rows: 256, gemm_tokens: 8, gemv_rows: 32, gemv_split: 8, gemv_blocks: 1, unroll_heads: false, norm_in_gemv: true, qkv_epilogue: true, norm_thread_per_row: false, kv_f16: f16, decode_ahead: true }, // GPUs
+            Self { subgroup_x: false, row_blocks: 4, gemm_rows: 64, gemm_tokens: 8, gemv_rows: 64, gemv_split: 1, gemv_blocks: 2, unroll_heads: true, norm_in_gemv: false, qkv_epilogue: true, norm_thread_per_row: true, kv_f16: false, decode_ahead: true }, // SwiftShader
         ];
         if ctx.info.fixed_subgroup_size() == Some(8) {
-            all.push(Self { subgroup_x: true, row_blocks: 1, gemm_rows: 64, gemm_tokens: 8, gemv_rows: 64, gemv_split: 1, gemv_blocks: 1, unroll_heads: false, norm_in_gemv: true, rope_in_gemv: true, norm_thread_per_row: true, kv_f16: false, decode_ahead: false }); // lavapipe
+            all.push(Self { subgroup_x: true, row_blocks: 1, gemm_rows: 64, gemm_tokens: 8, gemv_rows: 64, gemv_split: 1, gemv_blocks: 1, unroll_heads: false, norm_in_gemv: true, qkv_epilogue: true, norm_thread_per_row: true, kv_f16: false, decode_ahead: false }); // lavapipe
             // A GPU whose subgroups are always 8 lanes: its GEMVs after a norm sum Σx² across the
             // subgroup (`x_total` in shaders/share_x/subgroup.wgsl).
-            all.push(Self { subgroup_x: true, row_blocks: 1, gemm_rows: 256, gemm_tokens: 8, gemv_rows: 256, gemv_split: 1, gemv_blocks: 1, unroll_heads: false, norm_in_gemv: true, rope_in_gemv: true, norm_thread_per_row: false, kv_f16: f16, decode_ahead: true });
+            all.push(Self { subgroup_x: true, row_blocks: 1, gemm_rows: 256, gemm_tokens: 8, gemv_rows: 256, gemv_split: 1, gemv_blocks: 1, unroll_heads: false, norm_in_gemv: true, qkv_epilogue: true, norm_thread_per_row: false, kv_f16: f16, decode_ahead: true });
         }
         all
     }
@@ -438,7 +457,7 @@ impl std::fmt::Display for Tuning {
         let heads = if self.unroll_heads { ", attention unrolled over a KV group's heads" } else { "" };
         let norm = if self.norm_in_gemv { ", RMSNorm inside decode's GEMVs" } else { "" };
         let norm = if self.norm_thread_per_row { format!("{norm}, RMSNorm a thread per row") } else { norm.to_string() };
-        let norm = if self.rope_in_gemv { format!("{norm}, RoPE and KV write inside decode's Q/K/V GEMV") } else { norm };
+        let norm = if self.qkv_epilogue { format!("{norm}, RoPE and KV write or biases inside decode's Q/K/V GEMV") } else { norm };
         let kv = if self.kv_f16 { ", f16 KV cache" } else { "" };
         let (gemm, gemv) = ((4 * self.row_blocks, self.gemm_rows), (4 * self.gemv_blocks, self.gemv_rows));
         let split = if self.gemv_split > 1 { format!(" (each run split over {} threads)", self.gemv_split) } else { String::new() };
@@ -485,10 +504,10 @@ pub struct Kernels {
     /// (shaders/activations/uniform_glu.wgsl), per weight type and activation, with their rows
     /// per workgroup: compiled by [`Kernels::with_glu_gemv`] for the types a model needs.
     glu_gemv: HashMap<(GgmlType, Activation), (Kernel, u32)>,
-    /// Decode's Q/K/V GEMVs that rotate q and k and write the KV cache as they store
-    /// (shaders/epilogue/rope_kv.wgsl), per weight type and whether they normalise their input,
-    /// and their rows per workgroup: compiled by [`Kernels::with_rope_gemv`].
-    rope_gemv: HashMap<(GgmlType, bool), (Kernel, u32)>,
+    /// Decode's Q/K/V GEMVs that finish q, k and v as they store (shaders/epilogue/), per
+    /// epilogue, weight type and whether they normalise their input, and their rows per
+    /// workgroup: compiled by [`Kernels::with_qkv_gemv`].
+    qkv_gemv: HashMap<(QkvStore, GgmlType, bool), (Kernel, u32)>,
     /// Decode's GEMVs that compute an RMSNorm of their input as they read it
     /// (shaders/activations/uniform_norm.wgsl), with their rows per workgroup: for the types
     /// whose GEMV is shaders/matvec_rows.wgsl (quantized ones).
@@ -627,7 +646,7 @@ impl Kernels {
             read: Kernel::new(d, "read", shader!("read")),
             matmul,
             glu_gemv: HashMap::new(),
-            rope_gemv: HashMap::new(),
+            qkv_gemv: HashMap::new(),
             norm_gemv,
             embed,
             prefill_types: Vec::new(),
@@ -667,7 +686,7 @@ impl Kernels {
             }
         }
         all.extend(self.glu_gemv.values().map(|(k, _)| k));
-        all.extend(self.rope_gemv.values().map(|(k, _)| k));
+        all.extend(self.qkv_gemv.values().map(|(k, _)| k));
         all.extend(self.norm_gemv.values().map(|(k, _)| k));
         all.extend(self.embed.iter().filter(|(ty, _)| self.embed_types.contains(ty)).map(|(_, k)| k));
         all
@@ -685,23 +704,28 @@ impl Kernels {
         Ok(self)
     }
 
-    /// Adds decode's Q/K/V GEMVs with RoPE and the KV-cache write in their epilogue, for each of
-    /// `types` (a model's fused Q/K/V type) that the four-row GEMV reads: see
-    /// [`Self::matmul_rope_kv`]. With and without the RMSNorm read with x, as decode's other
-    /// GEMVs after a norm (`Tuning::norm_in_gemv`).
-    pub fn with_rope_gemv(mut self, ctx: &GpuContext, types: impl IntoIterator<Item = GgmlType>) -> Result<Self> {
-        if !self.tuning.rope_in_gemv {
+    /// Adds decode's Q/K/V GEMVs that finish q, k and v as they store them (`store`: RoPE and the
+    /// KV-cache write, or the biases), for each of `types` (a model's fused Q/K/V type) that the
+    /// four-row GEMV reads: see [`Self::matmul_rope_kv`] and [`Self::matmul_qkv_bias`]. With and
+    /// without the RMSNorm read with x, as decode's other GEMVs after a norm
+    /// (`Tuning::norm_in_gemv`).
+    pub fn with_qkv_gemv(mut self, ctx: &GpuContext, store: QkvStore, types: impl IntoIterator<Item = GgmlType>) -> Result<Self> {
+        if !self.tuning.qkv_epilogue {
             return Ok(self);
         }
-        let epilogue = [self.tuning.kv_wgsl(), shader!("rope/sin_cos"), shader!("epilogue/rope_kv")].join("\n");
+        let (epilogue, label) = match store {
+            QkvStore::RopeKv => ([self.tuning.kv_wgsl(), shader!("rope/sin_cos"), shader!("epilogue/rope_kv")].join("\n"), "rope"),
+            QkvStore::Bias => (shader!("epilogue/bias").to_string(), "bias"),
+        };
         // Its bindings follow the GEMV's: x at 2, y at 3, the norm's weight at 4 where it has one.
-        let bound_from = |first: u32| (0..3).fold(epilogue.clone(), |wgsl, i| wgsl.replace(&format!("ROPE_B{i}"), &(first + i).to_string()));
-        let inputs = [(false, "+rope", WindowInput::Plain, 4), (true, "+norm+rope", WindowInput::Normed, 5)];
+        let bound_from = |first: u32| (0..3).fold(epilogue.clone(), |wgsl, i| wgsl.replace(&format!("EPILOGUE_B{i}"), &(first + i).to_string()));
+        let inputs = [(false, "", WindowInput::Plain, 4), (true, "+norm", WindowInput::Normed, 5)];
         for ty in types.into_iter().filter(|ty| ty.wgsl().is_some_and(|w| w.rows)) {
-            for &(normed, label, input, first) in inputs.iter().filter(|i| !i.0 || self.tuning.norm_in_gemv) {
-                if !self.rope_gemv.contains_key(&(ty, normed)) {
-                    let kernel = gemv_uniform_into(&ctx.device, ty, label, &x_uniform_wgsl(ctx, input, self.tuning), &bound_from(first), self.tuning)?;
-                    self.rope_gemv.insert((ty, normed), kernel);
+            for &(normed, input_label, input, first) in inputs.iter().filter(|i| !i.0 || self.tuning.norm_in_gemv) {
+                if !self.qkv_gemv.contains_key(&(store, ty, normed)) {
+                    let x = x_uniform_wgsl(ctx, input, self.tuning);
+                    let kernel = gemv_uniform_into(&ctx.device, ty, &format!("{input_label}+{label}"), &x, &bound_from(first), self.tuning)?;
+                    self.qkv_gemv.insert((store, ty, normed), kernel);
                 }
             }
         }
@@ -773,34 +797,49 @@ impl Kernels {
     /// One token's Q/K/V projection `qkv = W · x` (W's rows q's, k's, v's) stored as
     /// [`Self::rope_kv`] leaves it, in the GEMV's epilogue (shaders/epilogue/rope_kv.wgsl): q
     /// rotated in `qkv`, k rotated into `k_cache` and v into `v_cache` at `pos`, one dispatch
-    /// instead of two. Returns false, recording nothing, where that GEMV cannot run: W's type has
-    /// none ([`Self::with_rope_gemv`]), RoPE pairs the halves of a head (not two consecutive
-    /// rows), x does not fit a uniform window, or W is split at an odd row. The caller then runs
-    /// [`Self::matmul`] and [`Self::rope_kv`].
+    /// instead of two. Returns false, recording nothing, where that GEMV cannot run (see
+    /// [`Self::qkv_gemv`]) or RoPE pairs the halves of a head (not two consecutive rows): the
+    /// caller then runs [`Self::matmul`] and [`Self::rope_kv`].
     #[allow(clippy::too_many_arguments)]
     pub fn matmul_rope_kv<'b>(&self, rec: &mut Recorder<'_>, w: &GpuTensor, x: Input<'b>, qkv: B, inv_freqs: B, k_cache: B, v_cache: B, n_head: u32, n_kv_head: u32, head_dim: u32, pos: u32, rope: &Rope) -> bool {
+        let layout = QkvLayout { q_rows: n_head * head_dim, kv_rows: n_kv_head * head_dim, pos, head_dim, n_rot: rope.n_rot };
+        rope.style == RopeStyle::Adjacent && self.qkv_gemv(rec, QkvStore::RopeKv, w, x, qkv, [inv_freqs, k_cache, v_cache], layout)
+    }
+
+    /// One token's Q/K/V projection plus biases, `qkv = W · x + [q_bias | k_bias | v_bias]`, in
+    /// one dispatch (shaders/epilogue/bias.wgsl) instead of the GEMV and three adds; q's rows are
+    /// `q_rows` long, k's and v's `kv_rows`. Returns false, recording nothing, where that GEMV
+    /// cannot run (see [`Self::qkv_gemv`]): the caller then runs [`Self::matmul`] and the adds.
+    #[allow(clippy::too_many_arguments)]
+    pub fn matmul_qkv_bias<'b>(&self, rec: &mut Recorder<'_>, w: &GpuTensor, x: Input<'b>, qkv: B, biases: [B<'b>; 3], q_rows: u32, kv_rows: u32) -> bool {
+        self.qkv_gemv(rec, QkvStore::Bias, w, x, qkv, biases, QkvLayout { q_rows, kv_rows, pos: 0, head_dim: 0, n_rot: 0 })
+    }
+
+    /// Decode's Q/K/V GEMV with the `store` epilogue and its three extra bindings, or false
+    /// (nothing recorded) where it cannot run: W's type has none ([`Self::with_qkv_gemv`]), W's
+    /// rows are not q's and twice kv's, x does not fit a uniform window, or W is split at an odd
+    /// row (the epilogue takes rows in pairs).
+    #[allow(clippy::too_many_arguments)]
+    fn qkv_gemv<'b>(&self, rec: &mut Recorder<'_>, store: QkvStore, w: &GpuTensor, x: Input<'b>, qkv: B, extra: [B<'b>; 3], layout: QkvLayout) -> bool {
         let (x, norm) = match x {
             Input::Plain(x) => (x, None),
             Input::Normed { x, weight, eps } => (x, Some((weight, eps))),
         };
-        let Some((kernel, rows_per_group)) = self.rope_gemv.get(&(w.ty, norm.is_some())) else { return false };
-        let (q_rows, kv_rows) = (n_head * head_dim, n_kv_head * head_dim);
-        let fits = rope.style == RopeStyle::Adjacent
-            && w.n_rows() == q_rows + 2 * kv_rows
-            && w.parts.iter().all(|part| part.row0 % 2 == 0)
-            && uniform_window_fits(rec, &x, w.row_len());
+        let Some((kernel, rows_per_group)) = self.qkv_gemv.get(&(store, w.ty, norm.is_some())) else { return false };
+        let fits = w.n_rows() == layout.q_rows + 2 * layout.kv_rows && w.parts.iter().all(|part| part.row0 % 2 == 0) && uniform_window_fits(rec, &x, w.row_len());
         if !fits {
             return false;
         }
         let x = uniform_window(rec, &x);
         let whole_rows = YRows { stride: w.n_rows(), row0: 0 };
+        let QkvLayout { q_rows, kv_rows, pos, head_dim, n_rot } = layout;
         for part in &w.parts {
             let eps = norm.as_ref().map_or(0.0, |n| n.1);
-            let p = MatmulParams { eps, pos, head_dim, n_rot: rope.n_rot, q_rows, kv_rows, ..MatmulParams::new(w, part, 1, false, whole_rows) };
+            let p = MatmulParams { eps, pos, head_dim, n_rot, q_rows, kv_rows, ..MatmulParams::new(w, part, 1, false, whole_rows) };
             let grid = [part.n_rows.div_ceil(*rows_per_group), 1, 1];
             let mut buffers = vec![part.binding(), x.clone(), qkv.clone()];
             buffers.extend(norm.as_ref().map(|n| uniform_window(rec, &n.0)));
-            buffers.extend([inv_freqs.clone(), k_cache.clone(), v_cache.clone()]);
+            buffers.extend(extra.iter().cloned());
             kernel.dispatch(rec, &p, &buffers, grid);
         }
         true

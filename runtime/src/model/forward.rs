@@ -27,7 +27,7 @@ use crate::error::{Error, Result};
 use crate::gguf::GgufHeader;
 use crate::gpu::{whole, BindCache, GpuContext, GpuTensor, Readback, Recorder};
 use std::cell::RefCell;
-use crate::kernels::{attention_parts_bytes, Kernels, Sampling, Tuning, YRows};
+use crate::kernels::{attention_parts_bytes, Kernels, QkvStore, Sampling, Tuning, YRows};
 
 struct Layer {
     attn_norm: GpuTensor,
@@ -159,13 +159,18 @@ impl Model {
         let matrices = || header.tensors.iter().filter(|t| t.dims.len() > 1);
         let down_types = matrices().filter(|t| t.name.starts_with("blk.") && t.name.ends_with(".ffn_down.weight")).map(|t| t.ty);
         let kernels = Kernels::tuned(ctx, matrices().map(|t| t.ty), &[config.attention_shape(false)], tuning)?.with_glu_gemv(ctx, down_types, config.activation)?;
-        // Decode's Q/K/V GEMV with RoPE and the KV write, where a layer's q and k go straight
-        // from the matmul to RoPE (no q/k norm or bias) with adjacent pairs: for attn_q's types
-        // (a fused Q/K/V matrix has its parts' type).
-        let plain_qk = |t: &&crate::gguf::TensorInfo| !header.tensors.iter().any(|o| o.name == t.name.replace("attn_q.weight", "attn_q_norm.weight") || o.name == t.name.replace(".weight", ".bias"));
-        let rope_types = matrices().filter(|t| t.name.starts_with("blk.") && t.name.ends_with(".attn_q.weight")).filter(plain_qk).map(|t| t.ty);
+        // Decode's Q/K/V GEMVs that finish q, k and v, for attn_q's types (a fused Q/K/V matrix
+        // has its parts' type): with RoPE and the KV write where a layer's q and k go straight
+        // from the matmul to RoPE (no q/k norm or bias) with adjacent pairs, with the biases
+        // where a layer has them.
+        let has = |t: &crate::gguf::TensorInfo, from: &str, to: &str| header.tensors.iter().any(|o| o.name == t.name.replace(from, to));
+        let q_types = || matrices().filter(|t| t.name.starts_with("blk.") && t.name.ends_with(".attn_q.weight"));
+        let biased = |t: &&crate::gguf::TensorInfo| has(t, ".weight", ".bias");
+        let plain_qk = |t: &&crate::gguf::TensorInfo| !has(t, "attn_q.weight", "attn_q_norm.weight") && !biased(t);
         let adjacent = config.rope.style == crate::kernels::RopeStyle::Adjacent;
-        let kernels = kernels.with_rope_gemv(ctx, rope_types.filter(|_| adjacent))?;
+        let kernels = kernels
+            .with_qkv_gemv(ctx, QkvStore::RopeKv, q_types().filter(plain_qk).filter(|_| adjacent).map(|t| t.ty))?
+            .with_qkv_gemv(ctx, QkvStore::Bias, q_types().filter(biased).map(|t| t.ty))?;
         let embedding = header.tensor("token_embd.weight").map(|t| t.ty);
         Ok(kernels.with_prefill(matrices().filter(|t| t.name.starts_with("blk.")).map(|t| t.ty)).with_embedding(embedding))
     }
@@ -381,11 +386,15 @@ impl Model {
             // One token without q/k norms or biases: the Q/K/V GEMV can rotate and write the
             // caches itself.
             let plain_qk = layer.qk_norm.is_none() && layer.qkv_bias.is_none();
-            let mut stored = false;
+            let (mut stored, mut biased) = (false, false);
             match wqkv {
                 Some(wqkv) => {
                     stored = plain_qk && k.matmul_rope_kv(rec, wqkv, h.clone(), whole(&s.qkv), whole(freqs), k_cache.clone(), v_cache.clone(), c.n_head, c.n_kv_head, c.head_dim, pos0, rope);
-                    if !stored {
+                    biased = match &layer.qkv_bias {
+                        Some([bq, bk, bv]) => k.matmul_qkv_bias(rec, wqkv, h.clone(), whole(&s.qkv), [bq.binding(), bk.binding(), bv.binding()], c.q_dim(), c.kv_dim()),
+                        None => false,
+                    };
+                    if !stored && !biased {
                         k.matmul(rec, wqkv, h, whole(&s.qkv), 1, false);
                     }
                 }
@@ -395,7 +404,7 @@ impl Model {
                     k.matmul(rec, &layer.wv, h, v.clone(), n_tok, false);
                 }
             }
-            if let Some([bq, bk, bv]) = &layer.qkv_bias {
+            if let Some([bq, bk, bv]) = layer.qkv_bias.as_ref().filter(|_| !biased) {
                 k.add(rec, q.clone(), bq.binding(), q_len, c.q_dim());
                 k.add(rec, key.clone(), bk.binding(), kv_len, c.kv_dim());
                 k.add(rec, v.clone(), bv.binding(), kv_len, c.kv_dim());
