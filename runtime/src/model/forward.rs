@@ -163,7 +163,7 @@ impl Model {
         // has its parts' type): with RoPE and the KV write where a layer's q and k go straight
         // from the matmul to RoPE (no q/k norm or bias) with adjacent pairs, with the biases
         // where a layer has them.
-        let has = |t: &crate::gguf::TensorInfo, from: &str, to: &str| header.tensors.iter().any(|o| o.name == t.name.replace(from, to));
+        let has = |t: &crate::gguf::TensorInfo, from: &str, to: &str| header.tensor(&t.name.replace(from, to)).is_some();
         let q_types = || matrices().filter(|t| t.name.starts_with("blk.") && t.name.ends_with(".attn_q.weight"));
         let biased = |t: &&crate::gguf::TensorInfo| has(t, ".weight", ".bias");
         let plain_qk = |t: &&crate::gguf::TensorInfo| !has(t, "attn_q.weight", "attn_q_norm.weight") && !biased(t);
