@@ -152,10 +152,13 @@ fn split_model_loads_from_its_first_shard() {
 /// Decode's path (a token a step: GEMVs, one fused RoPE + KV-write pass) gives the logits of the
 /// prompt's path (GEMMs, separate RoPE and KV-write passes), which the tests above judge against
 /// the references: each family's first reference sequence, fed a token at a time.
+/// A model of each family (and float weights), with its first reference sequence.
+const FAMILIES: [&str; 7] = ["stories260K", "synth-llama.Q4_K", "synth-qwen2.Q8_0", "synth-qwen2.F16", "synth-qwen3.Q8_0", "synth-gemma3.Q8_0", "synth-phi3.Q8_0"];
+
 #[test]
 fn decode_steps_give_the_prompt_paths_logits() {
     let ctx = gpu();
-    for name in ["stories260K", "synth-llama.Q4_K", "synth-qwen2.Q8_0", "synth-qwen2.F16", "synth-qwen3.Q8_0", "synth-gemma3.Q8_0", "synth-phi3.Q8_0"] {
+    for name in FAMILIES {
         let path = common::fixtures().join("models").join(format!("{name}.gguf"));
         let model = pollster::block_on(load_file(&ctx, &path, &options())).unwrap_or_else(|e| panic!("{name}: {e}"));
         let ids = &common::reference(&format!("{name}.ref.json")).sequences[0].ids;
@@ -171,5 +174,31 @@ fn decode_steps_give_the_prompt_paths_logits() {
         eprintln!("{name}: {} steps, worst difference {worst:.2e} of the logit range", ids.len());
         // Both are f32 math; only the order of their sums differs.
         assert!(worst <= 1e-5, "{name}: decode steps differ from the prompt's logits by {worst:.2e} of their range");
+    }
+}
+
+/// A prompt whose last token's logits alone are wanted runs its last layer past the KV write for
+/// that token only: its logits are the last row of the whole prompt's, and the keys and values it
+/// left in the cache carry a continuation to the same logits as the whole prompt run at once.
+#[test]
+fn a_prompts_last_logits_are_the_last_row_of_all_of_them() {
+    let ctx = gpu();
+    for name in FAMILIES {
+        let path = common::fixtures().join("models").join(format!("{name}.gguf"));
+        let model = pollster::block_on(load_file(&ctx, &path, &options())).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let ids = &common::reference(&format!("{name}.ref.json")).sequences[0].ids;
+        let n_vocab = model.config.n_vocab as usize;
+        let all = pollster::block_on(model.forward(&ctx, ids, 0, Logits::All)).unwrap();
+        let range = all.iter().fold(f32::MIN, |a, &b| a.max(b)) - all.iter().fold(f32::MAX, |a, &b| a.min(b));
+        let row = |t: usize| &all[t * n_vocab..][..n_vocab];
+        let split = ids.len() / 2;
+        assert!(split >= 2, "{name}: the sequence is too short to split");
+        let first = pollster::block_on(model.forward(&ctx, &ids[..split], 0, Logits::Last)).unwrap();
+        let rest = pollster::block_on(model.forward(&ctx, &ids[split..], split as u32, Logits::Last)).unwrap();
+        let worst = |got: &[f32], want: &[f32]| got.iter().zip(want).fold(0.0f32, |w, (a, b)| w.max((a - b).abs() / range));
+        let (first, rest) = (worst(&first, row(split - 1)), worst(&rest, row(ids.len() - 1)));
+        eprintln!("{name}: last logits of {split} tokens {first:.2e}, of the next {} {rest:.2e} of the logit range", ids.len() - split);
+        // Both are f32 math; only the order of their sums differs.
+        assert!(first <= 1e-5 && rest <= 1e-5, "{name}: last-token logits differ from the whole prompt's by {first:.2e} and {rest:.2e} of their range");
     }
 }

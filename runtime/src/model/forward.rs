@@ -365,101 +365,30 @@ impl Model {
     fn encode(&self, rec: &mut Recorder<'_>, b: &StepBuffers, n_tok: u32, pos0: u32, which: Logits) {
         let c = &self.config;
         let (k, s) = (&self.kernels, &b.s);
-        let (q_len, kv_len) = (n_tok * c.q_dim(), n_tok * c.kv_dim());
-
         k.embed(rec, &self.token_embd, whole(&b.ids), whole(&s.x), n_tok, c.embedding_scale);
-        for layer in &self.layers {
-            // One token's q, k, v are adjacent ranges of s.qkv; a prompt's are three buffers.
-            let adjacent = n_tok == 1 && self.qkv_ranges;
-            // The matrices that read the normed x: no allocation per step (decode's hot path).
-            let wqkv = layer.wqkv.as_ref().filter(|_| adjacent);
-            let separate = [&layer.wq, &layer.wk, &layer.wv];
-            let readers = wqkv.as_ref().map_or(&separate[..], std::slice::from_ref);
-            let h = k.rms_norm_input(rec, whole(&s.x), layer.attn_norm.binding(), whole(&s.h), n_tok, c.n_embd, c.rms_eps, readers);
-            let (q_bytes, kv_bytes) = (c.q_dim() as u64 * 4, c.kv_dim() as u64 * 4);
-            let (q, key, v) = match adjacent {
-                true => (range(&s.qkv, 0, q_bytes), range(&s.qkv, q_bytes, kv_bytes), range(&s.qkv, q_bytes + kv_bytes, kv_bytes)),
-                false => (whole(&s.q), whole(&s.k), whole(&s.v)),
+        // Tokens whose hidden states are still carried (from row 0 of s.x).
+        let mut rows = n_tok;
+        for (i, layer) in self.layers.iter().enumerate() {
+            let q = self.attention_input(rec, layer, s, n_tok, pos0);
+            // When only the last token's logits are wanted, the last layer goes on, past writing
+            // every token's key and value, with the last token alone (as llama.cpp does): its
+            // attention, output projection and FFN for one token instead of the prompt's.
+            let last_only = which == Logits::Last && n_tok > 1 && i + 1 == self.layers.len();
+            let (q, pos) = match last_only {
+                true => {
+                    self.keep_last_token(rec, s, &q, n_tok);
+                    rows = 1;
+                    (whole(&s.q), pos0 + n_tok - 1)
+                }
+                false => (q, pos0),
             };
-            let (rope, freqs) = if layer.local { (&c.rope_local, &self.rope_freqs_local) } else { (&c.rope, &self.rope_freqs) };
-            let (k_cache, v_cache) = (whole(&layer.k_cache), whole(&layer.v_cache));
-            // One token without q/k norms or biases: the Q/K/V GEMV can rotate and write the
-            // caches itself.
-            let plain_qk = layer.qk_norm.is_none() && layer.qkv_bias.is_none();
-            let (mut stored, mut biased) = (false, false);
-            match wqkv {
-                Some(wqkv) => {
-                    stored = plain_qk && k.matmul_rope_kv(rec, wqkv, h.clone(), whole(&s.qkv), whole(freqs), k_cache.clone(), v_cache.clone(), c.n_head, c.n_kv_head, c.head_dim, pos0, rope);
-                    biased = match &layer.qkv_bias {
-                        Some([bq, bk, bv]) => k.matmul_qkv_bias(rec, wqkv, h.clone(), whole(&s.qkv), [bq.binding(), bk.binding(), bv.binding()], c.q_dim(), c.kv_dim()),
-                        None => false,
-                    };
-                    if !stored && !biased {
-                        k.matmul(rec, wqkv, h, whole(&s.qkv), 1, false);
-                    }
-                }
-                None => {
-                    k.matmul(rec, &layer.wq, h.clone(), q.clone(), n_tok, false);
-                    k.matmul(rec, &layer.wk, h.clone(), key.clone(), n_tok, false);
-                    k.matmul(rec, &layer.wv, h, v.clone(), n_tok, false);
-                }
-            }
-            if let Some([bq, bk, bv]) = layer.qkv_bias.as_ref().filter(|_| !biased) {
-                k.add(rec, q.clone(), bq.binding(), q_len, c.q_dim());
-                k.add(rec, key.clone(), bk.binding(), kv_len, c.kv_dim());
-                k.add(rec, v.clone(), bv.binding(), kv_len, c.kv_dim());
-            }
-            let q = match &layer.qk_norm {
-                None if stored => q,
-                // One token: rotate q and k and write k and v into the caches in one pass.
-                None if adjacent => {
-                    k.rope_kv(rec, whole(&s.qkv), whole(freqs), k_cache, v_cache, c.n_head, c.n_kv_head, c.head_dim, pos0, rope);
-                    q
-                }
-                qk_norm => {
-                    let (q, key) = match qk_norm {
-                        Some([qn, kn]) => {
-                            k.rms_norm(rec, q, qn.binding(), whole(&s.q_normed), n_tok * c.n_head, c.head_dim, c.rms_eps);
-                            k.rms_norm(rec, key, kn.binding(), whole(&s.k_normed), n_tok * c.n_kv_head, c.head_dim, c.rms_eps);
-                            (whole(&s.q_normed), whole(&s.k_normed))
-                        }
-                        None => (q, key),
-                    };
-                    k.rope(rec, q.clone(), whole(freqs), n_tok, c.n_head, c.head_dim, pos0, rope);
-                    k.rope(rec, key.clone(), whole(freqs), n_tok, c.n_kv_head, c.head_dim, pos0, rope);
-                    let (row_len, n_values) = (c.kv_dim(), n_tok * c.kv_dim());
-                    k.store_kv(rec, key, &layer.k_cache, pos0, row_len, n_values);
-                    k.store_kv(rec, v, &layer.v_cache, pos0, row_len, n_values);
-                    q
-                }
-            };
-            let shape = self.config.attention_shape(layer.local);
-            k.attention(rec, q, whole(&layer.k_cache), whole(&layer.v_cache), whole(&s.att), whole(&s.att_parts), n_tok, pos0, &shape);
-            let out = |rec: &mut Recorder<'_>, y: wgpu::BufferBinding<'_>, accumulate: bool| k.matmul(rec, &layer.wo, whole(&s.att), y, n_tok, accumulate);
-            self.residual(rec, out, layer.post_attention_norm.as_ref(), s, n_tok);
-
-            let w_gate_up = layer.w_gate_up.as_ref();
-            let separate = [&layer.w_gate, &layer.w_up];
-            let readers = w_gate_up.as_ref().map_or(&separate[..], std::slice::from_ref);
-            let h = k.rms_norm_input(rec, whole(&s.x), layer.ffn_norm.binding(), whole(&s.h), n_tok, c.n_embd, c.rms_eps, readers);
-            match w_gate_up {
-                Some(w) => k.matmul(rec, w, h, whole(&s.gate_up), n_tok, false),
-                None => {
-                    let half = |row0| YRows { stride: 2 * c.n_ff, row0 };
-                    k.matmul_into(rec, &layer.w_gate, h.clone(), whole(&s.gate_up), n_tok, false, half(0));
-                    k.matmul_into(rec, &layer.w_up, h, whole(&s.gate_up), n_tok, false, half(c.n_ff));
-                }
-            }
-            let down = |rec: &mut Recorder<'_>, y: wgpu::BufferBinding<'_>, accumulate: bool| {
-                k.glu_matmul(rec, &layer.w_down, whole(&s.gate_up), whole(&s.ffn), y, n_tok, accumulate, c.activation)
-            };
-            self.residual(rec, down, layer.post_ffw_norm.as_ref(), s, n_tok);
+            self.attention_and_ffn(rec, layer, s, q, rows, pos);
         }
         let row = c.n_embd as u64 * 4;
         let (rows, input) = match which {
-            Logits::Last if n_tok > 1 => {
+            Logits::Last if rows > 1 => {
                 // Only the last token's row goes through the output norm and matrix.
-                rec.copy_buffer(&s.x, (n_tok as u64 - 1) * row, &s.branch, 0, row);
+                rec.copy_buffer(&s.x, (rows as u64 - 1) * row, &s.branch, 0, row);
                 (1, wgpu::BufferBinding { buffer: &s.branch, offset: 0, size: wgpu::BufferSize::new(row) })
             }
             Logits::Last => (1, whole(&s.x)),
@@ -467,6 +396,117 @@ impl Model {
         };
         let h = k.rms_norm_input(rec, input, self.output_norm.binding(), whole(&s.h), rows, c.n_embd, c.rms_eps, &[&self.output]);
         k.matmul(rec, &self.output, h, whole(&b.logits), rows, false);
+    }
+
+    /// A layer's attention input for `n_tok` tokens at `pos0..`: each token's key and value
+    /// written into the caches, and the binding that holds the queries (rotated).
+    fn attention_input<'a>(&self, rec: &mut Recorder<'_>, layer: &'a Layer, s: &'a Scratch, n_tok: u32, pos0: u32) -> wgpu::BufferBinding<'a> {
+        let (c, k) = (&self.config, &self.kernels);
+        let (q_len, kv_len) = (n_tok * c.q_dim(), n_tok * c.kv_dim());
+        // One token's q, k, v are adjacent ranges of s.qkv; a prompt's are three buffers.
+        let adjacent = n_tok == 1 && self.qkv_ranges;
+        // The matrices that read the normed x: no allocation per step (decode's hot path).
+        let wqkv = layer.wqkv.as_ref().filter(|_| adjacent);
+        let separate = [&layer.wq, &layer.wk, &layer.wv];
+        let readers = wqkv.as_ref().map_or(&separate[..], std::slice::from_ref);
+        let h = k.rms_norm_input(rec, whole(&s.x), layer.attn_norm.binding(), whole(&s.h), n_tok, c.n_embd, c.rms_eps, readers);
+        let (q_bytes, kv_bytes) = (c.q_dim() as u64 * 4, c.kv_dim() as u64 * 4);
+        let (q, key, v) = match adjacent {
+            true => (range(&s.qkv, 0, q_bytes), range(&s.qkv, q_bytes, kv_bytes), range(&s.qkv, q_bytes + kv_bytes, kv_bytes)),
+            false => (whole(&s.q), whole(&s.k), whole(&s.v)),
+        };
+        let (rope, freqs) = if layer.local { (&c.rope_local, &self.rope_freqs_local) } else { (&c.rope, &self.rope_freqs) };
+        let (k_cache, v_cache) = (whole(&layer.k_cache), whole(&layer.v_cache));
+        // One token without q/k norms or biases: the Q/K/V GEMV can rotate and write the
+        // caches itself.
+        let plain_qk = layer.qk_norm.is_none() && layer.qkv_bias.is_none();
+        let (mut stored, mut biased) = (false, false);
+        match wqkv {
+            Some(wqkv) => {
+                stored = plain_qk && k.matmul_rope_kv(rec, wqkv, h.clone(), whole(&s.qkv), whole(freqs), k_cache.clone(), v_cache.clone(), c.n_head, c.n_kv_head, c.head_dim, pos0, rope);
+                biased = match &layer.qkv_bias {
+                    Some([bq, bk, bv]) => k.matmul_qkv_bias(rec, wqkv, h.clone(), whole(&s.qkv), [bq.binding(), bk.binding(), bv.binding()], c.q_dim(), c.kv_dim()),
+                    None => false,
+                };
+                if !stored && !biased {
+                    k.matmul(rec, wqkv, h, whole(&s.qkv), 1, false);
+                }
+            }
+            None => {
+                k.matmul(rec, &layer.wq, h.clone(), q.clone(), n_tok, false);
+                k.matmul(rec, &layer.wk, h.clone(), key.clone(), n_tok, false);
+                k.matmul(rec, &layer.wv, h, v.clone(), n_tok, false);
+            }
+        }
+        if let Some([bq, bk, bv]) = layer.qkv_bias.as_ref().filter(|_| !biased) {
+            k.add(rec, q.clone(), bq.binding(), q_len, c.q_dim());
+            k.add(rec, key.clone(), bk.binding(), kv_len, c.kv_dim());
+            k.add(rec, v.clone(), bv.binding(), kv_len, c.kv_dim());
+        }
+        match &layer.qk_norm {
+            None if stored => q,
+            // One token: rotate q and k and write k and v into the caches in one pass.
+            None if adjacent => {
+                k.rope_kv(rec, whole(&s.qkv), whole(freqs), k_cache, v_cache, c.n_head, c.n_kv_head, c.head_dim, pos0, rope);
+                q
+            }
+            qk_norm => {
+                let (q, key) = match qk_norm {
+                    Some([qn, kn]) => {
+                        k.rms_norm(rec, q, qn.binding(), whole(&s.q_normed), n_tok * c.n_head, c.head_dim, c.rms_eps);
+                        k.rms_norm(rec, key, kn.binding(), whole(&s.k_normed), n_tok * c.n_kv_head, c.head_dim, c.rms_eps);
+                        (whole(&s.q_normed), whole(&s.k_normed))
+                    }
+                    None => (q, key),
+                };
+                k.rope(rec, q.clone(), whole(freqs), n_tok, c.n_head, c.head_dim, pos0, rope);
+                k.rope(rec, key.clone(), whole(freqs), n_tok, c.n_kv_head, c.head_dim, pos0, rope);
+                let (row_len, n_values) = (c.kv_dim(), n_tok * c.kv_dim());
+                k.store_kv(rec, key, &layer.k_cache, pos0, row_len, n_values);
+                k.store_kv(rec, v, &layer.v_cache, pos0, row_len, n_values);
+                q
+            }
+        }
+    }
+
+    /// Moves the last of `n_tok` tokens' query (in `q`) and hidden state to row 0 of s.q and s.x.
+    fn keep_last_token(&self, rec: &mut Recorder<'_>, s: &Scratch, q: &wgpu::BufferBinding<'_>, n_tok: u32) {
+        let (q_row, x_row) = (self.config.q_dim() as u64 * 4, self.config.n_embd as u64 * 4);
+        let last = n_tok as u64 - 1;
+        // A buffer cannot be copied into itself: through s.att and s.branch, which the layer's
+        // attention and residual write only later.
+        rec.copy_buffer(q.buffer, q.offset + last * q_row, &s.att, 0, q_row);
+        rec.copy_buffer(&s.att, 0, &s.q, 0, q_row);
+        rec.copy_buffer(&s.x, last * x_row, &s.branch, 0, x_row);
+        rec.copy_buffer(&s.branch, 0, &s.x, 0, x_row);
+    }
+
+    /// The rest of a layer for `n_tok` tokens at `pos0..` whose queries are in `q` and whose
+    /// keys and values are in the caches: attention, its output projection and the FFN, each
+    /// added to the hidden states in s.x.
+    fn attention_and_ffn(&self, rec: &mut Recorder<'_>, layer: &Layer, s: &Scratch, q: wgpu::BufferBinding<'_>, n_tok: u32, pos0: u32) {
+        let (c, k) = (&self.config, &self.kernels);
+        let shape = self.config.attention_shape(layer.local);
+        k.attention(rec, q, whole(&layer.k_cache), whole(&layer.v_cache), whole(&s.att), whole(&s.att_parts), n_tok, pos0, &shape);
+        let out = |rec: &mut Recorder<'_>, y: wgpu::BufferBinding<'_>, accumulate: bool| k.matmul(rec, &layer.wo, whole(&s.att), y, n_tok, accumulate);
+        self.residual(rec, out, layer.post_attention_norm.as_ref(), s, n_tok);
+
+        let w_gate_up = layer.w_gate_up.as_ref();
+        let separate = [&layer.w_gate, &layer.w_up];
+        let readers = w_gate_up.as_ref().map_or(&separate[..], std::slice::from_ref);
+        let h = k.rms_norm_input(rec, whole(&s.x), layer.ffn_norm.binding(), whole(&s.h), n_tok, c.n_embd, c.rms_eps, readers);
+        match w_gate_up {
+            Some(w) => k.matmul(rec, w, h, whole(&s.gate_up), n_tok, false),
+            None => {
+                let half = |row0| YRows { stride: 2 * c.n_ff, row0 };
+                k.matmul_into(rec, &layer.w_gate, h.clone(), whole(&s.gate_up), n_tok, false, half(0));
+                k.matmul_into(rec, &layer.w_up, h, whole(&s.gate_up), n_tok, false, half(c.n_ff));
+            }
+        }
+        let down = |rec: &mut Recorder<'_>, y: wgpu::BufferBinding<'_>, accumulate: bool| {
+            k.glu_matmul(rec, &layer.w_down, whole(&s.gate_up), whole(&s.ffn), y, n_tok, accumulate, c.activation)
+        };
+        self.residual(rec, down, layer.post_ffw_norm.as_ref(), s, n_tok);
     }
 
     /// `x += branch`, or with a post-norm (gemma3) `x += rms_norm(branch) · post_norm`, where
