@@ -6,7 +6,7 @@
 // lid + 64k, lavapipe read SmolLM2's short rows (576 values) from DRAM at half the rate, and
 // decoded 20% slower. On SwiftShader every load from a buffer is a gather, a scalar load per lane
 // and per float (with robust buffer access it has no vector path), so at four rows a thread's 32
-// floats of x per group cost more than its rows' 16 words of weights: BLOCKS = 2 there.
+// floats of x per group cost more than its rows' 16 words of weights: BLOCKS = 4 there.
 // On GPUs SPLIT threads (consecutive invocations) share a thread's rows instead, each taking
 // every SPLIT-th group, so that a warp's loads of a row are consecutive 16-byte words, and add up
 // their sums at the end (shaders/share_x/split.wgsl).

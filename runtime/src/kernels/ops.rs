@@ -332,11 +332,15 @@ pub struct Tuning {
     /// --gemv-split 1` runs the other layout for comparison.
     pub gemv_split: u32,
     /// Blocks of four rows per thread of decode's GEMV (`BLOCKS` in shaders/matvec_rows.wgsl):
-    /// 1, 2 or 4. Two on SwiftShader, where a thread loads all of x per 32-column group, each
-    /// float a gather of its own (see shaders/matvec_rows.wgsl), and eight rows halve those
-    /// loads per row: SmolLM2's GEMVs 12–22% faster (Q4_1 ffn_up 0.72 → 0.60 ms, output 22 → 18
-    /// ms; Q8_0 -15%). Four were no faster for Q4_1 and slower for Q8_0. lavapipe, which shares
-    /// x across a subgroup, showed no difference beyond its noise: one.
+    /// 1, 2 or 4. Four on SwiftShader, where a thread loads all of x per 32-column group, each
+    /// float a gather of its own (see shaders/matvec_rows.wgsl), and more rows share those
+    /// loads: eight rows instead of four made SmolLM2's GEMVs 12–22% faster (Q4_1 ffn_up 0.72 →
+    /// 0.60 ms, output 22 → 18 ms; Q8_0 -15%). Sixteen were at first no faster; measured again
+    /// after the GEMV's x preparation (`XGroup`) and the Q/K/V epilogues, natively on
+    /// SwiftShader in 3 alternating pairs of runs, SmolLM2 decoded at 4.7–4.8 tok/s against
+    /// 4.3 (7% less process CPU time), for ~0.4 s more compiling at load (its four GEMV kernels
+    /// 0.53 → 1.05 s). lavapipe, which shares x across a subgroup, showed no difference beyond
+    /// its noise: one.
     pub gemv_blocks: u32,
     /// Attention's loops over a head's quads unrolled (runtime/src/kernels/unroll.rs) so that q
     /// and o stay in registers, and a thread takes several heads of a KV group (see
@@ -430,7 +434,7 @@ impl Tuning {
         // GPUs whose subgroups are always 8 lanes share x across them instead of splitting rows.
         let gemv_split = if cpu || subgroup_x { 1 } else { 8 };
         let gemv_rows = if gemv_split > 1 { 32 } else { rows };
-        Self { subgroup_x, row_blocks: if swiftshader { 4 } else { 1 }, gemm_rows: rows, gemm_tokens: 8, gemv_rows, gemv_split, gemv_blocks: if swiftshader { 2 } else { 1 }, unroll_heads: swiftshader, norm_in_gemv: !swiftshader, qkv_epilogue: true, norm_thread_per_row: cpu, kv_f16: !cpu && ctx.info.has_f16(), decode_ahead: !(cpu && subgroup_x) }
+        Self { subgroup_x, row_blocks: if swiftshader { 4 } else { 1 }, gemm_rows: rows, gemm_tokens: 8, gemv_rows, gemv_split, gemv_blocks: if swiftshader { 4 } else { 1 }, unroll_heads: swiftshader, norm_in_gemv: !swiftshader, qkv_epilogue: true, norm_thread_per_row: cpu, kv_f16: !cpu && ctx.info.has_f16(), decode_ahead: !(cpu && subgroup_x) }
     }
 
     /// Every tuning some adapter runs that this one can run too (sharing x needs subgroups of 8,
@@ -439,7 +443,7 @@ impl Tuning {
         let f16 = ctx.info.has_f16();
         let mut all = vec![
             Self { subgroup_x: false, row_blocks: 1, gemm_rows: 256, gemm_tokens: 8, gemv_rows: 32, gemv_split: 8, gemv_blocks: 1, unroll_heads: false, norm_in_gemv: true, qkv_epilogue: true, norm_thread_per_row: false, kv_f16: f16, decode_ahead: true }, // GPUs
-            Self { subgroup_x: false, row_blocks: 4, gemm_rows: 64, gemm_tokens: 8, gemv_rows: 64, gemv_split: 1, gemv_blocks: 2, unroll_heads: true, norm_in_gemv: false, qkv_epilogue: true, norm_thread_per_row: true, kv_f16: false, decode_ahead: true }, // SwiftShader
+            Self { subgroup_x: false, row_blocks: 4, gemm_rows: 64, gemm_tokens: 8, gemv_rows: 64, gemv_split: 1, gemv_blocks: 4, unroll_heads: true, norm_in_gemv: false, qkv_epilogue: true, norm_thread_per_row: true, kv_f16: false, decode_ahead: true }, // SwiftShader
         ];
         if ctx.info.fixed_subgroup_size() == Some(8) {
             all.push(Self { subgroup_x: true, row_blocks: 1, gemm_rows: 64, gemm_tokens: 8, gemv_rows: 64, gemv_split: 1, gemv_blocks: 1, unroll_heads: false, norm_in_gemv: true, qkv_epilogue: true, norm_thread_per_row: true, kv_f16: false, decode_ahead: false }); // lavapipe
