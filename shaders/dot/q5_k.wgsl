@@ -4,5 +4,5 @@
 // sub-block's activations (dot/via_x.wgsl), indexed by constants only (see dot/q4_0.wgsl).
 fn dot32_x(row_byte: u32, group: u32, x: XGroup) -> f32 {
     let sub = q5_k_sub(row_byte, group);
-    return sub.dm.x * q5_dot(sub.q, sub.h, x.q) - sub.dm.y * x.sum;
+    return sub.dm.x * q5_dot(sub.q, sub.h, x.at_byte) - sub.dm.y * x.sum;
 }
