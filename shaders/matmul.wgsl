@@ -15,7 +15,7 @@
 // serve four times the multiply-adds: about 1.7x the GEMM's speed there (kernels::Tuning).
 
 // Params, w and y come from shaders/matmul_params.wgsl.
-// x (binding 2), x4 and x1 come from shaders/activations/{vec4,scalar}.wgsl.
+// x (binding 2) and xq come from shaders/activations/{vec4,scalar}.wgsl.
 // Invocation, lane_quad and quad come from shaders/share_x/{direct,subgroup}.wgsl.
 
 const BLOCKS: u32 = ROW_BLOCKS; // blocks of four rows per thread: 1 or 4 (kernels::Tuning)
@@ -38,15 +38,10 @@ fn token(s: u32) -> u32 {
     return min(tile_tok0 + s, params.n_tok - 1u);
 }
 
-// Where the group at column `col` starts in x, for the token in slot s.
-fn x_base(s: u32, col: u32) -> u32 {
-    return token(s) * params.n_in + col;
-}
-
-// Loads this lane's share of the group at column `col` for every token slot (nothing without
-// subgroups: see shaders/share_x/).
-fn load_group(inv: Invocation, col: u32) {
-    lane_x[s] = lane_quad(inv, x_base(s, col)); // for each s < TOK
+// Loads this lane's share of group g for every token slot (nothing without subgroups: see
+// shaders/share_x/).
+fn load_group(inv: Invocation, g: u32) {
+    lane_x[s] = lane_quad(inv, token(s), g); // for each s < TOK
 }
 
 // The group g of a block of four rows (byte offsets `rows`), dequantized: quad k of the columns
@@ -75,10 +70,10 @@ fn mac_slot(s: u32, xq: vec4<f32>, m0: mat4x4<f32>, m1: mat4x4<f32>, m2: mat4x4<
     }
 }
 
-// Quad k of the group at column `col` (its columns col + 4k ..), for every token slot, times
-// quad k of each block's rows.
-fn mac_quad(col: u32, k: u32, m0: mat4x4<f32>, m1: mat4x4<f32>, m2: mat4x4<f32>, m3: mat4x4<f32>) {
-    mac_slot(s, quad(lane_x[s], x_base(s, col), k), m0, m1, m2, m3); // for each s < TOK
+// Quad k of group g (its columns 32g + 4k ..), for every token slot, times quad k of each
+// block's rows.
+fn mac_quad(g: u32, k: u32, m0: mat4x4<f32>, m1: mat4x4<f32>, m2: mat4x4<f32>, m3: mat4x4<f32>) {
+    mac_slot(s, quad(lane_x[s], token(s), g, k), m0, m1, m2, m3); // for each s < TOK
 }
 
 // Writes token slot s's results (rows first + LANES·r that exist).
@@ -134,16 +129,15 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, inv: Invocation) {
             m2 = block_quads(rows2, g, n_valid);
             m3 = block_quads(rows3, g, n_valid);
         }
-        let col = g * 32u;
-        load_group(inv, col);
-        mac_quad(col, 0u, m0[0], m1[0], m2[0], m3[0]);
-        mac_quad(col, 1u, m0[1], m1[1], m2[1], m3[1]);
-        mac_quad(col, 2u, m0[2], m1[2], m2[2], m3[2]);
-        mac_quad(col, 3u, m0[3], m1[3], m2[3], m3[3]);
-        mac_quad(col, 4u, m0[4], m1[4], m2[4], m3[4]);
-        mac_quad(col, 5u, m0[5], m1[5], m2[5], m3[5]);
-        mac_quad(col, 6u, m0[6], m1[6], m2[6], m3[6]);
-        mac_quad(col, 7u, m0[7], m1[7], m2[7], m3[7]);
+        load_group(inv, g);
+        mac_quad(g, 0u, m0[0], m1[0], m2[0], m3[0]);
+        mac_quad(g, 1u, m0[1], m1[1], m2[1], m3[1]);
+        mac_quad(g, 2u, m0[2], m1[2], m2[2], m3[2]);
+        mac_quad(g, 3u, m0[3], m1[3], m2[3], m3[3]);
+        mac_quad(g, 4u, m0[4], m1[4], m2[4], m3[4]);
+        mac_quad(g, 5u, m0[5], m1[5], m2[5], m3[5]);
+        mac_quad(g, 6u, m0[6], m1[6], m2[6], m3[6]);
+        mac_quad(g, 7u, m0[7], m1[7], m2[7], m3[7]);
     }
     write_slot(s, first); // for each s < TOK
 }

@@ -18,7 +18,7 @@ struct Params {
     n_rot: u32,      // rotated dimensions at the start of each head
     q_rows: u32,     // W's rows are q's, then kv_rows of k's, then kv_rows of v's
     kv_rows: u32,
-    _pad0: u32,
+    n_in4: u32,      // n_in / 4: quads of x per token (x read as vec4s; see xq in shaders/activations/)
     _pad1: u32,
 }
 

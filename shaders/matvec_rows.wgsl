@@ -18,7 +18,7 @@
 // shaders/epilogue/.
 
 // Params, w and y come from shaders/matmul_params.wgsl.
-// x (binding 2), x4 and x_scale come from shaders/activations/uniform*.wgsl.
+// x (binding 2), xq and x_scale come from shaders/activations/uniform*.wgsl.
 
 // Threads per workgroup, blocks of four rows per thread and threads per such run of rows:
 // GEMV_LANES, GEMV_BLOCKS and GEMV_SPLIT are replaced when compiled (kernels::Tuning::gemv_rows
@@ -56,10 +56,10 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, inv: Invocation) {
     var acc2 = vec4<f32>(0.0);
     var acc3 = vec4<f32>(0.0);
     for (var g = part; g < n_groups; g += SPLIT) {
-        let col = g * 32u;
-        let mine = lane_quad(inv, col);
-        let xs = x_group(array<vec4<f32>, 8>(quad(mine, col, 0u), quad(mine, col, 1u), quad(mine, col, 2u), quad(mine, col, 3u),
-                                             quad(mine, col, 4u), quad(mine, col, 5u), quad(mine, col, 6u), quad(mine, col, 7u)));
+        // One token: t = 0.
+        let mine = lane_quad(inv, 0u, g);
+        let xs = x_group(array<vec4<f32>, 8>(quad(mine, 0u, g, 0u), quad(mine, 0u, g, 1u), quad(mine, 0u, g, 2u), quad(mine, 0u, g, 3u),
+                                             quad(mine, 0u, g, 4u), quad(mine, 0u, g, 5u), quad(mine, 0u, g, 6u), quad(mine, 0u, g, 7u)));
         acc0 += block_dots(rows0, g, xs);
         if (BLOCKS > 1u) {
             acc1 += block_dots(rows1, g, xs);

@@ -149,29 +149,54 @@ fn split_model_loads_from_its_first_shard() {
     assert!(message.contains("3 shards but only 1"), "{message}");
 }
 
-/// Decode's path (a token a step: GEMVs, one fused RoPE + KV-write pass) gives the logits of the
-/// prompt's path (GEMMs, separate RoPE and KV-write passes), which the tests above judge against
-/// the references: each family's first reference sequence, fed a token at a time.
 /// A model of each family (and float weights), with its first reference sequence.
 const FAMILIES: [&str; 7] = ["stories260K", "synth-llama.Q4_K", "synth-qwen2.Q8_0", "synth-qwen2.F16", "synth-qwen3.Q8_0", "synth-gemma3.Q8_0", "synth-phi3.Q8_0"];
 
+/// A family's model, its first reference sequence and that sequence's logits from one prompt
+/// (every position's, [n_tok][n_vocab]) with their range.
+struct WholeRun {
+    model: Model,
+    ids: Vec<u32>,
+    logits: Vec<f32>,
+    range: f32,
+}
+
+impl WholeRun {
+    fn of(ctx: &GpuContext, name: &str) -> Self {
+        let path = common::fixtures().join("models").join(format!("{name}.gguf"));
+        let model = pollster::block_on(load_file(ctx, &path, &options())).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let ids = common::reference(&format!("{name}.ref.json")).sequences[0].ids.clone();
+        let logits = pollster::block_on(model.forward(ctx, &ids, 0, Logits::All)).unwrap();
+        let range = logits.iter().fold(f32::MIN, |a, &b| a.max(b)) - logits.iter().fold(f32::MAX, |a, &b| a.min(b));
+        Self { model, ids, logits, range }
+    }
+
+    /// Position t's logits.
+    fn row(&self, t: usize) -> &[f32] {
+        let n_vocab = self.model.config.n_vocab as usize;
+        &self.logits[t * n_vocab..][..n_vocab]
+    }
+
+    /// The largest difference of `got` from position t's logits, as a fraction of their range.
+    fn worst(&self, got: &[f32], t: usize) -> f32 {
+        got.iter().zip(self.row(t)).fold(0.0f32, |w, (a, b)| w.max((a - b).abs() / self.range))
+    }
+}
+
+/// Decode's path (a token a step: GEMVs, one fused RoPE + KV-write pass) gives the logits of the
+/// prompt's path (GEMMs, separate RoPE and KV-write passes), which the tests above judge against
+/// the references: each family's first reference sequence, fed a token at a time.
 #[test]
 fn decode_steps_give_the_prompt_paths_logits() {
     let ctx = gpu();
     for name in FAMILIES {
-        let path = common::fixtures().join("models").join(format!("{name}.gguf"));
-        let model = pollster::block_on(load_file(&ctx, &path, &options())).unwrap_or_else(|e| panic!("{name}: {e}"));
-        let ids = &common::reference(&format!("{name}.ref.json")).sequences[0].ids;
-        let n_vocab = model.config.n_vocab as usize;
-        let prompt = pollster::block_on(model.forward(&ctx, ids, 0, Logits::All)).unwrap();
-        let range = prompt.iter().fold(f32::MIN, |a, &b| a.max(b)) - prompt.iter().fold(f32::MAX, |a, &b| a.min(b));
+        let run = WholeRun::of(&ctx, name);
         let mut worst = 0.0f32;
-        for (pos, &id) in ids.iter().enumerate() {
-            let step = pollster::block_on(model.forward(&ctx, &[id], pos as u32, Logits::Last)).unwrap();
-            let want = &prompt[pos * n_vocab..][..n_vocab];
-            worst = step.iter().zip(want).fold(worst, |w, (a, b)| w.max((a - b).abs() / range));
+        for (pos, &id) in run.ids.iter().enumerate() {
+            let step = pollster::block_on(run.model.forward(&ctx, &[id], pos as u32, Logits::Last)).unwrap();
+            worst = worst.max(run.worst(&step, pos));
         }
-        eprintln!("{name}: {} steps, worst difference {worst:.2e} of the logit range", ids.len());
+        eprintln!("{name}: {} steps, worst difference {worst:.2e} of the logit range", run.ids.len());
         // Both are f32 math; only the order of their sums differs.
         assert!(worst <= 1e-5, "{name}: decode steps differ from the prompt's logits by {worst:.2e} of their range");
     }
@@ -184,20 +209,14 @@ fn decode_steps_give_the_prompt_paths_logits() {
 fn a_prompts_last_logits_are_the_last_row_of_all_of_them() {
     let ctx = gpu();
     for name in FAMILIES {
-        let path = common::fixtures().join("models").join(format!("{name}.gguf"));
-        let model = pollster::block_on(load_file(&ctx, &path, &options())).unwrap_or_else(|e| panic!("{name}: {e}"));
-        let ids = &common::reference(&format!("{name}.ref.json")).sequences[0].ids;
-        let n_vocab = model.config.n_vocab as usize;
-        let all = pollster::block_on(model.forward(&ctx, ids, 0, Logits::All)).unwrap();
-        let range = all.iter().fold(f32::MIN, |a, &b| a.max(b)) - all.iter().fold(f32::MAX, |a, &b| a.min(b));
-        let row = |t: usize| &all[t * n_vocab..][..n_vocab];
-        let split = ids.len() / 2;
+        let run = WholeRun::of(&ctx, name);
+        let (ids, n) = (&run.ids, run.ids.len());
+        let split = n / 2;
         assert!(split >= 2, "{name}: the sequence is too short to split");
-        let first = pollster::block_on(model.forward(&ctx, &ids[..split], 0, Logits::Last)).unwrap();
-        let rest = pollster::block_on(model.forward(&ctx, &ids[split..], split as u32, Logits::Last)).unwrap();
-        let worst = |got: &[f32], want: &[f32]| got.iter().zip(want).fold(0.0f32, |w, (a, b)| w.max((a - b).abs() / range));
-        let (first, rest) = (worst(&first, row(split - 1)), worst(&rest, row(ids.len() - 1)));
-        eprintln!("{name}: last logits of {split} tokens {first:.2e}, of the next {} {rest:.2e} of the logit range", ids.len() - split);
+        let first = pollster::block_on(run.model.forward(&ctx, &ids[..split], 0, Logits::Last)).unwrap();
+        let rest = pollster::block_on(run.model.forward(&ctx, &ids[split..], split as u32, Logits::Last)).unwrap();
+        let (first, rest) = (run.worst(&first, split - 1), run.worst(&rest, n - 1));
+        eprintln!("{name}: last logits of {split} tokens {first:.2e}, of the next {} {rest:.2e} of the logit range", n - split);
         // Both are f32 math; only the order of their sums differs.
         assert!(first <= 1e-5 && rest <= 1e-5, "{name}: last-token logits differ from the whole prompt's by {first:.2e} and {rest:.2e} of their range");
     }

@@ -10,6 +10,11 @@ fn x4(i: u32) -> vec4<f32> {
     return x[i >> 2u];
 }
 
+// Quad c4 of the window's token (t is always 0).
+fn xq(t: u32, c4: u32) -> vec4<f32> {
+    return x[c4];
+}
+
 fn x1(i: u32) -> f32 {
     return x[i >> 2u][i & 3u];
 }

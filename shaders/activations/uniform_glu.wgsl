@@ -10,7 +10,12 @@
 
 // act(gate[i..i + 4]) * up[i..i + 4] for i a multiple of 4.
 fn x4(i: u32) -> vec4<f32> {
-    return GLU_ACT(x[i >> 2u]) * up[i >> 2u];
+    return xq(0u, i >> 2u);
+}
+
+// Quad c4 of the window's token (t is always 0).
+fn xq(t: u32, c4: u32) -> vec4<f32> {
+    return GLU_ACT(x[c4]) * up[c4];
 }
 
 fn x1(i: u32) -> f32 {

@@ -15,9 +15,14 @@ var<private> sum_sq: f32;
 
 // x[i..i + 4] / rms(x) · weight[i..i + 4] before the 1 / rms(x), for i a multiple of 4.
 fn x4(i: u32) -> vec4<f32> {
-    let v = x[i >> 2u];
+    return xq(0u, i >> 2u);
+}
+
+// Quad c4 of the window's token (t is always 0).
+fn xq(t: u32, c4: u32) -> vec4<f32> {
+    let v = x[c4];
     sum_sq += dot(v, v);
-    return v * norm[i >> 2u];
+    return v * norm[c4];
 }
 
 // 1 / rms(x), once the GEMV has read all of x (its threads each, or its subgroups or the threads

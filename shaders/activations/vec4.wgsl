@@ -7,6 +7,12 @@ fn x4(i: u32) -> vec4<f32> {
     return x[i >> 2u];
 }
 
+// Token t's quad c4 (x[t][4 c4 .. 4 c4 + 4]), with no shift: SwiftShader emulates vector
+// shifts one lane at a time, and a matmul takes a quad of x per 16 multiply-adds.
+fn xq(t: u32, c4: u32) -> vec4<f32> {
+    return x[t * params.n_in4 + c4];
+}
+
 fn x1(i: u32) -> f32 {
     return x[i >> 2u][i & 3u];
 }

@@ -27,42 +27,48 @@ fn scale_min_k4(low_sc: u32, low_m: u32, high: u32, j: u32) -> vec2<f32> {
     return vec2<f32>(bitcast<vec2<i32>>(low | (top << vec2<u32>(4u))));
 }
 
-// A word's four bytes, one per component: `& 0xf` gives the low nibbles, `& 0xf0` 16 × the high
-// ones, which callers scale by 1/16 (exactly: a power of two) instead of shifting each.
-fn byte_lanes(word: u32) -> vec4<u32> {
-    return vec4<u32>(word, word >> 8u, word >> 16u, word >> 24u);
+// Values taken where they lie in their word: byte j of a word masked in place (`word & 0xff00`)
+// is 256^j times its value, a nibble 16^k times its, and a multiply by the inverse power of two
+// (exact), folded into a scale the value is multiplied by anyway (a block's d, or x in a dot),
+// undoes it. SwiftShader emulates a vector shift one lane at a time (extract, shift, insert), a
+// mask and a conversion are one instruction each: Q8_0's GEMV, which shifted every byte twice to
+// sign-extend it, ran 1.9x faster with its bytes taken in place.
+
+// The place values of a word's four bytes and of their high nibbles, and their inverses.
+const BYTE_PLACE = vec4<f32>(1.0, 256.0, 65536.0, 16777216.0);
+const PER_BYTE = vec4<f32>(1.0, 1.0 / 256.0, 1.0 / 65536.0, 1.0 / 16777216.0);
+const PER_HIGH_NIBBLE = PER_BYTE / 16.0;
+
+// Four masked fields of a word as floats, in place: the first three converted as signed (x86's
+// SIMD converts only signed integers; SwiftShader emulates the unsigned conversion), the top one,
+// which may pass 2^31, as unsigned.
+fn in_place(a: u32, b: u32, c: u32, top: u32) -> vec4<f32> {
+    return vec4<f32>(vec3<f32>(bitcast<vec3<i32>>(vec3<u32>(a, b, c))), f32(top));
+}
+
+// A word's four bytes, each PLACE times its value (BYTE_PLACE).
+fn bytes_at(word: u32) -> vec4<f32> {
+    return in_place(word & 0xffu, word & 0xff00u, word & 0xff0000u, word & 0xff000000u);
+}
+
+// A word's four low nibbles (BYTE_PLACE times each) and high nibbles (16 × BYTE_PLACE).
+fn low_nibbles_at(word: u32) -> vec4<f32> {
+    return in_place(word & 0xfu, word & 0xf00u, word & 0xf0000u, word & 0xf000000u);
+}
+
+fn high_nibbles_at(word: u32) -> vec4<f32> {
+    return in_place(word & 0xf0u, word & 0xf000u, word & 0xf00000u, word & 0xf0000000u);
 }
 
 // A word's four bytes as floats (values a word was assembled into: q5_bytes, q6_k_bytes).
 fn byte_values(word: u32) -> vec4<f32> {
-    return f32_of(byte_lanes(word) & vec4<u32>(0xffu));
+    return bytes_at(word) * PER_BYTE;
 }
 
-fn low_nibbles(bytes: vec4<u32>) -> vec4<f32> {
-    return f32_of(bytes & vec4<u32>(0xfu));
-}
-
-fn high_nibbles16(bytes: vec4<u32>) -> vec4<f32> {
-    return f32_of(bytes & vec4<u32>(0xf0u));
-}
-
-// Values taken where they lie in their word, for dot products (shaders/dot/): a byte k masked
-// in place is 256^k times its value, which x's quads prescaled by 256^-k (`XGroup`) undo
-// exactly (powers of two). SwiftShader emulates a vector shift one lane at a time, a mask is one
-// instruction: Q8_0's GEMV, which shifted every byte twice to sign-extend it, ran 1.9x faster
-// with its bytes taken in place. The top byte is shifted down once: in place it would pass 2^31,
-// and f32_of converts as signed.
-fn bytes_at(word: u32) -> vec4<f32> {
-    return f32_of(vec4<u32>(word & 0xffu, word & 0xff00u, word & 0xff0000u, word >> 24u));
-}
-
-// Four bytes of nibbles · x: the low nibbles in place with `x_lo` (x prescaled by 16^-2k), the
-// high ones with `x_hi` (16^-(2k+1); the top one shifted down, unscaled): `XGroup::nib_lo`,
-// `XGroup::nib_hi`.
+// Four bytes of nibbles · x: the low nibbles with `x_lo` = x · PER_BYTE, the high ones with
+// `x_hi` = x · PER_HIGH_NIBBLE (`XGroup::nib_lo`, `XGroup::nib_hi`).
 fn nibbles_dot(q: u32, x_lo: vec4<f32>, x_hi: vec4<f32>) -> f32 {
-    let lo = f32_of(vec4<u32>(q & 0xfu, q & 0xf00u, q & 0xf0000u, q & 0xf000000u));
-    let hi = f32_of(vec4<u32>(q & 0xf0u, q & 0xf000u, q & 0xf00000u, q >> 28u));
-    return dot(lo, x_lo) + dot(hi, x_hi);
+    return dot(low_nibbles_at(q), x_lo) + dot(high_nibbles_at(q), x_hi);
 }
 
 // The four 6-bit values (0..63) of a Q6_K quad as the bytes of a word: the nibbles at `shift` of
@@ -86,10 +92,10 @@ fn q6_k_quad(word: u32, shift: u32, high: u32) -> vec4<f32> {
     return q6_k_values(word, shift, high) - 32.0;
 }
 
-// The four signed bytes of a word, as floats: each byte plus 128 (the word ^ 0x80808080) is
-// unsigned, so no sign extension (two shifts a byte; see `bytes_at`).
-fn i8x4(word: u32) -> vec4<f32> {
-    return byte_values(word ^ 0x80808080u) - 128.0;
+// The four signed bytes of a word times d: each byte plus 128 (the word ^ 0x80808080) is
+// unsigned, so no sign extension (two shifts a byte), taken in place.
+fn i8x4_times(word: u32, d: f32) -> vec4<f32> {
+    return (bytes_at(word ^ 0x80808080u) - 128.0 * BYTE_PLACE) * (d * PER_BYTE);
 }
 
 // The four 5-bit values of a Q5_0/Q5_1 quad as the bytes of a word: the nibbles at `shift` of

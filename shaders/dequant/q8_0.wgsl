@@ -9,7 +9,7 @@ fn dequant32(row_byte: u32, group: u32, n_valid: u32) -> array<vec4<f32>, 8> {
     let d2 = w[row + row_len() / 16u + group / 8u][(group / 2u) % 4u];
     let d = unpack2x16float(d2 >> ((group % 2u) * 16u)).x;
     return array<vec4<f32>, 8>(
-        i8x4(qa.x) * d, i8x4(qa.y) * d, i8x4(qa.z) * d, i8x4(qa.w) * d,
-        i8x4(qb.x) * d, i8x4(qb.y) * d, i8x4(qb.z) * d, i8x4(qb.w) * d,
+        i8x4_times(qa.x, d), i8x4_times(qa.y, d), i8x4_times(qa.z, d), i8x4_times(qa.w, d),
+        i8x4_times(qb.x, d), i8x4_times(qb.y, d), i8x4_times(qb.z, d), i8x4_times(qb.w, d),
     );
 }

@@ -4,7 +4,8 @@
 
 // The group's activations: the quads (x[4k..4k + 4] in q[k]); the quads prescaled for values
 // taken where they lie in their words (`bytes_at`, `nibbles_dot` in dequant/bytes.wgsl: byte j
-// of a word masked in place is 256^j times its value, so x[4k + j] is divided by 256^j, exactly);
+// of a word masked in place is 256^j times its value, so x[4k + j] is divided by 256^j, exactly;
+// a high nibble's by 16 · 256^j);
 // and the sums of the group's two halves and of the whole group, for offsets
 // (Σ (q - 8) x = Σ q x - 8 Σ x; Q6_K's halves have scales of their own) and minimums. On
 // SwiftShader, where the GEMV is bound by its arithmetic, the sums made Q4_0's 25% faster, and
@@ -12,10 +13,10 @@
 // type that does not read a field leaves it to the compiler to drop.
 struct XGroup {
     q: array<vec4<f32>, 8>,
-    // Byte values (Q8_0, the 5- and 6-bit types): bytes 0..2 in place, byte 3 shifted down.
+    // For byte values (Q8_0, the 5- and 6-bit types): x · PER_BYTE.
     at_byte: array<vec4<f32>, 8>,
-    // Nibbles of quads 0..3 (low nibbles, all in place) and 4..7 (high nibbles, the top one
-    // shifted down).
+    // For the low nibbles of quads 0..3 (x · PER_BYTE) and the high ones of 4..7
+    // (x · PER_HIGH_NIBBLE).
     nib_lo: array<vec4<f32>, 4>,
     nib_hi: array<vec4<f32>, 4>,
     halves: vec2<f32>,
@@ -25,13 +26,12 @@ struct XGroup {
 fn x_group(q: array<vec4<f32>, 8>) -> XGroup {
     let one = vec4<f32>(1.0);
     let halves = vec2<f32>(dot((q[0] + q[1]) + (q[2] + q[3]), one), dot((q[4] + q[5]) + (q[6] + q[7]), one));
-    let b = vec4<f32>(1.0, 1.0 / 256.0, 1.0 / 65536.0, 1.0);
-    let lo = vec4<f32>(1.0, 1.0 / 256.0, 1.0 / 65536.0, 1.0 / 16777216.0);
-    let hi = vec4<f32>(1.0 / 16.0, 1.0 / 4096.0, 1.0 / 1048576.0, 1.0);
+    let b = PER_BYTE;
+    let hi = PER_HIGH_NIBBLE;
     return XGroup(
         q,
         array<vec4<f32>, 8>(q[0] * b, q[1] * b, q[2] * b, q[3] * b, q[4] * b, q[5] * b, q[6] * b, q[7] * b),
-        array<vec4<f32>, 4>(q[0] * lo, q[1] * lo, q[2] * lo, q[3] * lo),
+        array<vec4<f32>, 4>(q[0] * b, q[1] * b, q[2] * b, q[3] * b),
         array<vec4<f32>, 4>(q[4] * hi, q[5] * hi, q[6] * hi, q[7] * hi),
         halves,
         halves.x + halves.y,

@@ -8,11 +8,11 @@ struct Invocation {
 }
 
 // What this lane loads for the others: nothing here.
-fn lane_quad(inv: Invocation, base: u32) -> vec4<f32> {
+fn lane_quad(inv: Invocation, t: u32, g: u32) -> vec4<f32> {
     return vec4<f32>(0.0);
 }
 
-// Quad k (x[base + 4k .. base + 4k + 4]) of the group starting at x index `base`.
-fn quad(mine: vec4<f32>, base: u32, k: u32) -> vec4<f32> {
-    return x4(base + 4u * k);
+// Quad k of token t's 32-column group g.
+fn quad(mine: vec4<f32>, t: u32, g: u32, k: u32) -> vec4<f32> {
+    return xq(t, 8u * g + k);
 }

@@ -10,13 +10,13 @@ struct Invocation {
     @builtin(subgroup_invocation_id) lane: u32,
 }
 
-// This lane's quad of the group starting at x index `base`.
-fn lane_quad(inv: Invocation, base: u32) -> vec4<f32> {
-    return x4(base + 4u * inv.lane);
+// This lane's quad of token t's 32-column group g.
+fn lane_quad(inv: Invocation, t: u32, g: u32) -> vec4<f32> {
+    return xq(t, 8u * g + inv.lane);
 }
 
 // Quad k of the group whose quad this lane loaded as `mine`: lane k's.
-fn quad(mine: vec4<f32>, base: u32, k: u32) -> vec4<f32> {
+fn quad(mine: vec4<f32>, t: u32, g: u32, k: u32) -> vec4<f32> {
     return subgroupShuffle(mine, k);
 }
 

@@ -42,7 +42,10 @@ struct MatmulParams {
     n_rot: u32,
     q_rows: u32,
     kv_rows: u32,
-    _pad: [u32; 2],
+    /// n_in / 4, so that no kernel shifts per load of x (SwiftShader emulates vector shifts
+    /// lane by lane).
+    n_in4: u32,
+    _pad: u32,
 }
 
 impl MatmulParams {
@@ -64,7 +67,8 @@ impl MatmulParams {
             n_rot: 0,
             q_rows: 0,
             kv_rows: 0,
-            _pad: [0; 2],
+            n_in4: w.row_len() / 4,
+            _pad: 0,
         }
     }
 }
