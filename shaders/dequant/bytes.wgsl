@@ -6,13 +6,6 @@
 // indexed by constants in registers, but an array indexed by a loop counter becomes a per-lane
 // gather, which made the GEMM 2.5x slower on lavapipe.
 
-// Small unsigned integers (below 2^31) as floats, converted as signed: x86's SIMD converts only
-// signed integers, and SwiftShader emulates an unsigned conversion in several instructions per
-// lane (Q4_0's GEMV took 1.4x as long there converting its nibbles from u32).
-fn f32_of(v: vec4<u32>) -> vec4<f32> {
-    return vec4<f32>(bitcast<vec4<i32>>(v));
-}
-
 // Signed byte k (0..3) of a word.
 fn i8_of(word: u32, k: u32) -> f32 {
     return f32(bitcast<i32>(word << (24u - 8u * k)) >> 24u);
@@ -66,7 +59,7 @@ fn byte_values(word: u32) -> vec4<f32> {
 }
 
 // Four bytes of nibbles · x: the low nibbles with `x_lo` = x · PER_BYTE, the high ones with
-// `x_hi` = x · PER_HIGH_NIBBLE (`XGroup::nib_lo`, `XGroup::nib_hi`).
+// `x_hi` = x · PER_HIGH_NIBBLE (`XGroup::at_byte`, `XGroup::nib_hi`).
 fn nibbles_dot(q: u32, x_lo: vec4<f32>, x_hi: vec4<f32>) -> f32 {
     return dot(low_nibbles_at(q), x_lo) + dot(high_nibbles_at(q), x_hi);
 }

@@ -8,7 +8,7 @@ fn dot32_x(row_byte: u32, group: u32, x: XGroup) -> f32 {
     let q = w[row + group];
     let d2 = w[row + row_len() / 32u + group / 8u][(group / 2u) % 4u];
     let d = unpack2x16float(d2 >> ((group % 2u) * 16u)).x;
-    let s = nibbles_dot(q.x, x.nib_lo[0], x.nib_hi[0]) + nibbles_dot(q.y, x.nib_lo[1], x.nib_hi[1])
-        + nibbles_dot(q.z, x.nib_lo[2], x.nib_hi[2]) + nibbles_dot(q.w, x.nib_lo[3], x.nib_hi[3]);
+    let s = nibbles_dot(q.x, x.at_byte[0], x.nib_hi[0]) + nibbles_dot(q.y, x.at_byte[1], x.nib_hi[1])
+        + nibbles_dot(q.z, x.at_byte[2], x.nib_hi[2]) + nibbles_dot(q.w, x.at_byte[3], x.nib_hi[3]);
     return (s - 8.0 * x.sum) * d;
 }

@@ -8,7 +8,7 @@ fn dot32_x(row_byte: u32, group: u32, x: XGroup) -> f32 {
     let q = w[b + 1u + group % 8u];
     let dm = unpack2x16float(head.x);
     let sm = scale_min_k4(head.y, head.z, head.w, group % 8u);
-    let s = nibbles_dot(q.x, x.nib_lo[0], x.nib_hi[0]) + nibbles_dot(q.y, x.nib_lo[1], x.nib_hi[1])
-        + nibbles_dot(q.z, x.nib_lo[2], x.nib_hi[2]) + nibbles_dot(q.w, x.nib_lo[3], x.nib_hi[3]);
+    let s = nibbles_dot(q.x, x.at_byte[0], x.nib_hi[0]) + nibbles_dot(q.y, x.at_byte[1], x.nib_hi[1])
+        + nibbles_dot(q.z, x.at_byte[2], x.nib_hi[2]) + nibbles_dot(q.w, x.at_byte[3], x.nib_hi[3]);
     return dm.x * sm.x * s - dm.y * sm.y * x.sum;
 }

@@ -15,9 +15,8 @@ struct XGroup {
     q: array<vec4<f32>, 8>,
     // For byte values (Q8_0, the 5- and 6-bit types): x · PER_BYTE.
     at_byte: array<vec4<f32>, 8>,
-    // For the low nibbles of quads 0..3 (x · PER_BYTE) and the high ones of 4..7
-    // (x · PER_HIGH_NIBBLE).
-    nib_lo: array<vec4<f32>, 4>,
+    // For the high nibbles of quads 4..7: x · PER_HIGH_NIBBLE (the low ones of quads 0..3 use
+    // at_byte's).
     nib_hi: array<vec4<f32>, 4>,
     halves: vec2<f32>,
     sum: f32,
@@ -31,7 +30,6 @@ fn x_group(q: array<vec4<f32>, 8>) -> XGroup {
     return XGroup(
         q,
         array<vec4<f32>, 8>(q[0] * b, q[1] * b, q[2] * b, q[3] * b, q[4] * b, q[5] * b, q[6] * b, q[7] * b),
-        array<vec4<f32>, 4>(q[0] * b, q[1] * b, q[2] * b, q[3] * b),
         array<vec4<f32>, 4>(q[4] * hi, q[5] * hi, q[6] * hi, q[7] * hi),
         halves,
         halves.x + halves.y,
