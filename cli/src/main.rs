@@ -5,9 +5,10 @@
 //!                   [--logprobs K] [--echo] [--json]
 //!   webslm chat --model PATH [--max-tokens N] [--temperature T] [--top-k K] [--top-p P] [--seed S]
 //!   webslm bench --model PATH [--prompt-tokens 100] [--gen 128] [--runs 3] [--out PATH.json] [--no-roofline] [--large]
-//!                [--gemv-split N] [--decode-ahead 0|1] [--norm-in-gemv 0|1]
-//!   webslm roofline [--types Q4_0,Q4_1] [--gemv-split N] [--large]
-//!   webslm profile --model PATH [--prompt-tokens 100] [--steps 8]
+//!                [--gemv-split N] [--decode-ahead 0|1] [--norm-in-gemv 0|1] [--qkv-epilogue 0|1]
+//!                [--x-texture 0|1] [--gemm-tokens N]
+//!   webslm roofline [--types Q4_0,Q4_1] [--gemv-split N] [--x-texture 0|1] [--gemm-tokens N] [--large]
+//!   webslm profile --model PATH [--prompt-tokens 100] [--steps 8] (and bench's tuning flags)
 //!   webslm synth --like PATH.gguf --out PATH.gguf [--shape NAME] [--layers N] [--embd N] [--ff N]
 //!                [--heads N] [--kv-heads N] [--seed S] [--header-only]
 //!   webslm info
@@ -56,7 +57,8 @@ pub async fn load(args: &Args) -> Result<Loaded, webslm::Error> {
 /// thread per run); `--decode-ahead 0|1`, whether a decode step is submitted before the last
 /// one's token is read back; `--norm-in-gemv 0|1`, whether decode's GEMVs compute the RMSNorm
 /// before them as they read x; `--qkv-epilogue 0|1`, whether decode's Q/K/V GEMV applies RoPE
-/// and writes the KV cache itself.
+/// and writes the KV cache itself; `--x-texture 0|1`, whether prefill's GEMM reads x through a
+/// texture; `--gemm-tokens N`, tokens per GEMM workgroup.
 pub fn tuning(args: &Args, ctx: &GpuContext) -> Result<Tuning, webslm::Error> {
     let invalid = webslm::Error::InvalidRequest;
     let mut tuning = Tuning::for_adapter(ctx);
@@ -69,7 +71,13 @@ pub fn tuning(args: &Args, ctx: &GpuContext) -> Result<Tuning, webslm::Error> {
         tuning.gemv_rows = threads / split;
         tuning.gemv_split = split;
     }
-    for (flag, choice) in [("--decode-ahead", &mut tuning.decode_ahead), ("--norm-in-gemv", &mut tuning.norm_in_gemv), ("--qkv-epilogue", &mut tuning.qkv_epilogue)] {
+    if args.str("--gemm-tokens").is_some() {
+        tuning.gemm_tokens = args.num("--gemm-tokens", 8u32).map_err(invalid)?;
+        if tuning.gemm_tokens == 0 {
+            return Err(invalid("--gemm-tokens: at least 1".into()));
+        }
+    }
+    for (flag, choice) in [("--x-texture", &mut tuning.x_texture), ("--decode-ahead", &mut tuning.decode_ahead), ("--norm-in-gemv", &mut tuning.norm_in_gemv), ("--qkv-epilogue", &mut tuning.qkv_epilogue)] {
         if args.str(flag).is_some() {
             *choice = args.num(flag, 1u8).map_err(invalid)? != 0;
         }

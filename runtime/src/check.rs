@@ -211,6 +211,11 @@ pub async fn check_matmul(ctx: &GpuContext, k: &Kernels, ty: GgmlType, seed: u64
             scale[at] = magnitude[i] + base[at].abs();
         }
         let (xb, yb) = (ctx.storage_buffer("x", &x), ctx.storage_buffer("y", &base));
+        // Where the tuning reads a GEMM's x through a texture, these rows of x go there.
+        let textured = k.textured_gemm(ctx, &tensor, &whole(&xb), n_tok as u32).is_some();
+        if textured != (k.tuning.x_texture && n_tok > 1 && n_in % 64 == 0) {
+            return Err(Error::Gpu(format!("matmul {ty:?}, {n_tok} token(s) of {n_in}: x through a texture {textured}, tuning {}", k.tuning)));
+        }
         let got = run(ctx, |e| k.matmul_into(e, &tensor, whole(&xb), whole(&yb), n_tok as u32, accumulate, rows), &yb, want.len()).await?;
         tally.add(&got, &want, |i| scale[i]);
 

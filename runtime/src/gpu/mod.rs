@@ -9,7 +9,7 @@ mod tensor;
 pub use context::{GpuContext, GpuInfo};
 pub use profile::{Profile, ProfileEntry};
 pub use readback::Readback;
-pub use recorder::{BindCache, KernelRef, Recorder};
+pub use recorder::{texture_fits, BindCache, Binding, KernelRef, Recorder};
 pub use tensor::{GpuTensor, TensorPart};
 
 /// The whole of `buffer` as a binding.

@@ -14,13 +14,22 @@ pub struct Recorder<'a> {
     binds: Option<&'a mut BindCache>,
     /// Where each dispatch's time goes when profiling (each is then submitted and waited for).
     profile: Option<&'a mut Profile>,
+    /// Textures that activations are copied into for kernels that read them as texels
+    /// ([`Self::texture_of`]), one per size, reused by every copy of that size.
+    textures: Vec<wgpu::Texture>,
+}
+
+/// What a dispatch binds after its parameters: a buffer range, or a texture.
+pub enum Binding<'b> {
+    Buffer(wgpu::BufferBinding<'b>),
+    Texture(wgpu::TextureView),
 }
 
 impl<'a> Recorder<'a> {
     /// A recorder whose bind groups are made for this submission only.
     pub fn new(ctx: &'a GpuContext) -> Self {
         let encoder = ctx.device.create_command_encoder(&Default::default());
-        Self { ctx, pass: None, encoder, binds: None, profile: None }
+        Self { ctx, pass: None, encoder, binds: None, profile: None, textures: Vec::new() }
     }
 
     /// A recorder that takes bind groups from `binds` and leaves there the ones it makes.
@@ -45,12 +54,63 @@ impl<'a> Recorder<'a> {
             Some(cache) => cache.get(self.ctx, kernel, params, buffers),
             None => make_bind_group(self.ctx, kernel, uniform(self.ctx, kernel.label, params).as_entire_buffer_binding(), buffers.iter().map(Bindable::Binding)),
         };
+        self.record(kernel, &bind_group, workgroups);
+    }
+
+    /// [`Self::dispatch`] with textures among the bindings (`bindings` at 1, 2, ...); its bind
+    /// group is made for this dispatch only (prompts, not decode steps, bind textures).
+    pub fn dispatch_bound(&mut self, kernel: &KernelRef<'_>, params: &[u8], bindings: &[Binding<'_>], workgroups: [u32; 3]) {
+        let params = uniform(self.ctx, kernel.label, params);
+        let mut entries = vec![wgpu::BindGroupEntry { binding: 0, resource: params.as_entire_binding() }];
+        for (i, b) in bindings.iter().enumerate() {
+            let resource = match b {
+                Binding::Buffer(buffer) => wgpu::BindingResource::Buffer(buffer.clone()),
+                Binding::Texture(view) => wgpu::BindingResource::TextureView(view),
+            };
+            entries.push(wgpu::BindGroupEntry { binding: i as u32 + 1, resource });
+        }
+        let bind_group = self.ctx.device.create_bind_group(&wgpu::BindGroupDescriptor { label: Some(kernel.label), layout: kernel.layout, entries: &entries });
+        self.record(kernel, &bind_group, workgroups);
+    }
+
+    /// `n_rows` rows of `row_len` f32 from `x` copied into a texture, a row of rgba32float
+    /// texels per row (shaders/activations/texture.wgsl reads it): the view of a texture this
+    /// recorder keeps for that size. The caller checks [`texture_fits`].
+    pub fn texture_of(&mut self, x: &wgpu::BufferBinding<'_>, row_len: u32, n_rows: u32) -> wgpu::TextureView {
+        self.pass = None;
+        let size = wgpu::Extent3d { width: row_len / 4, height: n_rows, depth_or_array_layers: 1 };
+        let texture = match self.textures.iter().find(|t| t.size() == size) {
+            Some(t) => t.clone(),
+            None => {
+                let t = self.ctx.device.create_texture(&wgpu::TextureDescriptor {
+                    label: Some("activations"),
+                    size,
+                    mip_level_count: 1,
+                    sample_count: 1,
+                    dimension: wgpu::TextureDimension::D2,
+                    format: wgpu::TextureFormat::Rgba32Float,
+                    usage: wgpu::TextureUsages::TEXTURE_BINDING | wgpu::TextureUsages::COPY_DST,
+                    view_formats: &[],
+                });
+                self.textures.push(t.clone());
+                t
+            }
+        };
+        let layout = wgpu::TexelCopyBufferLayout { offset: x.offset, bytes_per_row: Some(row_len * 4), rows_per_image: None };
+        self.encoder.copy_buffer_to_texture(wgpu::TexelCopyBufferInfo { buffer: x.buffer, layout }, texture.as_image_copy(), size);
+        self.run_profiled("copy_to_texture");
+        texture.create_view(&Default::default())
+    }
+
+    /// Sets `kernel` and its bind group in the compute pass (begun if none is open) and
+    /// dispatches it.
+    fn record(&mut self, kernel: &KernelRef<'_>, bind_group: &wgpu::BindGroup, workgroups: [u32; 3]) {
         let encoder = &mut self.encoder;
         let pass = self.pass.get_or_insert_with(|| {
             encoder.begin_compute_pass(&wgpu::ComputePassDescriptor { label: Some("webslm"), timestamp_writes: None }).forget_lifetime()
         });
         pass.set_pipeline(kernel.pipeline);
-        pass.set_bind_group(0, &bind_group, &[]);
+        pass.set_bind_group(0, bind_group, &[]);
         pass.dispatch_workgroups(workgroups[0], workgroups[1], workgroups[2]);
         self.run_profiled(kernel.label);
     }
@@ -87,6 +147,15 @@ impl<'a> Recorder<'a> {
         let ctx = self.ctx;
         ctx.queue.submit([self.finish()])
     }
+}
+
+/// Whether [`Recorder::texture_of`] can copy `n_rows` rows of `row_len` f32 from `x`: a buffer
+/// that may be copied from, texture rows within the device's limit, copied rows whole multiples
+/// of 256 bytes, and a start on a texel.
+pub fn texture_fits(ctx: &GpuContext, x: &wgpu::BufferBinding<'_>, row_len: u32, n_rows: u32) -> bool {
+    let max = ctx.info.limits.max_texture_dimension_2d;
+    let copyable = x.buffer.usage().contains(wgpu::BufferUsages::COPY_SRC);
+    copyable && row_len % 4 == 0 && (row_len * 4) % wgpu::COPY_BYTES_PER_ROW_ALIGNMENT == 0 && x.offset % 16 == 0 && row_len / 4 <= max && n_rows <= max
 }
 
 /// What a dispatch needs of a kernel.

@@ -10,7 +10,7 @@ pub use compile::{compile_all, compile_early};
 pub use ops::{attention_parts_bytes, Activation, AttentionShape, Input, Kernels, QkvStore, Rope, RopeStyle, Sampling, Tuning, YRows, READ_CHUNK};
 
 use crate::error::{Error, Result};
-use crate::gpu::{KernelRef, Recorder};
+use crate::gpu::{Binding, KernelRef, Recorder};
 use crate::quant::GgmlType;
 
 /// Which per-type WGSL function an op uses.
@@ -100,6 +100,13 @@ impl Kernel {
         let compiled = self.compiled();
         let kernel = KernelRef { pipeline: &compiled.pipeline, layout: &compiled.layout, label: &self.label };
         rec.dispatch(&kernel, bytemuck::bytes_of(params), buffers, workgroups);
+    }
+
+    /// [`Self::dispatch`] with textures among the bindings.
+    pub fn dispatch_bound<P: bytemuck::Pod>(&self, rec: &mut Recorder<'_>, params: &P, bindings: &[Binding<'_>], workgroups: [u32; 3]) {
+        let compiled = self.compiled();
+        let kernel = KernelRef { pipeline: &compiled.pipeline, layout: &compiled.layout, label: &self.label };
+        rec.dispatch_bound(&kernel, bytemuck::bytes_of(params), bindings, workgroups);
     }
 }
 

@@ -2,7 +2,7 @@
 
 use super::{grid_1d, unroll::{expand, Expand}, Kernel, TypePart};
 use crate::error::Result;
-use crate::gpu::{GpuContext, GpuTensor, Recorder, TensorPart};
+use crate::gpu::{texture_fits, Binding, GpuContext, GpuTensor, Recorder, TensorPart};
 use crate::quant::GgmlType;
 use bytemuck::{Pod, Zeroable};
 use std::collections::HashMap;
@@ -17,6 +17,7 @@ macro_rules! shader {
 /// How matmuls read their activations (see shaders/activations/).
 const X_VEC4: &str = shader!("activations/vec4");
 const X_SCALAR: &str = shader!("activations/scalar");
+const X_TEXTURE: &str = shader!("activations/texture");
 /// Each thread loads its own x and sums all of it (shaders/share_x/).
 const SHARE_X_DIRECT: [&str; 2] = [shader!("share_x/direct"), shader!("share_x/whole")];
 
@@ -290,6 +291,9 @@ struct Matmuls {
     /// the window): compiled when first used, or with the load for the types of
     /// [`Kernels::with_prefill`].
     gemm: Kernel,
+    /// The GEMM reading x through a texture (`Tuning::x_texture`), where x fits one
+    /// ([`texture_fits`]); `gemm` takes the rest.
+    gemm_texture: Option<Kernel>,
     gemv: Kernel,
     /// Float rows whose length is not a multiple of 4 (block size 1 types only).
     any: Option<Kernel>,
@@ -316,9 +320,13 @@ pub struct Tuning {
     /// 7.2–7.4, 64 rows 7.4–8.1.
     pub gemm_rows: u32,
     /// Tokens per GEMM workgroup (`TOK` in shaders/matmul.wgsl): each thread's rows are
-    /// dequantized once per group of 32 columns for this many tokens. 8 everywhere: 16 was slower
-    /// on SwiftShader (see DESIGN.md) and no faster on lavapipe at 16 rows a thread, whose
-    /// accumulators already spill out of its 16 vector registers.
+    /// dequantized once per group of 32 columns for this many tokens. 8, but 16 on SwiftShader
+    /// since x comes from a texture there ([`Self::x_texture`]): its GEMMs 10.6–10.7 → 12.1–12.2
+    /// GFLOP/s (Q4_1) and 9.1 → 10.7–10.8 (Q8_0) at SmolLM2's ffn_down shape, a prompt's GEMMs
+    /// 2.17 → 1.97 s, for 0.1 s more compiling (32: no faster, more padding). While each
+    /// quad of x was a gather of its own, 16 was slower there (see DESIGN.md). 16 was no faster
+    /// on lavapipe at 16 rows a thread, whose accumulators already spill out of its 16 vector
+    /// registers.
     pub gemm_tokens: u32,
     /// Rows per workgroup of decode's four-row GEMV (4 · `BLOCKS` · `LANES` / `SPLIT` in
     /// shaders/matvec_rows.wgsl): 64 on CPU adapters, whose few threads each run whole
@@ -392,6 +400,16 @@ pub struct Tuning {
     /// (4 alternating runs, 24.1–26.7 against 25.7–28.8 tok/s). Native SwiftShader: no
     /// difference (6.06–6.30 against 6.18–6.28 tok/s; its steps are ~160 ms).
     pub decode_ahead: bool,
+    /// Prefill's GEMM reads x through a texture (shaders/activations/texture.wgsl), copied
+    /// there before it runs, instead of from its buffer: on SwiftShader, where a texel fetch
+    /// costs about a third of a 16-byte load from a buffer (a gather of four floats per lane;
+    /// 2.5 against 7.7 ns a thread in a loop of nothing else), and the GEMM loads a quad of x
+    /// per 16 multiply-adds. Natively there, SmolLM2's ffn_down GEMM 4.0–5.6 → 9.9–10.3
+    /// GFLOP/s (Q4_1), a 103-token prompt's GEMMs 3.82 → 2.17 s, of which the 177 copies into
+    /// the texture 12 ms. Decode's GEMV gains little from cheaper x (with x's loads at constant
+    /// offsets, which cost next to nothing there, its Q4_1 and Q8_0 GEMVs were within noise):
+    /// its weights' loads and arithmetic set its speed.
+    pub x_texture: bool,
 }
 
 impl Tuning {
@@ -438,22 +456,27 @@ impl Tuning {
         // GPUs whose subgroups are always 8 lanes share x across them instead of splitting rows.
         let gemv_split = if cpu || subgroup_x { 1 } else { 8 };
         let gemv_rows = if gemv_split > 1 { 32 } else { rows };
-        Self { subgroup_x, row_blocks: if swiftshader { 4 } else { 1 }, gemm_rows: rows, gemm_tokens: 8, gemv_rows, gemv_split, gemv_blocks: if swiftshader { 4 } else { 1 }, unroll_heads: swiftshader, norm_in_gemv: !swiftshader, qkv_epilogue: true, norm_thread_per_row: cpu, kv_f16: !cpu && ctx.info.has_f16(), decode_ahead: !(cpu && subgroup_x) }
+        Self { subgroup_x, row_blocks: if swiftshader { 4 } else { 1 }, gemm_rows: rows, gemm_tokens: if swiftshader { 16 } else { 8 }, gemv_rows, gemv_split, gemv_blocks: if swiftshader { 4 } else { 1 }, unroll_heads: swiftshader, norm_in_gemv: !swiftshader, qkv_epilogue: true, norm_thread_per_row: cpu, kv_f16: !cpu && ctx.info.has_f16(), decode_ahead: !(cpu && subgroup_x), x_texture: swiftshader }
     }
 
     /// Every tuning some adapter runs that this one can run too (sharing x needs subgroups of 8,
     /// and whole ones: a 4-thread workgroup of 16-row threads has no place for it), for tests.
     pub fn all_for(ctx: &GpuContext) -> Vec<Self> {
         let f16 = ctx.info.has_f16();
+        // SwiftShader's GEMM takes 16 tokens a workgroup; elsewhere its tuning is checked with 8
+        // (the same code, half as many lines unrolled): lavapipe's LLVM takes ~40 s a type to
+        // compile the 16-token one. SwiftShader itself runs its own (the browser suite).
+        let own = Self::for_adapter(ctx);
+        let swiftshader_tokens = if own.x_texture { own.gemm_tokens } else { 8 };
         let mut all = vec![
-            Self { subgroup_x: false, row_blocks: 1, gemm_rows: 256, gemm_tokens: 8, gemv_rows: 32, gemv_split: 8, gemv_blocks: 1, unroll_heads: false, norm_in_gemv: true, qkv_epilogue: true, norm_thread_per_row: false, kv_f16: f16, decode_ahead: true }, // GPUs
-            Self { subgroup_x: false, row_blocks: 4, gemm_rows: 64, gemm_tokens: 8, gemv_rows: 64, gemv_split: 1, gemv_blocks: 4, unroll_heads: true, norm_in_gemv: false, qkv_epilogue: true, norm_thread_per_row: true, kv_f16: false, decode_ahead: true }, // SwiftShader
+            Self { subgroup_x: false, row_blocks: 1, gemm_rows: 256, gemm_tokens: 8, gemv_rows: 32, gemv_split: 8, gemv_blocks: 1, unroll_heads: false, norm_in_gemv: true, qkv_epilogue: true, norm_thread_per_row: false, kv_f16: f16, decode_ahead: true, x_texture: false }, // GPUs
+            Self { subgroup_x: false, row_blocks: 4, gemm_rows: 64, gemm_tokens: swiftshader_tokens, gemv_rows: 64, gemv_split: 1, gemv_blocks: 4, unroll_heads: true, norm_in_gemv: false, qkv_epilogue: true, norm_thread_per_row: true, kv_f16: false, decode_ahead: true, x_texture: true }, // SwiftShader
         ];
         if ctx.info.fixed_subgroup_size() == Some(8) {
-            all.push(Self { subgroup_x: true, row_blocks: 1, gemm_rows: 64, gemm_tokens: 8, gemv_rows: 64, gemv_split: 1, gemv_blocks: 1, unroll_heads: false, norm_in_gemv: true, qkv_epilogue: true, norm_thread_per_row: true, kv_f16: false, decode_ahead: false }); // lavapipe
+            all.push(Self { subgroup_x: true, row_blocks: 1, gemm_rows: 64, gemm_tokens: 8, gemv_rows: 64, gemv_split: 1, gemv_blocks: 1, unroll_heads: false, norm_in_gemv: true, qkv_epilogue: true, norm_thread_per_row: true, kv_f16: false, decode_ahead: false, x_texture: false }); // lavapipe
             // A GPU whose subgroups are always 8 lanes: its GEMVs after a norm sum Σx² across the
             // subgroup (`x_total` in shaders/share_x/subgroup.wgsl).
-            all.push(Self { subgroup_x: true, row_blocks: 1, gemm_rows: 256, gemm_tokens: 8, gemv_rows: 256, gemv_split: 1, gemv_blocks: 1, unroll_heads: false, norm_in_gemv: true, qkv_epilogue: true, norm_thread_per_row: false, kv_f16: f16, decode_ahead: true });
+            all.push(Self { subgroup_x: true, row_blocks: 1, gemm_rows: 256, gemm_tokens: 8, gemv_rows: 256, gemv_split: 1, gemv_blocks: 1, unroll_heads: false, norm_in_gemv: true, qkv_epilogue: true, norm_thread_per_row: false, kv_f16: f16, decode_ahead: true, x_texture: false });
         }
         all
     }
@@ -469,7 +492,8 @@ impl std::fmt::Display for Tuning {
         let kv = if self.kv_f16 { ", f16 KV cache" } else { "" };
         let (gemm, gemv) = ((4 * self.row_blocks, self.gemm_rows), (4 * self.gemv_blocks, self.gemv_rows));
         let split = if self.gemv_split > 1 { format!(" (each run split over {} threads)", self.gemv_split) } else { String::new() };
-        write!(f, "{x}, GEMM {} rows per thread and {} per workgroup, GEMV {} and {}{split}{heads}{norm}{kv}", gemm.0, gemm.1, gemv.0, gemv.1)
+        let texture = if self.x_texture { ", x through a texture" } else { "" };
+        write!(f, "{x}, GEMM {} rows per thread, {} per workgroup by {} tokens{texture}, GEMV {} and {}{split}{heads}{norm}{kv}", gemm.0, gemm.1, self.gemm_tokens, gemv.0, gemv.1)
     }
 }
 
@@ -612,6 +636,7 @@ impl Kernels {
                     gemv_uniform,
                     gemv_uniform_rows,
                     gemm: gemm(X_VEC4)?,
+                    gemm_texture: if tuning.x_texture { Some(gemm(X_TEXTURE)?) } else { None },
                     gemv: gemv(X_VEC4)?,
                     any: if ty.block_size() == 1 { Some(gemm(X_SCALAR)?) } else { None },
                 };
@@ -689,7 +714,7 @@ impl Kernels {
         for (ty, m) in &self.matmul {
             all.push(&m.gemv_uniform);
             if self.prefill_types.contains(ty) {
-                all.push(&m.gemm);
+                all.push(m.gemm_texture.as_ref().unwrap_or(&m.gemm));
                 all.extend(&m.any);
             }
         }
@@ -795,11 +820,27 @@ impl Kernels {
             (1, true) => (&m.gemv, MATVEC_ROWS),
             (_, true) => (&m.gemm, self.tuning.gemm_rows),
         };
+        if let Some(textured) = self.textured_gemm(rec.ctx, w, &x, n_tok) {
+            let x = rec.texture_of(&x, n_in, n_tok);
+            for part in &w.parts {
+                let p = MatmulParams::new(w, part, n_tok, accumulate, rows);
+                let grid = [part.n_rows.div_ceil(rows_per_group), n_tok.div_ceil(self.tuning.gemm_tokens), 1];
+                textured.dispatch_bound(rec, &p, &[Binding::Buffer(part.binding()), Binding::Texture(x.clone()), Binding::Buffer(y.clone())], grid);
+            }
+            return;
+        }
         for part in &w.parts {
             let p = MatmulParams::new(w, part, n_tok, accumulate, rows);
             let grid = [part.n_rows.div_ceil(rows_per_group), n_tok.div_ceil(self.tuning.gemm_tokens), 1];
             kernel.dispatch(rec, &p, &[part.binding(), x.clone(), y.clone()], grid);
         }
+    }
+
+    /// The GEMM that reads x through a texture, where the tuning has one ([`Tuning::x_texture`])
+    /// and `n_tok` (more than one) rows of x fit one ([`texture_fits`]).
+    pub fn textured_gemm(&self, ctx: &GpuContext, w: &GpuTensor, x: &B, n_tok: u32) -> Option<&Kernel> {
+        let kernel = self.matmul.get(&w.ty)?.gemm_texture.as_ref()?;
+        (n_tok > 1 && texture_fits(ctx, x, w.row_len(), n_tok)).then_some(kernel)
     }
 
     /// One token's Q/K/V projection `qkv = W · x` (W's rows q's, k's, v's) stored as
