@@ -52,7 +52,7 @@ impl<'a> Recorder<'a> {
     pub fn dispatch(&mut self, kernel: &KernelRef<'_>, params: &[u8], buffers: &[wgpu::BufferBinding<'_>], workgroups: [u32; 3]) {
         let bind_group = match self.binds.as_deref_mut() {
             Some(cache) => cache.get(self.ctx, kernel, params, buffers),
-            None => make_bind_group(self.ctx, kernel, uniform(self.ctx, kernel.label, params).as_entire_buffer_binding(), buffers.iter().map(Bindable::Binding)),
+            None => make_bind_group(self.ctx, kernel, uniform(self.ctx, kernel.label, params).as_entire_buffer_binding(), buffers.iter().map(|b| wgpu::BindingResource::Buffer(b.clone()))),
         };
         self.record(kernel, &bind_group, workgroups);
     }
@@ -60,16 +60,11 @@ impl<'a> Recorder<'a> {
     /// [`Self::dispatch`] with textures among the bindings (`bindings` at 1, 2, ...); its bind
     /// group is made for this dispatch only (prompts, not decode steps, bind textures).
     pub fn dispatch_bound(&mut self, kernel: &KernelRef<'_>, params: &[u8], bindings: &[Binding<'_>], workgroups: [u32; 3]) {
-        let params = uniform(self.ctx, kernel.label, params);
-        let mut entries = vec![wgpu::BindGroupEntry { binding: 0, resource: params.as_entire_binding() }];
-        for (i, b) in bindings.iter().enumerate() {
-            let resource = match b {
-                Binding::Buffer(buffer) => wgpu::BindingResource::Buffer(buffer.clone()),
-                Binding::Texture(view) => wgpu::BindingResource::TextureView(view),
-            };
-            entries.push(wgpu::BindGroupEntry { binding: i as u32 + 1, resource });
-        }
-        let bind_group = self.ctx.device.create_bind_group(&wgpu::BindGroupDescriptor { label: Some(kernel.label), layout: kernel.layout, entries: &entries });
+        let resources = bindings.iter().map(|b| match b {
+            Binding::Buffer(buffer) => wgpu::BindingResource::Buffer(buffer.clone()),
+            Binding::Texture(view) => wgpu::BindingResource::TextureView(view),
+        });
+        let bind_group = make_bind_group(self.ctx, kernel, uniform(self.ctx, kernel.label, params).as_entire_buffer_binding(), resources);
         self.record(kernel, &bind_group, workgroups);
     }
 
@@ -296,11 +291,11 @@ impl BindCache {
                 arena.set(slot, params);
                 let at = (slot * arena.slot_bytes) as u64;
                 let binding = wgpu::BufferBinding { buffer: &arena.buffer, offset: at, size: wgpu::BufferSize::new(params.len() as u64) };
-                (ParamsAt::Slot(slot), make_bind_group(ctx, kernel, binding, buffers.iter().map(Bindable::Key)))
+                (ParamsAt::Slot(slot), make_bind_group(ctx, kernel, binding, buffers.iter().map(key_resource)))
             }
             None => {
                 let own = uniform(ctx, kernel.label, params);
-                let group = make_bind_group(ctx, kernel, own.as_entire_buffer_binding(), buffers.iter().map(Bindable::Key));
+                let group = make_bind_group(ctx, kernel, own.as_entire_buffer_binding(), buffers.iter().map(key_resource));
                 (ParamsAt::Own(own), group)
             }
         };
@@ -322,25 +317,16 @@ fn uniform(ctx: &GpuContext, label: &str, params: &[u8]) -> wgpu::Buffer {
     })
 }
 
-fn make_bind_group<'b>(ctx: &GpuContext, kernel: &KernelRef<'_>, params: wgpu::BufferBinding<'_>, buffers: impl IntoIterator<Item = Bindable<'b>>) -> wgpu::BindGroup {
+/// A bind group of `kernel`: `params` at binding 0, `resources` at 1, 2, ...
+fn make_bind_group<'b>(ctx: &GpuContext, kernel: &KernelRef<'_>, params: wgpu::BufferBinding<'_>, resources: impl IntoIterator<Item = wgpu::BindingResource<'b>>) -> wgpu::BindGroup {
     let mut entries = vec![wgpu::BindGroupEntry { binding: 0, resource: wgpu::BindingResource::Buffer(params) }];
-    for (i, b) in buffers.into_iter().enumerate() {
-        entries.push(wgpu::BindGroupEntry { binding: i as u32 + 1, resource: wgpu::BindingResource::Buffer(b.binding()) });
+    for (i, resource) in resources.into_iter().enumerate() {
+        entries.push(wgpu::BindGroupEntry { binding: i as u32 + 1, resource });
     }
     ctx.device.create_bind_group(&wgpu::BindGroupDescriptor { label: Some(kernel.label), layout: kernel.layout, entries: &entries })
 }
 
-/// A buffer range to bind: given by the caller, or as a cache key holds it.
-enum Bindable<'b> {
-    Binding(&'b wgpu::BufferBinding<'b>),
-    Key(&'b (wgpu::Buffer, u64, u64)),
-}
-
-impl<'b> Bindable<'b> {
-    fn binding(&self) -> wgpu::BufferBinding<'b> {
-        match *self {
-            Bindable::Binding(b) => b.clone(),
-            Bindable::Key((buffer, offset, size)) => wgpu::BufferBinding { buffer, offset: *offset, size: wgpu::BufferSize::new(*size) },
-        }
-    }
+/// A buffer range as a cache key holds it, to bind.
+fn key_resource((buffer, offset, size): &(wgpu::Buffer, u64, u64)) -> wgpu::BindingResource<'_> {
+    wgpu::BindingResource::Buffer(wgpu::BufferBinding { buffer, offset: *offset, size: wgpu::BufferSize::new(*size) })
 }

@@ -97,16 +97,18 @@ impl Kernel {
 
     /// Records one dispatch: binding 0 = `params`, then `buffers` at 1, 2, ...
     pub fn dispatch<P: bytemuck::Pod>(&self, rec: &mut Recorder<'_>, params: &P, buffers: &[wgpu::BufferBinding<'_>], workgroups: [u32; 3]) {
-        let compiled = self.compiled();
-        let kernel = KernelRef { pipeline: &compiled.pipeline, layout: &compiled.layout, label: &self.label };
-        rec.dispatch(&kernel, bytemuck::bytes_of(params), buffers, workgroups);
+        rec.dispatch(&self.kernel_ref(), bytemuck::bytes_of(params), buffers, workgroups);
     }
 
     /// [`Self::dispatch`] with textures among the bindings.
     pub fn dispatch_bound<P: bytemuck::Pod>(&self, rec: &mut Recorder<'_>, params: &P, bindings: &[Binding<'_>], workgroups: [u32; 3]) {
+        rec.dispatch_bound(&self.kernel_ref(), bytemuck::bytes_of(params), bindings, workgroups);
+    }
+
+    /// What a dispatch needs of this kernel (compiled now if it was not yet).
+    fn kernel_ref(&self) -> KernelRef<'_> {
         let compiled = self.compiled();
-        let kernel = KernelRef { pipeline: &compiled.pipeline, layout: &compiled.layout, label: &self.label };
-        rec.dispatch_bound(&kernel, bytemuck::bytes_of(params), bindings, workgroups);
+        KernelRef { pipeline: &compiled.pipeline, layout: &compiled.layout, label: &self.label }
     }
 }
 

@@ -820,19 +820,15 @@ impl Kernels {
             (1, true) => (&m.gemv, MATVEC_ROWS),
             (_, true) => (&m.gemm, self.tuning.gemm_rows),
         };
-        if let Some(textured) = self.textured_gemm(rec.ctx, w, &x, n_tok) {
-            let x = rec.texture_of(&x, n_in, n_tok);
-            for part in &w.parts {
-                let p = MatmulParams::new(w, part, n_tok, accumulate, rows);
-                let grid = [part.n_rows.div_ceil(rows_per_group), n_tok.div_ceil(self.tuning.gemm_tokens), 1];
-                textured.dispatch_bound(rec, &p, &[Binding::Buffer(part.binding()), Binding::Texture(x.clone()), Binding::Buffer(y.clone())], grid);
-            }
-            return;
-        }
+        // Where the tuning reads the GEMM's x through a texture, x is copied there once for all parts.
+        let textured = self.textured_gemm(rec.ctx, w, &x, n_tok).map(|k| (k, rec.texture_of(&x, n_in, n_tok)));
         for part in &w.parts {
             let p = MatmulParams::new(w, part, n_tok, accumulate, rows);
             let grid = [part.n_rows.div_ceil(rows_per_group), n_tok.div_ceil(self.tuning.gemm_tokens), 1];
-            kernel.dispatch(rec, &p, &[part.binding(), x.clone(), y.clone()], grid);
+            match &textured {
+                Some((k, tex)) => k.dispatch_bound(rec, &p, &[Binding::Buffer(part.binding()), Binding::Texture(tex.clone()), Binding::Buffer(y.clone())], grid),
+                None => kernel.dispatch(rec, &p, &[part.binding(), x.clone(), y.clone()], grid),
+            }
         }
     }
 
