@@ -9,7 +9,7 @@ struct Params {
     first_id: u32, // this binding holds rows first_id .. first_id + n_ids of the table
     n_ids: u32,
     skip_rows: u32,
-    _pad0: u32,
+    w_word0: u32, // where the table's words start in a weight texture (shaders/weights/texture.wgsl)
     _pad1: u32,
 }
 

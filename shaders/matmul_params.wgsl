@@ -19,7 +19,7 @@ struct Params {
     q_rows: u32,     // W's rows are q's, then kv_rows of k's, then kv_rows of v's
     kv_rows: u32,
     n_in4: u32,      // n_in / 4: quads of x per token (x read as vec4s; see xq in shaders/activations/)
-    _pad1: u32,
+    w_word0: u32,    // where W's words start in a weight texture (shaders/weights/texture.wgsl)
 }
 
 @group(0) @binding(0) var<uniform> params: Params;

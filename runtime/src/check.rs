@@ -3,7 +3,7 @@
 //! demo page, so a kernel is verified on every adapter it runs on.
 
 use crate::error::{Error, Result};
-use crate::gpu::{whole, GpuContext, GpuTensor, Recorder};
+use crate::gpu::{whole, GpuContext, GpuTensor, Recorder, Store};
 use crate::kernels::{attention_parts_bytes, Activation, AttentionShape, Input, Kernels, QkvStore, Rope, RopeStyle, Sampling, Tuning, YRows, READ_CHUNK};
 use crate::quant::{dequantize, GgmlType};
 use crate::rng::SplitMix64;
@@ -108,12 +108,26 @@ pub fn reshaped(header: &crate::gguf::GgufHeader, name: &str, dims: &[u64]) -> c
     crate::gguf::GgufHeader { tensors: crate::gguf::lay_out(shapes.collect::<Vec<_>>(), header.alignment), ..header.clone() }
 }
 
-/// Uploads a tensor's GGUF bytes as a standalone GPU tensor (in its GPU layout, padded to 4).
-pub fn upload_tensor(ctx: &GpuContext, ty: GgmlType, dims: &[u64], bytes: &[u8]) -> GpuTensor {
-    let mut padded = ty.to_gpu_rows(dims[0], bytes);
-    padded.resize(padded.len().div_ceil(4) * 4, 0);
-    let buffer = ctx.storage_buffer("tensor", &padded);
-    GpuTensor::whole(buffer, 0, padded.len() as u64, ty, dims.to_vec())
+/// Uploads a tensor's GGUF bytes as a standalone GPU tensor the way a model's load places it
+/// under `tuning` (`model::Uploader`: its GPU layout, in a buffer or a weight texture), after
+/// three rows of another tensor, so that it starts inside its arena as a model's tensors do (in
+/// a texture, mid-row), and fed in chunks of an odd size, as a download arrives, so that writes
+/// start and end mid-row.
+pub fn upload_tensor(ctx: &GpuContext, tuning: &Tuning, ty: GgmlType, dims: &[u64], bytes: &[u8]) -> Result<GpuTensor> {
+    const CHUNK: usize = 4099;
+    let tensors = crate::gguf::lay_out([("before".to_string(), vec![dims[0], 3], ty), ("t".to_string(), dims.to_vec(), ty)], 32);
+    let header = crate::gguf::GgufHeader { version: 3, metadata: Default::default(), tensors, alignment: 32, data_start: 0 };
+    let mut uploader = crate::model::Uploader::new(ctx, &header, tuning.weight_texture)?;
+    for (i, chunk) in bytes.chunks(CHUNK).enumerate() {
+        uploader.write(ctx, 1, (i * CHUNK) as u64, chunk);
+    }
+    let tensor = uploader.finish(&header).get("t")?.clone();
+    // Where the tuning reads weights as texels, the matrices of the types read as words are there.
+    let in_texture = matches!(tensor.parts[0].store, Store::Texture(_));
+    if in_texture != (tuning.weight_texture && dims.len() >= 2 && ty.wgsl().is_some_and(|w| w.rows)) {
+        return Err(Error::Gpu(format!("{ty:?} tensor {dims:?}: in a texture {in_texture}, tuning {tuning}")));
+    }
+    Ok(tensor)
 }
 
 /// `values` as the KV cache holds them under `tuning` (f16 rounds them).
@@ -198,7 +212,7 @@ pub async fn check_matmul(ctx: &GpuContext, k: &Kernels, ty: GgmlType, seed: u64
                 (0..n_out).map(move |r| (0..n_in).map(|i| (w[r * n_in + i] * x[t * n_in + i]).abs()).sum::<f32>())
             })
             .collect();
-        let tensor = upload_tensor(ctx, ty, &[n_in as u64, n_out as u64], &bytes);
+        let tensor = upload_tensor(ctx, &k.tuning, ty, &[n_in as u64, n_out as u64], &bytes)?;
         // y rows wider than W's outputs, which start 3 floats in (gate and up written into the
         // halves of one row); y starts non-zero (tests accumulate, and that the rest is kept).
         let rows = YRows { stride: n_out as u32 + 7, row0: 3 };
@@ -269,7 +283,7 @@ pub async fn check_norm_matmul(ctx: &GpuContext, k: &Kernels, ty: GgmlType, seed
         let h: Vec<f32> = x.chunks(n_in).flat_map(|r| cpu::rms_norm(r, &norm, eps)).collect();
         let base = rng.vec(n_tok * n_out, -1.0, 1.0);
         let (want, scale) = matmul_onto(&w, &h, n_in, &base);
-        let tensor = upload_tensor(ctx, ty, &[n_in as u64, n_out as u64], &bytes);
+        let tensor = upload_tensor(ctx, &k.tuning, ty, &[n_in as u64, n_out as u64], &bytes)?;
         // The last shape's x is in a buffer the GEMV cannot read through a uniform window.
         let storage_only = i == shapes.len() - 1 && ty.block_size() > 1;
         let xb = if storage_only { storage_only_buffer(ctx, &x) } else { ctx.storage_buffer("x", &x) };
@@ -313,7 +327,7 @@ pub async fn check_glu_matmul(ctx: &GpuContext, k: &Kernels, ty: GgmlType, seed:
         let gate_up: Vec<f32> = g.chunks(n_ff).zip(u.chunks(n_ff)).flat_map(|(g, u)| g.iter().chain(u).copied()).collect();
         let base = rng.vec(n_tok * n_out, -1.0, 1.0);
         let (want, scale) = matmul_onto(&w, &ffn, n_ff, &base);
-        let tensor = upload_tensor(ctx, ty, &[n_ff as u64, n_out as u64], &bytes);
+        let tensor = upload_tensor(ctx, &k.tuning, ty, &[n_ff as u64, n_out as u64], &bytes)?;
         let gub = ctx.storage_buffer("gate_up", &gate_up);
         let (fb, yb) = (ctx.output_buffer("ffn", (n_tok * n_ff * 4) as u64), ctx.storage_buffer("y", &base));
         let fused = k.fused_glu(&Recorder::new(ctx), &tensor, &whole(&gub), n_tok as u32, act).is_some();
@@ -354,7 +368,7 @@ pub async fn check_embed(ctx: &GpuContext, k: &Kernels, ty: GgmlType, seed: u64)
     let ids: Vec<u32> = (0..11).map(|_| (rng.next_u64() % n_vocab as u64) as u32).collect();
     let scale = 1.5;
     let want: Vec<f32> = ids.iter().flat_map(|&id| table[id as usize * n_embd..][..n_embd].iter().map(|v| v * scale)).collect();
-    let tensor = upload_tensor(ctx, ty, &[n_embd as u64, n_vocab as u64], &bytes);
+    let tensor = upload_tensor(ctx, &k.tuning, ty, &[n_embd as u64, n_vocab as u64], &bytes)?;
     let (ib, yb) = (ctx.storage_buffer("ids", &ids), ctx.output_buffer("y", (want.len() * 4) as u64));
     let got = run(ctx, |e| k.embed(e, &tensor, whole(&ib), whole(&yb), ids.len() as u32, scale), &yb, want.len()).await?;
     let mut tally = Tally::new();
@@ -369,7 +383,7 @@ pub async fn check_dequant_bits(ctx: &GpuContext, k: &Kernels, ty: GgmlType, raw
     const ROW: usize = 256;
     assert!(want.len() % ROW == 0 && ty.bytes_for(want.len() as u64) == Some(raw.len() as u64), "{ty:?}: {} bytes for {} values", raw.len(), want.len());
     let n_rows = want.len() / ROW;
-    let tensor = upload_tensor(ctx, ty, &[ROW as u64, n_rows as u64], raw);
+    let tensor = upload_tensor(ctx, &k.tuning, ty, &[ROW as u64, n_rows as u64], raw)?;
     let ids: Vec<u32> = (0..n_rows as u32).collect();
     let (ib, yb) = (ctx.storage_buffer("ids", &ids), ctx.output_buffer("y", (want.len() * 4) as u64));
     let got = run(ctx, |e| k.embed(e, &tensor, whole(&ib), whole(&yb), n_rows as u32, 1.0), &yb, want.len()).await?;
@@ -468,7 +482,7 @@ pub async fn check_rope_matmul(ctx: &GpuContext, k: &Kernels, ty: GgmlType, seed
         let (mut want_k, mut want_v) = (kc.clone(), vc.clone());
         want_k[pos * kv_dim..(pos + 1) * kv_dim].copy_from_slice(&key);
         want_v[pos * kv_dim..(pos + 1) * kv_dim].copy_from_slice(&y[q_dim + kv_dim..]);
-        let tensor = upload_tensor(ctx, ty, &[n_in as u64, n_out as u64], &bytes);
+        let tensor = upload_tensor(ctx, &k.tuning, ty, &[n_in as u64, n_out as u64], &bytes)?;
         let (xb, nb, hb) = (ctx.storage_buffer("x", &x), ctx.storage_buffer("norm", &norm), ctx.output_buffer("h", (n_in * 4) as u64));
         let (qb, fb) = (ctx.output_buffer("qkv", (n_out * 4) as u64), ctx.storage_buffer("inv_freqs", &r.inv_freqs(None)));
         let (kb, vb) = (kv_buffer(ctx, t, "k_cache", &kc), kv_buffer(ctx, t, "v_cache", &vc));
@@ -496,7 +510,7 @@ pub async fn check_rope_matmul(ctx: &GpuContext, k: &Kernels, ty: GgmlType, seed
     }
     // RoPE by halves pairs dimensions a half-head apart, which no GEMV thread holds together.
     let halves = Rope { style: RopeStyle::Halves, n_rot: 64, freq_base: 10000.0, freq_scale: 1.0 };
-    let tensor = upload_tensor(ctx, ty, &[n_in as u64, 192], &random_tensor_bytes(ty, n_in * 192, &mut rng));
+    let tensor = upload_tensor(ctx, &k.tuning, ty, &[n_in as u64, 192], &random_tensor_bytes(ty, n_in * 192, &mut rng))?;
     let (xb, qb) = (ctx.storage_buffer("x", &rng.vec(n_in, -1.0, 1.0)), ctx.output_buffer("qkv", 192 * 4));
     let mut rec = Recorder::new(ctx);
     if k.matmul_rope_kv(&mut rec, &tensor, Input::Plain(whole(&xb)), whole(&qb), whole(&qb), whole(&qb), whole(&qb), 1, 1, 64, 0, &halves) {
@@ -523,7 +537,7 @@ pub async fn check_qkv_bias_matmul(ctx: &GpuContext, k: &Kernels, ty: GgmlType, 
         let (bq, bk, bv) = (rng.vec(q_rows, -1.0, 1.0), rng.vec(kv_rows, -1.0, 1.0), rng.vec(kv_rows, -1.0, 1.0));
         let bias: Vec<f32> = bq.iter().chain(&bk).chain(&bv).copied().collect();
         let (want, scale) = matmul_onto(&w, &h, n_in, &bias);
-        let tensor = upload_tensor(ctx, ty, &[n_in as u64, n_out as u64], &bytes);
+        let tensor = upload_tensor(ctx, &k.tuning, ty, &[n_in as u64, n_out as u64], &bytes)?;
         let (xb, nb, hb) = (ctx.storage_buffer("x", &x), ctx.storage_buffer("norm", &norm), ctx.output_buffer("h", (n_in * 4) as u64));
         let qb = ctx.output_buffer("qkv", (n_out * 4) as u64);
         let (bqb, bkb, bvb) = (ctx.storage_buffer("q_bias", &bq), ctx.storage_buffer("k_bias", &bk), ctx.storage_buffer("v_bias", &bv));

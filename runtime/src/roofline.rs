@@ -291,13 +291,13 @@ async fn dispatch_cost(ctx: &GpuContext, k: &Kernels) -> Result<f64> {
 
 /// A random matrix of `ty` at `shape` on the GPU, `copies` times, an input of `n_tok` tokens
 /// and an output.
-fn matmul_inputs(ctx: &GpuContext, ty: GgmlType, shape: Shape, n_tok: u32, copies: u64, rng: &mut SplitMix64) -> (Vec<GpuTensor>, u64, wgpu::Buffer, wgpu::Buffer) {
+fn matmul_inputs(ctx: &GpuContext, tuning: &Tuning, ty: GgmlType, shape: Shape, n_tok: u32, copies: u64, rng: &mut SplitMix64) -> Result<(Vec<GpuTensor>, u64, wgpu::Buffer, wgpu::Buffer)> {
     let bytes = random_tensor_bytes(ty, shape.n_in as usize * shape.n_out as usize, rng);
     let dims = [shape.n_in as u64, shape.n_out as u64];
-    let ws = (0..copies.max(1)).map(|_| upload_tensor(ctx, ty, &dims, &bytes)).collect();
+    let ws = (0..copies.max(1)).map(|_| upload_tensor(ctx, tuning, ty, &dims, &bytes)).collect::<Result<_>>()?;
     let x = ctx.storage_buffer("x", &rng.vec(n_tok as usize * shape.n_in as usize, -1.0, 1.0));
     let y = ctx.output_buffer("y", n_tok as u64 * shape.n_out as u64 * 4);
-    (ws, bytes.len() as u64, x, y)
+    Ok((ws, bytes.len() as u64, x, y))
 }
 
 /// Decode's GEMV, timed cold (see the module's comment), each timing after one of the copy and
@@ -307,7 +307,7 @@ async fn gemv_rate(limit: &References<'_>, ty: GgmlType, shape: Shape, rng: &mut
     let n = shape.n_in as u64 * shape.n_out as u64;
     let weight_bytes = ty.bytes_for(n).expect("shapes are whole blocks of the type");
     let copies = COLD_BYTES.div_ceil(weight_bytes);
-    let (ws, weight_bytes, x, y) = matmul_inputs(ctx, ty, shape, 1, copies, rng);
+    let (ws, weight_bytes, x, y) = matmul_inputs(ctx, &k.tuning, ty, shape, 1, copies, rng)?;
     let record = |rec: &mut Recorder<'_>, i: u32| k.matmul(rec, &ws[i as usize % ws.len()], whole(&x), whole(&y), 1, false);
     let reps = calibrate(ctx, reps_for(weight_bytes).max(copies as u32), &y, &record).await?;
     let (mut seconds, mut of_copy, mut of_read) = (Vec::new(), Vec::new(), Vec::new());
@@ -335,7 +335,7 @@ async fn gemv_rate(limit: &References<'_>, ty: GgmlType, shape: Shape, rng: &mut
 
 /// Prefill's GEMM over `GEMM_TOKENS` tokens: compute-bound, one copy of the matrix will do.
 async fn gemm_rate(ctx: &GpuContext, k: &Kernels, ty: GgmlType, shape: Shape, copy_gb_per_s: f64, rng: &mut SplitMix64) -> Result<MatmulRate> {
-    let (ws, weight_bytes, x, y) = matmul_inputs(ctx, ty, shape, GEMM_TOKENS, 1, rng);
+    let (ws, weight_bytes, x, y) = matmul_inputs(ctx, &k.tuning, ty, shape, GEMM_TOKENS, 1, rng)?;
     let record = |rec: &mut Recorder<'_>, _| k.matmul(rec, &ws[0], whole(&x), whole(&y), GEMM_TOKENS, false);
     let flops = 2.0 * shape.n_in as f64 * shape.n_out as f64 * GEMM_TOKENS as f64;
     // Repetitions sized by work (~1 GFLOP).

@@ -10,8 +10,8 @@ struct Q5kSub {
 fn q5_k_sub(row_byte: u32, group: u32) -> Q5kSub {
     let b = (row_byte >> 4u) + (group / 8u) * 11u;
     let s = group % 8u;
-    let head = w[b];
+    let head = wq(b);
     let dm = unpack2x16float(head.x);
     let sm = scale_min_k4(head.y, head.z, head.w, s);
-    return Q5kSub(dm * sm, w[b + 1u + s / 4u][s % 4u], w[b + 3u + s]);
+    return Q5kSub(dm * sm, wq(b + 1u + s / 4u)[s % 4u], wq(b + 3u + s));
 }

@@ -11,8 +11,8 @@ struct Q6kSub {
 fn q6_k_sub(row_byte: u32, group: u32) -> Q6kSub {
     let b = (row_byte >> 4u) + (group / 8u) * 14u;
     let s = group % 8u;
-    let hw = w[b + 8u + s / 2u];
-    let sc = w[b + 12u][s / 2u];
+    let hw = wq(b + 8u + s / 2u);
+    let sc = wq(b + 12u)[s / 2u];
     let scales = vec2<f32>(i8_of(sc, 2u * (s % 2u)), i8_of(sc, 2u * (s % 2u) + 1u));
-    return Q6kSub(w[b + s], select(hw.xy, hw.zw, (s % 2u) == 1u), unpack2x16float(w[b + 13u].x).x, scales);
+    return Q6kSub(wq(b + s), select(hw.xy, hw.zw, (s % 2u) == 1u), unpack2x16float(wq(b + 13u).x).x, scales);
 }

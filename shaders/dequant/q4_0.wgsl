@@ -6,8 +6,8 @@
 // `low_nibbles_at`): (P lo - 8 P) * (d / P) is the same product, rounded the same.
 fn dequant32(row_byte: u32, group: u32, n_valid: u32) -> array<vec4<f32>, 8> {
     let row = row_byte >> 4u;
-    let q = w[row + group];
-    let d2 = w[row + row_len() / 32u + group / 8u][(group / 2u) % 4u];
+    let q = wq(row + group);
+    let d2 = wq(row + row_len() / 32u + group / 8u)[(group / 2u) % 4u];
     let d = unpack2x16float(d2 >> ((group % 2u) * 16u)).x;
     // The offset 8 and d at each value's place.
     let lo = 8.0 * BYTE_PLACE;

@@ -6,8 +6,8 @@
 // product).
 fn dequant32(row_byte: u32, group: u32, n_valid: u32) -> array<vec4<f32>, 8> {
     let row = row_byte >> 4u;
-    let q = w[row + group];
-    let dm = unpack2x16float(w[row + row_len() / 32u + group / 4u][group % 4u]);
+    let q = wq(row + group);
+    let dm = unpack2x16float(wq(row + row_len() / 32u + group / 4u)[group % 4u]);
     let d_lo = dm.x * PER_BYTE;
     let d_hi = dm.x * PER_HIGH_NIBBLE;
     return array<vec4<f32>, 8>(

@@ -7,8 +7,8 @@
 fn dequant32(row_byte: u32, group: u32, n_valid: u32) -> array<vec4<f32>, 8> {
     let b = (row_byte >> 4u) + (group / 8u) * 9u;
     let s = group % 8u;
-    let head = w[b];
-    let q = w[b + 1u + s];
+    let head = wq(b);
+    let q = wq(b + 1u + s);
     let dm = unpack2x16float(head.x);
     let sm = scale_min_k4(head.y, head.z, head.w, s);
     let d1 = dm.x * sm.x;

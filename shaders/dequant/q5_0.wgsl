@@ -5,8 +5,8 @@
 // (values 4k ..), quad k + 4 its high ones (values 16 + 4k ..).
 fn dequant32(row_byte: u32, group: u32, n_valid: u32) -> array<vec4<f32>, 8> {
     let row = row_byte >> 4u;
-    let q = w[row + group];
-    let head = w[row + row_len() / 32u + group / 2u];
+    let q = wq(row + group);
+    let head = wq(row + row_len() / 32u + group / 2u);
     let dh = select(head.xy, head.zw, group % 2u == 1u);
     let d = unpack2x16float(dh.x).x;
     let qh = dh.y;

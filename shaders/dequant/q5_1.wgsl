@@ -4,8 +4,8 @@
 // nibble | fifth bit << 4 (quads as in q5_0.wgsl).
 fn dequant32(row_byte: u32, group: u32, n_valid: u32) -> array<vec4<f32>, 8> {
     let row = row_byte >> 4u;
-    let q = w[row + group];
-    let head = w[row + row_len() / 32u + group / 2u];
+    let q = wq(row + group);
+    let head = wq(row + row_len() / 32u + group / 2u);
     let dh = select(head.xy, head.zw, group % 2u == 1u);
     let dm = unpack2x16float(dh.x);
     let qh = dh.y;

@@ -5,8 +5,8 @@
 // some compilers (Tint).
 fn dot32_x(row_byte: u32, group: u32, x: XGroup) -> f32 {
     let row = row_byte >> 4u;
-    let q = w[row + group];
-    let d2 = w[row + row_len() / 32u + group / 8u][(group / 2u) % 4u];
+    let q = wq(row + group);
+    let d2 = wq(row + row_len() / 32u + group / 8u)[(group / 2u) % 4u];
     let d = unpack2x16float(d2 >> ((group % 2u) * 16u)).x;
     let s = nibbles_dot(q.x, x.at_byte[0], x.nib_hi[0]) + nibbles_dot(q.y, x.at_byte[1], x.nib_hi[1])
         + nibbles_dot(q.z, x.at_byte[2], x.nib_hi[2]) + nibbles_dot(q.w, x.at_byte[3], x.nib_hi[3]);

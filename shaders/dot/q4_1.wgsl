@@ -4,8 +4,8 @@
 // (dot/via_x.wgsl), indexed by constants only (see dot/q4_0.wgsl).
 fn dot32_x(row_byte: u32, group: u32, x: XGroup) -> f32 {
     let row = row_byte >> 4u;
-    let q = w[row + group];
-    let dm = unpack2x16float(w[row + row_len() / 32u + group / 4u][group % 4u]);
+    let q = wq(row + group);
+    let dm = unpack2x16float(wq(row + row_len() / 32u + group / 4u)[group % 4u]);
     let s = nibbles_dot(q.x, x.at_byte[0], x.nib_hi[0]) + nibbles_dot(q.y, x.at_byte[1], x.nib_hi[1])
         + nibbles_dot(q.z, x.at_byte[2], x.nib_hi[2]) + nibbles_dot(q.w, x.at_byte[3], x.nib_hi[3]);
     return dm.x * s + dm.y * x.sum;

@@ -4,8 +4,8 @@
 // indexed by constants only (see dot/q4_0.wgsl).
 fn dot32_x(row_byte: u32, group: u32, x: XGroup) -> f32 {
     let b = (row_byte >> 4u) + (group / 8u) * 9u;
-    let head = w[b];
-    let q = w[b + 1u + group % 8u];
+    let head = wq(b);
+    let q = wq(b + 1u + group % 8u);
     let dm = unpack2x16float(head.x);
     let sm = scale_min_k4(head.y, head.z, head.w, group % 8u);
     let s = nibbles_dot(q.x, x.at_byte[0], x.nib_hi[0]) + nibbles_dot(q.y, x.at_byte[1], x.nib_hi[1])

@@ -5,8 +5,8 @@
 // dot/q4_0.wgsl).
 fn dot32_x(row_byte: u32, group: u32, x: XGroup) -> f32 {
     let row = row_byte >> 4u;
-    let head = w[row + row_len() / 32u + group / 2u];
+    let head = wq(row + row_len() / 32u + group / 2u);
     let dh = select(head.xy, head.zw, group % 2u == 1u);
-    let s = q5_dot(w[row + group], dh.y, x.at_byte);
+    let s = q5_dot(wq(row + group), dh.y, x.at_byte);
     return (s - 16.0 * x.sum) * unpack2x16float(dh.x).x;
 }

@@ -4,9 +4,9 @@
 // activations (dot/via_x.wgsl), indexed by constants only (see dot/q4_0.wgsl).
 fn dot32_x(row_byte: u32, group: u32, x: XGroup) -> f32 {
     let row = row_byte >> 4u;
-    let qa = w[row + 2u * group];
-    let qb = w[row + 2u * group + 1u];
-    let d2 = w[row + row_len() / 16u + group / 8u][(group / 2u) % 4u];
+    let qa = wq(row + 2u * group);
+    let qb = wq(row + 2u * group + 1u);
+    let d2 = wq(row + row_len() / 16u + group / 8u)[(group / 2u) % 4u];
     let d = unpack2x16float(d2 >> ((group % 2u) * 16u)).x;
     let s = u8_dot(qa.x, x.at_byte[0]) + u8_dot(qa.y, x.at_byte[1]) + u8_dot(qa.z, x.at_byte[2]) + u8_dot(qa.w, x.at_byte[3])
         + u8_dot(qb.x, x.at_byte[4]) + u8_dot(qb.y, x.at_byte[5]) + u8_dot(qb.z, x.at_byte[6]) + u8_dot(qb.w, x.at_byte[7]);

@@ -3,3 +3,8 @@
 // CPU adapters every storage load is a loop over the lanes, so this is a quarter of the loops
 // of reading 4-byte words; a GPU makes one 128-bit load per lane.
 @group(0) @binding(1) var<storage, read> w: array<vec4<u32>>;
+
+// Word i of the weights.
+fn wq(i: u32) -> vec4<u32> {
+    return w[i];
+}

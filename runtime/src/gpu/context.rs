@@ -1,6 +1,6 @@
 //! Adapter and device, natively (Vulkan/Metal/DX12) and in the browser (WebGPU).
 
-use super::GpuTensor;
+use super::{GpuTensor, Store};
 use crate::error::{Error, Result};
 use std::sync::{Arc, Mutex};
 
@@ -191,9 +191,10 @@ impl GpuContext {
         let mut encoder = self.device.create_command_encoder(&wgpu::CommandEncoderDescriptor { label: Some("uniform_copies") });
         let mut copies = Vec::with_capacity(tensors.len());
         for (t, at) in tensors.iter().zip(offsets) {
-            let src = &t.parts[0];
-            encoder.copy_buffer_to_buffer(&src.buffer, src.offset, &buffer, at, src.size);
-            copies.push(GpuTensor::whole(buffer.clone(), at, src.size, t.ty, t.dims.clone()));
+            let src = t.parts[0].buffer_binding();
+            let size = t.parts[0].size;
+            encoder.copy_buffer_to_buffer(src.buffer, src.offset, &buffer, at, size);
+            copies.push(GpuTensor::whole(Store::Buffer(buffer.clone()), at, size, t.ty, t.dims.clone()));
         }
         self.queue.submit([encoder.finish()]);
         copies

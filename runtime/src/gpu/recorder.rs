@@ -20,9 +20,25 @@ pub struct Recorder<'a> {
 }
 
 /// What a dispatch binds after its parameters: a buffer range, or a texture.
+#[derive(Clone)]
 pub enum Binding<'b> {
     Buffer(wgpu::BufferBinding<'b>),
     Texture(wgpu::TextureView),
+}
+
+impl Binding<'_> {
+    fn resource(&self) -> wgpu::BindingResource<'_> {
+        match self {
+            Binding::Buffer(b) => wgpu::BindingResource::Buffer(b.clone()),
+            Binding::Texture(view) => wgpu::BindingResource::TextureView(view),
+        }
+    }
+}
+
+impl<'b> From<wgpu::BufferBinding<'b>> for Binding<'b> {
+    fn from(b: wgpu::BufferBinding<'b>) -> Self {
+        Binding::Buffer(b)
+    }
 }
 
 impl<'a> Recorder<'a> {
@@ -48,23 +64,12 @@ impl<'a> Recorder<'a> {
     }
 
     /// Records `pipeline` over `workgroups` with binding 0 = `params` (a uniform) and
-    /// `buffers` at bindings 1, 2, ...
-    pub fn dispatch(&mut self, kernel: &KernelRef<'_>, params: &[u8], buffers: &[wgpu::BufferBinding<'_>], workgroups: [u32; 3]) {
+    /// `bindings` (buffer ranges or textures) at 1, 2, ...
+    pub fn dispatch(&mut self, kernel: &KernelRef<'_>, params: &[u8], bindings: &[Binding<'_>], workgroups: [u32; 3]) {
         let bind_group = match self.binds.as_deref_mut() {
-            Some(cache) => cache.get(self.ctx, kernel, params, buffers),
-            None => make_bind_group(self.ctx, kernel, uniform(self.ctx, kernel.label, params).as_entire_buffer_binding(), buffers.iter().map(|b| wgpu::BindingResource::Buffer(b.clone()))),
+            Some(cache) => cache.get(self.ctx, kernel, params, bindings),
+            None => make_bind_group(self.ctx, kernel, uniform(self.ctx, kernel.label, params).as_entire_buffer_binding(), bindings.iter().map(Binding::resource)),
         };
-        self.record(kernel, &bind_group, workgroups);
-    }
-
-    /// [`Self::dispatch`] with textures among the bindings (`bindings` at 1, 2, ...); its bind
-    /// group is made for this dispatch only (prompts, not decode steps, bind textures).
-    pub fn dispatch_bound(&mut self, kernel: &KernelRef<'_>, params: &[u8], bindings: &[Binding<'_>], workgroups: [u32; 3]) {
-        let resources = bindings.iter().map(|b| match b {
-            Binding::Buffer(buffer) => wgpu::BindingResource::Buffer(buffer.clone()),
-            Binding::Texture(view) => wgpu::BindingResource::TextureView(view),
-        });
-        let bind_group = make_bind_group(self.ctx, kernel, uniform(self.ctx, kernel.label, params).as_entire_buffer_binding(), resources);
         self.record(kernel, &bind_group, workgroups);
     }
 
@@ -222,21 +227,48 @@ enum ParamsAt {
     Own(wgpu::Buffer),
 }
 
+/// A [`Binding`] as a cache entry holds it: a buffer range (buffer, offset, size), or a texture.
+#[derive(PartialEq)]
+enum Held {
+    Buffer(wgpu::Buffer, u64, u64),
+    Texture(wgpu::TextureView),
+}
+
+impl Held {
+    fn of(b: &Binding<'_>) -> Self {
+        match b {
+            Binding::Buffer(b) => Held::Buffer(b.buffer.clone(), b.offset, b.size.map_or(0, |s| s.get())),
+            Binding::Texture(view) => Held::Texture(view.clone()),
+        }
+    }
+
+    fn is(&self, b: &Binding<'_>) -> bool {
+        match (self, b) {
+            (Held::Buffer(buffer, offset, size), Binding::Buffer(b)) => buffer == b.buffer && *offset == b.offset && *size == b.size.map_or(0, |s| s.get()),
+            (Held::Texture(view), Binding::Texture(v)) => view == v,
+            _ => false,
+        }
+    }
+
+    fn resource(&self) -> wgpu::BindingResource<'_> {
+        match self {
+            Held::Buffer(buffer, offset, size) => wgpu::BindingResource::Buffer(wgpu::BufferBinding { buffer, offset: *offset, size: wgpu::BufferSize::new(*size) }),
+            Held::Texture(view) => wgpu::BindingResource::TextureView(view),
+        }
+    }
+}
+
 struct Bound {
     pipeline: wgpu::ComputePipeline,
-    buffers: Vec<(wgpu::Buffer, u64, u64)>,
+    held: Vec<Held>,
     params: ParamsAt,
     params_bytes: Vec<u8>,
     group: wgpu::BindGroup,
 }
 
 impl Bound {
-    fn binds(&self, kernel: &KernelRef<'_>, buffers: &[wgpu::BufferBinding<'_>]) -> bool {
-        &self.pipeline == kernel.pipeline
-            && self.buffers.len() == buffers.len()
-            && self.buffers.iter().zip(buffers).all(|((buffer, offset, size), b)| {
-                buffer == b.buffer && *offset == b.offset && *size == b.size.map_or(0, |s| s.get())
-            })
+    fn binds(&self, kernel: &KernelRef<'_>, bindings: &[Binding<'_>]) -> bool {
+        &self.pipeline == kernel.pipeline && self.held.len() == bindings.len() && self.held.iter().zip(bindings).all(|(h, b)| h.is(b))
     }
 }
 
@@ -265,10 +297,10 @@ impl BindCache {
         }
     }
 
-    fn get(&mut self, ctx: &GpuContext, kernel: &KernelRef<'_>, params: &[u8], buffers: &[wgpu::BufferBinding<'_>]) -> wgpu::BindGroup {
+    fn get(&mut self, ctx: &GpuContext, kernel: &KernelRef<'_>, params: &[u8], bindings: &[Binding<'_>]) -> wgpu::BindGroup {
         let at = self.cursor;
         self.cursor += 1;
-        if let Some(b) = self.tape.get_mut(at).filter(|b| b.binds(kernel, buffers)) {
+        if let Some(b) = self.tape.get_mut(at).filter(|b| b.binds(kernel, bindings)) {
             if b.params_bytes != params {
                 match &b.params {
                     ParamsAt::Slot(slot) => self.arena.as_mut().expect("slots come from the arena").set(*slot, params),
@@ -284,22 +316,22 @@ impl BindCache {
         if let Some(ParamsAt::Slot(slot)) = self.tape.get(at).map(|b| &b.params) {
             arena.free.push(*slot);
         }
-        let buffers: Vec<_> = buffers.iter().map(|b| (b.buffer.clone(), b.offset, b.size.map_or(0, |s| s.get()))).collect();
+        let held: Vec<Held> = bindings.iter().map(Held::of).collect();
         let slot = if params.len() <= arena.slot_bytes { arena.free.pop() } else { None };
         let (params_at, group) = match slot {
             Some(slot) => {
                 arena.set(slot, params);
                 let at = (slot * arena.slot_bytes) as u64;
                 let binding = wgpu::BufferBinding { buffer: &arena.buffer, offset: at, size: wgpu::BufferSize::new(params.len() as u64) };
-                (ParamsAt::Slot(slot), make_bind_group(ctx, kernel, binding, buffers.iter().map(key_resource)))
+                (ParamsAt::Slot(slot), make_bind_group(ctx, kernel, binding, held.iter().map(Held::resource)))
             }
             None => {
                 let own = uniform(ctx, kernel.label, params);
-                let group = make_bind_group(ctx, kernel, own.as_entire_buffer_binding(), buffers.iter().map(key_resource));
+                let group = make_bind_group(ctx, kernel, own.as_entire_buffer_binding(), held.iter().map(Held::resource));
                 (ParamsAt::Own(own), group)
             }
         };
-        let bound = Bound { pipeline: kernel.pipeline.clone(), buffers, params: params_at, params_bytes: params.to_vec(), group: group.clone() };
+        let bound = Bound { pipeline: kernel.pipeline.clone(), held, params: params_at, params_bytes: params.to_vec(), group: group.clone() };
         match self.tape.get_mut(at) {
             Some(old) => *old = bound,
             None => self.tape.push(bound),
@@ -324,9 +356,4 @@ fn make_bind_group<'b>(ctx: &GpuContext, kernel: &KernelRef<'_>, params: wgpu::B
         entries.push(wgpu::BindGroupEntry { binding: i as u32 + 1, resource });
     }
     ctx.device.create_bind_group(&wgpu::BindGroupDescriptor { label: Some(kernel.label), layout: kernel.layout, entries: &entries })
-}
-
-/// A buffer range as a cache key holds it, to bind.
-fn key_resource((buffer, offset, size): &(wgpu::Buffer, u64, u64)) -> wgpu::BindingResource<'_> {
-    wgpu::BindingResource::Buffer(wgpu::BufferBinding { buffer, offset: *offset, size: wgpu::BufferSize::new(*size) })
 }

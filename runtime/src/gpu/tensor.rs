@@ -1,13 +1,29 @@
-//! A tensor living in GPU buffers (usually slices of weight arenas), its rows laid out as
-//! `GgmlType::gpu_row_bytes` says.
+//! A tensor living in GPU memory (usually slices of weight arenas: buffers, or textures where
+//! the tuning reads weights as texels), its rows laid out as `GgmlType::gpu_row_bytes` says.
 
+use super::Binding;
 use crate::quant::GgmlType;
 
-/// A block of a tensor's rows held in one storage binding.
+/// Texels per row of a weight texture: a texture's texels, row after row, are its arena's
+/// 16-byte words (shaders/weights/texture.wgsl maps word i to texel (i % W, i / W)). 8192 is
+/// the least `maxTextureDimension2D` WebGPU guarantees, so a texture holds up to 1 GiB
+/// (8192 × 8192 × 16 bytes) on any adapter, and pads at most one row (128 KiB).
+pub const WEIGHT_TEXELS: u32 = 8192;
+
+/// Where a part's bytes live.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Store {
+    Buffer(wgpu::Buffer),
+    /// An rgba32uint texture of [`WEIGHT_TEXELS`] texels a row (types with 16-byte words only).
+    Texture(wgpu::TextureView),
+}
+
+/// A block of a tensor's rows held in one binding.
 #[derive(Clone, Debug)]
 pub struct TensorPart {
-    pub buffer: wgpu::Buffer,
-    /// Byte offset in `buffer` (a multiple of the device's storage offset alignment).
+    pub store: Store,
+    /// Byte offset in `store` (for a buffer a multiple of the device's storage offset
+    /// alignment; for a texture of 16, passed to the kernel as `w_word0`).
     pub offset: u64,
     /// Bytes bound (rounded up to 4).
     pub size: u64,
@@ -30,9 +46,9 @@ pub struct GpuTensor {
 
 impl GpuTensor {
     /// A tensor held whole in `buffer` at `offset`.
-    pub fn whole(buffer: wgpu::Buffer, offset: u64, size: u64, ty: GgmlType, dims: Vec<u64>) -> Self {
+    pub fn whole(store: Store, offset: u64, size: u64, ty: GgmlType, dims: Vec<u64>) -> Self {
         let n_rows = dims[1..].iter().product::<u64>() as u32;
-        GpuTensor { ty, dims, parts: vec![TensorPart { buffer, offset, size, skip_rows: 0, row0: 0, n_rows }] }
+        GpuTensor { ty, dims, parts: vec![TensorPart { store, offset, size, skip_rows: 0, row0: 0, n_rows }] }
     }
     pub fn row_len(&self) -> u32 {
         self.dims[0] as u32
@@ -58,15 +74,36 @@ impl GpuTensor {
             .collect();
         GpuTensor { dims: vec![self.dims[0], count as u64], parts, ty: self.ty }
     }
-    /// The binding of a tensor held in one part (norm weights, biases: always small).
+    /// The buffer binding of a tensor held in one part of a buffer (norm weights, biases:
+    /// always small, always f32 or f16, which no texture holds).
     pub fn binding(&self) -> wgpu::BufferBinding<'_> {
         assert!(self.parts.len() == 1 && self.parts[0].skip_rows == 0, "binding() of a split tensor or a row view");
-        self.parts[0].binding()
+        self.parts[0].buffer_binding()
     }
 }
 
 impl TensorPart {
-    pub fn binding(&self) -> wgpu::BufferBinding<'_> {
-        wgpu::BufferBinding { buffer: &self.buffer, offset: self.offset, size: wgpu::BufferSize::new(self.size) }
+    /// What a kernel binds to read this part's weights (shaders/weights/).
+    pub fn binding(&self) -> Binding<'_> {
+        match &self.store {
+            Store::Buffer(_) => Binding::Buffer(self.buffer_binding()),
+            Store::Texture(view) => Binding::Texture(view.clone()),
+        }
+    }
+
+    /// This part as a buffer range. Panics for a texture: the tensors read as buffer ranges
+    /// (norm weights, biases, copies into uniform windows) are float types, which stay in buffers.
+    pub fn buffer_binding(&self) -> wgpu::BufferBinding<'_> {
+        let Store::Buffer(buffer) = &self.store else { panic!("a weight texture read as a buffer") };
+        wgpu::BufferBinding { buffer, offset: self.offset, size: wgpu::BufferSize::new(self.size) }
+    }
+
+    /// The 16-byte word of the texture where the binding starts (`w_word0` in the kernels'
+    /// parameters); 0 for a buffer, whose binding starts at `offset`.
+    pub fn word0(&self) -> u32 {
+        match self.store {
+            Store::Buffer(_) => 0,
+            Store::Texture(_) => (self.offset / 16) as u32,
+        }
     }
 }

@@ -10,7 +10,7 @@ pub use compile::{compile_all, compile_early};
 pub use ops::{attention_parts_bytes, Activation, AttentionShape, Input, Kernels, QkvStore, Rope, RopeStyle, Sampling, Tuning, YRows, READ_CHUNK};
 
 use crate::error::{Error, Result};
-use crate::gpu::{Binding, KernelRef, Recorder};
+use crate::gpu::{Binding, KernelRef, Recorder, WEIGHT_TEXELS};
 use crate::quant::GgmlType;
 
 /// Which per-type WGSL function an op uses.
@@ -43,18 +43,21 @@ impl Kernel {
     }
 
     /// An op that reads a quantized tensor: its WGSL is composed as byte-field helpers + the
-    /// weights binding (16-byte words for types with `Wgsl::rows`, else 4-byte words) + `parts` (the op
-    /// and what it includes) + the type's `dequant32` or `dot32`.
-    pub fn with_type(device: &wgpu::Device, label: &str, parts: &[&str], ty: GgmlType, part: TypePart) -> Result<Self> {
+    /// weights binding (16-byte words for types with `Wgsl::rows`, from a buffer or, with
+    /// `weight_texture`, a texture; else 4-byte words) + `parts` (the op and what it includes) +
+    /// the type's `dequant32` or `dot32`.
+    pub fn with_type(device: &wgpu::Device, label: &str, parts: &[&str], ty: GgmlType, part: TypePart, weight_texture: bool) -> Result<Self> {
         let wgsl = ty.wgsl().ok_or_else(|| Error::UnsupportedModel(format!("tensor type {ty:?} has no GPU kernel yet")))?;
         let type_fn = match part {
             TypePart::Dequant => wgsl.dequant,
             TypePart::Dot => wgsl.dot,
         };
         // Types with 16-byte aligned blocks read them as 16-byte words, in every op.
-        let words = match wgsl.rows {
-            true => include_str!("../../../shaders/weights/vec4.wgsl"),
-            false => include_str!("../../../shaders/weights/u32.wgsl"),
+        let texels = include_str!("../../../shaders/weights/texture.wgsl").replace("WEIGHT_TEXELS", &format!("{WEIGHT_TEXELS}u"));
+        let words = match (wgsl.rows, weight_texture) {
+            (true, true) => texels.as_str(),
+            (true, false) => include_str!("../../../shaders/weights/vec4.wgsl"),
+            (false, _) => include_str!("../../../shaders/weights/u32.wgsl"),
         };
         // WGSL's directives (`enable f16;` where a part uses the f16 KV cache's type) come first.
         let is_directive = |line: &&str| line.starts_with("enable ");
@@ -97,12 +100,13 @@ impl Kernel {
 
     /// Records one dispatch: binding 0 = `params`, then `buffers` at 1, 2, ...
     pub fn dispatch<P: bytemuck::Pod>(&self, rec: &mut Recorder<'_>, params: &P, buffers: &[wgpu::BufferBinding<'_>], workgroups: [u32; 3]) {
-        rec.dispatch(&self.kernel_ref(), bytemuck::bytes_of(params), buffers, workgroups);
+        let bindings: Vec<Binding<'_>> = buffers.iter().cloned().map(Binding::Buffer).collect();
+        self.dispatch_bound(rec, params, &bindings, workgroups);
     }
 
-    /// [`Self::dispatch`] with textures among the bindings.
+    /// [`Self::dispatch`] with textures among the bindings (weights in a texture, x in one).
     pub fn dispatch_bound<P: bytemuck::Pod>(&self, rec: &mut Recorder<'_>, params: &P, bindings: &[Binding<'_>], workgroups: [u32; 3]) {
-        rec.dispatch_bound(&self.kernel_ref(), bytemuck::bytes_of(params), bindings, workgroups);
+        rec.dispatch(&self.kernel_ref(), bytemuck::bytes_of(params), bindings, workgroups);
     }
 
     /// What a dispatch needs of this kernel (compiled now if it was not yet).

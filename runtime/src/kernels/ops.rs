@@ -46,7 +46,8 @@ struct MatmulParams {
     /// n_in / 4, so that no kernel shifts per load of x (SwiftShader emulates vector shifts
     /// lane by lane).
     n_in4: u32,
-    _pad: u32,
+    /// Where W's words start in a weight texture (`TensorPart::word0`).
+    w_word0: u32,
 }
 
 impl MatmulParams {
@@ -69,14 +70,14 @@ impl MatmulParams {
             q_rows: 0,
             kv_rows: 0,
             n_in4: w.row_len() / 4,
-            _pad: 0,
+            w_word0: part.word0(),
         }
     }
 }
 
 #[repr(C)]
 #[derive(Clone, Copy, Pod, Zeroable)]
-struct EmbedParams { n_embd: u32, row_bytes: u32, scale: f32, first_id: u32, n_ids: u32, skip_rows: u32, _pad: [u32; 2] }
+struct EmbedParams { n_embd: u32, row_bytes: u32, scale: f32, first_id: u32, n_ids: u32, skip_rows: u32, w_word0: u32, _pad: u32 }
 
 #[repr(C)]
 #[derive(Clone, Copy, Pod, Zeroable)]
@@ -410,6 +411,12 @@ pub struct Tuning {
     /// offsets, which cost next to nothing there, its Q4_1 and Q8_0 GEMVs were within noise):
     /// its weights' loads and arithmetic set its speed.
     pub x_texture: bool,
+    /// The weights of the types read as 16-byte words live in textures (rgba32uint, see
+    /// shaders/weights/texture.wgsl and `Uploader`) and every kernel reads them as texels: on
+    /// CPU adapters, where each load from a buffer is a loop over the lanes and a texel fetch
+    /// goes through the sampler's vector path. Decode's GEMVs, which are mostly their weights'
+    /// loads and arithmetic, gain most: see DESIGN.md for the measurements.
+    pub weight_texture: bool,
 }
 
 impl Tuning {
@@ -456,7 +463,7 @@ impl Tuning {
         // GPUs whose subgroups are always 8 lanes share x across them instead of splitting rows.
         let gemv_split = if cpu || subgroup_x { 1 } else { 8 };
         let gemv_rows = if gemv_split > 1 { 32 } else { rows };
-        Self { subgroup_x, row_blocks: if swiftshader { 4 } else { 1 }, gemm_rows: rows, gemm_tokens: if swiftshader { 16 } else { 8 }, gemv_rows, gemv_split, gemv_blocks: if swiftshader { 4 } else { 1 }, unroll_heads: swiftshader, norm_in_gemv: !swiftshader, qkv_epilogue: true, norm_thread_per_row: cpu, kv_f16: !cpu && ctx.info.has_f16(), decode_ahead: !(cpu && subgroup_x), x_texture: swiftshader }
+        Self { subgroup_x, row_blocks: if swiftshader { 4 } else { 1 }, gemm_rows: rows, gemm_tokens: if swiftshader { 16 } else { 8 }, gemv_rows, gemv_split, gemv_blocks: if swiftshader { 4 } else { 1 }, unroll_heads: swiftshader, norm_in_gemv: !swiftshader, qkv_epilogue: true, norm_thread_per_row: cpu, kv_f16: !cpu && ctx.info.has_f16(), decode_ahead: !(cpu && subgroup_x), x_texture: swiftshader, weight_texture: cpu }
     }
 
     /// Every tuning some adapter runs that this one can run too (sharing x needs subgroups of 8,
@@ -469,14 +476,14 @@ impl Tuning {
         let own = Self::for_adapter(ctx);
         let swiftshader_tokens = if own.x_texture { own.gemm_tokens } else { 8 };
         let mut all = vec![
-            Self { subgroup_x: false, row_blocks: 1, gemm_rows: 256, gemm_tokens: 8, gemv_rows: 32, gemv_split: 8, gemv_blocks: 1, unroll_heads: false, norm_in_gemv: true, qkv_epilogue: true, norm_thread_per_row: false, kv_f16: f16, decode_ahead: true, x_texture: false }, // GPUs
-            Self { subgroup_x: false, row_blocks: 4, gemm_rows: 64, gemm_tokens: swiftshader_tokens, gemv_rows: 64, gemv_split: 1, gemv_blocks: 4, unroll_heads: true, norm_in_gemv: false, qkv_epilogue: true, norm_thread_per_row: true, kv_f16: false, decode_ahead: true, x_texture: true }, // SwiftShader
+            Self { subgroup_x: false, row_blocks: 1, gemm_rows: 256, gemm_tokens: 8, gemv_rows: 32, gemv_split: 8, gemv_blocks: 1, unroll_heads: false, norm_in_gemv: true, qkv_epilogue: true, norm_thread_per_row: false, kv_f16: f16, decode_ahead: true, x_texture: false, weight_texture: false }, // GPUs
+            Self { subgroup_x: false, row_blocks: 4, gemm_rows: 64, gemm_tokens: swiftshader_tokens, gemv_rows: 64, gemv_split: 1, gemv_blocks: 4, unroll_heads: true, norm_in_gemv: false, qkv_epilogue: true, norm_thread_per_row: true, kv_f16: false, decode_ahead: true, x_texture: true, weight_texture: true }, // SwiftShader
         ];
         if ctx.info.fixed_subgroup_size() == Some(8) {
-            all.push(Self { subgroup_x: true, row_blocks: 1, gemm_rows: 64, gemm_tokens: 8, gemv_rows: 64, gemv_split: 1, gemv_blocks: 1, unroll_heads: false, norm_in_gemv: true, qkv_epilogue: true, norm_thread_per_row: true, kv_f16: false, decode_ahead: false, x_texture: false }); // lavapipe
+            all.push(Self { subgroup_x: true, row_blocks: 1, gemm_rows: 64, gemm_tokens: 8, gemv_rows: 64, gemv_split: 1, gemv_blocks: 1, unroll_heads: false, norm_in_gemv: true, qkv_epilogue: true, norm_thread_per_row: true, kv_f16: false, decode_ahead: false, x_texture: false, weight_texture: true }); // lavapipe
             // A GPU whose subgroups are always 8 lanes: its GEMVs after a norm sum Σx² across the
             // subgroup (`x_total` in shaders/share_x/subgroup.wgsl).
-            all.push(Self { subgroup_x: true, row_blocks: 1, gemm_rows: 256, gemm_tokens: 8, gemv_rows: 256, gemv_split: 1, gemv_blocks: 1, unroll_heads: false, norm_in_gemv: true, qkv_epilogue: true, norm_thread_per_row: false, kv_f16: f16, decode_ahead: true, x_texture: false });
+            all.push(Self { subgroup_x: true, row_blocks: 1, gemm_rows: 256, gemm_tokens: 8, gemv_rows: 256, gemv_split: 1, gemv_blocks: 1, unroll_heads: false, norm_in_gemv: true, qkv_epilogue: true, norm_thread_per_row: false, kv_f16: f16, decode_ahead: true, x_texture: false, weight_texture: false });
         }
         all
     }
@@ -493,7 +500,8 @@ impl std::fmt::Display for Tuning {
         let (gemm, gemv) = ((4 * self.row_blocks, self.gemm_rows), (4 * self.gemv_blocks, self.gemv_rows));
         let split = if self.gemv_split > 1 { format!(" (each run split over {} threads)", self.gemv_split) } else { String::new() };
         let texture = if self.x_texture { ", x through a texture" } else { "" };
-        write!(f, "{x}, GEMM {} rows per thread, {} per workgroup by {} tokens{texture}, GEMV {} and {}{split}{heads}{norm}{kv}", gemm.0, gemm.1, self.gemm_tokens, gemv.0, gemv.1)
+        let weights = if self.weight_texture { ", weights in textures" } else { "" };
+        write!(f, "{x}{weights}, GEMM {} rows per thread, {} per workgroup by {} tokens{texture}, GEMV {} and {}{split}{heads}{norm}{kv}", gemm.0, gemm.1, self.gemm_tokens, gemv.0, gemv.1)
     }
 }
 
@@ -570,10 +578,10 @@ fn gemv_uniform_into(d: &wgpu::Device, ty: GgmlType, input: &str, x_uniform: &st
                 .replace("GEMV_LANES", &format!("{}u", tuning.gemv_rows * tuning.gemv_split / (4 * tuning.gemv_blocks)))
                 .replace("GEMV_BLOCKS", &format!("{}u", tuning.gemv_blocks))
                 .replace("GEMV_SPLIT", &format!("{}u", tuning.gemv_split));
-            (Kernel::with_type(d, &format!("matvec_rows{input}"), &[shader!("matmul_params"), x_uniform, &wgsl, &share_x, epilogue], ty, TypePart::Dot)?, tuning.gemv_rows)
+            (Kernel::with_type(d, &format!("matvec_rows{input}"), &[shader!("matmul_params"), x_uniform, &wgsl, &share_x, epilogue], ty, TypePart::Dot, tuning.weight_texture)?, tuning.gemv_rows)
         }
         // share_x only for `Invocation`, which the activations' `x_scale` takes.
-        false => (Kernel::with_type(d, &format!("matvec{input}"), &[&[shader!("matmul_params"), x_uniform, shader!("matvec")][..], &SHARE_X_DIRECT].concat(), ty, TypePart::Dot)?, MATVEC_ROWS),
+        false => (Kernel::with_type(d, &format!("matvec{input}"), &[&[shader!("matmul_params"), x_uniform, shader!("matvec")][..], &SHARE_X_DIRECT].concat(), ty, TypePart::Dot, tuning.weight_texture)?, MATVEC_ROWS),
     })
 }
 
@@ -626,8 +634,8 @@ impl Kernels {
         let mut norm_gemv = HashMap::new();
         for ty in types {
             if !matmul.contains_key(&ty) {
-                let gemm = |x: &str| Kernel::with_type(d, "matmul", &[shader!("matmul_params"), x, &matmul_wgsl, &share_x], ty, TypePart::Dequant);
-                let gemv = |x: &str| Kernel::with_type(d, "matvec", &[shader!("matmul_params"), x, shader!("matvec")], ty, TypePart::Dot);
+                let gemm = |x: &str| Kernel::with_type(d, "matmul", &[shader!("matmul_params"), x, &matmul_wgsl, &share_x], ty, TypePart::Dequant, tuning.weight_texture);
+                let gemv = |x: &str| Kernel::with_type(d, "matvec", &[shader!("matmul_params"), x, shader!("matvec")], ty, TypePart::Dot, tuning.weight_texture);
                 if tuning.norm_in_gemv && ty.wgsl().is_some_and(|w| w.rows) {
                     norm_gemv.insert(ty, gemv_uniform(d, ty, "+norm", &x_normed, tuning)?);
                 }
@@ -641,7 +649,7 @@ impl Kernels {
                     any: if ty.block_size() == 1 { Some(gemm(X_SCALAR)?) } else { None },
                 };
                 matmul.insert(ty, matmuls);
-                embed.insert(ty, Kernel::with_type(d, "embed", &[shader!("embed")], ty, TypePart::Dequant)?);
+                embed.insert(ty, Kernel::with_type(d, "embed", &[shader!("embed")], ty, TypePart::Dequant, tuning.weight_texture)?);
             }
         }
         Ok(Self {
@@ -826,8 +834,8 @@ impl Kernels {
             let p = MatmulParams::new(w, part, n_tok, accumulate, rows);
             let grid = [part.n_rows.div_ceil(rows_per_group), n_tok.div_ceil(self.tuning.gemm_tokens), 1];
             match &textured {
-                Some((k, tex)) => k.dispatch_bound(rec, &p, &[Binding::Buffer(part.binding()), Binding::Texture(tex.clone()), Binding::Buffer(y.clone())], grid),
-                None => kernel.dispatch(rec, &p, &[part.binding(), x.clone(), y.clone()], grid),
+                Some((k, tex)) => k.dispatch_bound(rec, &p, &[part.binding(), Binding::Texture(tex.clone()), y.clone().into()], grid),
+                None => kernel.dispatch_bound(rec, &p, &[part.binding(), x.clone().into(), y.clone().into()], grid),
             }
         }
     }
@@ -882,10 +890,10 @@ impl Kernels {
             let eps = norm.as_ref().map_or(0.0, |n| n.1);
             let p = MatmulParams { eps, pos, head_dim, n_rot, q_rows, kv_rows, ..MatmulParams::new(w, part, 1, false, whole_rows) };
             let grid = [part.n_rows.div_ceil(*rows_per_group), 1, 1];
-            let mut buffers = vec![part.binding(), x.clone(), qkv.clone()];
-            buffers.extend(norm.as_ref().map(|n| uniform_window(rec, &n.0)));
-            buffers.extend(extra.iter().cloned());
-            kernel.dispatch(rec, &p, &buffers, grid);
+            let mut bindings = vec![part.binding(), x.clone().into(), qkv.clone().into()];
+            bindings.extend(norm.as_ref().map(|n| uniform_window(rec, &n.0).into()));
+            bindings.extend(extra.iter().cloned().map(Binding::Buffer));
+            kernel.dispatch_bound(rec, &p, &bindings, grid);
         }
         true
     }
@@ -926,9 +934,10 @@ impl Kernels {
                 first_id: part.row0,
                 n_ids: part.n_rows,
                 skip_rows: part.skip_rows,
-                _pad: [0; 2],
+                w_word0: part.word0(),
+                _pad: 0,
             };
-            self.embed[&table.ty].dispatch(rec, &p, &[part.binding(), ids.clone(), y.clone()], [n_tok, 1, 1]);
+            self.embed[&table.ty].dispatch_bound(rec, &p, &[part.binding(), ids.clone().into(), y.clone().into()], [n_tok, 1, 1]);
         }
     }
 
@@ -1054,8 +1063,8 @@ fn gemv_windowed<'b>(rec: &mut Recorder<'_>, (kernel, rows_per_group): (&Kernel,
         let p = MatmulParams { eps, ..MatmulParams::new(w, part, 1, accumulate, rows) };
         let grid = [part.n_rows.div_ceil(rows_per_group), 1, 1];
         match &fourth {
-            None => kernel.dispatch(rec, &p, &[part.binding(), x.clone(), y.clone()], grid),
-            Some(b) => kernel.dispatch(rec, &p, &[part.binding(), x.clone(), y.clone(), b.clone()], grid),
+            None => kernel.dispatch_bound(rec, &p, &[part.binding(), x.clone().into(), y.clone().into()], grid),
+            Some(b) => kernel.dispatch_bound(rec, &p, &[part.binding(), x.clone().into(), y.clone().into(), b.clone().into()], grid),
         }
     }
 }

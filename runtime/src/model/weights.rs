@@ -2,12 +2,16 @@
 //! "arena" buffers, each within the device's storage binding limit, and written chunk by chunk
 //! with `queue.write_buffer`: peak CPU memory is one chunk, whatever the model size. A tensor
 //! larger than one binding (a big vocabulary) is split into blocks of rows, one binding each.
+//! Where the tuning reads weights as texels (`Tuning::weight_texture`), the matrices of the
+//! types read as 16-byte words go into arenas that are textures instead (rgba32uint,
+//! [`WEIGHT_TEXELS`] texels a row, a texel per word), written the same way with
+//! `queue.write_texture`; the rest (norms, biases, float matrices) stay in buffers.
 //! Offsets and sizes here are of the GPU layout (`GgmlType::gpu_row_bytes`): Q4_0/Q4_1/Q8_0/Q4_K/Q6_K rows
 //! are rearranged as they pass (`GgmlType::to_gpu_rows`), a whole row at a time.
 
 use crate::error::{Error, Result};
 use crate::gguf::{GgufHeader, TensorInfo};
-use crate::gpu::{GpuContext, GpuTensor, TensorPart};
+use crate::gpu::{GpuContext, GpuTensor, Store, TensorPart, WEIGHT_TEXELS};
 use crate::quant::GgmlType;
 use std::collections::HashMap;
 use std::ops::Range;
@@ -24,8 +28,79 @@ const SPLIT_ROW_MULTIPLE: u64 = 64;
 /// (same type and row length): decode then makes one dispatch where it would make three or two.
 const FUSABLE: &[&[&str]] = &[&["attn_q.weight", "attn_k.weight", "attn_v.weight"], &["ffn_gate.weight", "ffn_up.weight"]];
 
+/// The two kinds of arena.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Kind {
+    Buffer,
+    Texture,
+}
+
+impl Kind {
+    /// Bytes per write: what `write_buffer` takes (4), or a texel (16).
+    fn unit(self) -> usize {
+        match self {
+            Kind::Buffer => 4,
+            Kind::Texture => 16,
+        }
+    }
+}
+
+/// Bytes of one texel row of a weight texture.
+const TEXTURE_ROW_BYTES: u64 = WEIGHT_TEXELS as u64 * 16;
+
+/// An arena: a buffer, or a texture with its view (what kernels bind).
+enum Arena {
+    Buffer(wgpu::Buffer),
+    Texture(wgpu::Texture, wgpu::TextureView),
+}
+
+impl Arena {
+    fn store(&self) -> Store {
+        match self {
+            Arena::Buffer(b) => Store::Buffer(b.clone()),
+            Arena::Texture(_, view) => Store::Texture(view.clone()),
+        }
+    }
+
+    fn bytes(&self) -> u64 {
+        match self {
+            Arena::Buffer(b) => b.size(),
+            Arena::Texture(t, _) => t.height() as u64 * TEXTURE_ROW_BYTES,
+        }
+    }
+
+    /// Writes `bytes` (whole units of its kind) at byte `at`.
+    fn write(&self, ctx: &GpuContext, at: u64, bytes: &[u8]) {
+        match self {
+            Arena::Buffer(b) => ctx.queue.write_buffer(b, at, bytes),
+            Arena::Texture(t, _) => write_texels(ctx, t, at / 16, bytes),
+        }
+    }
+}
+
+/// Writes `bytes` into texels `first..` of `texture` (texels row after row, 16 bytes each): a
+/// partial first row, whole rows, a partial last row.
+fn write_texels(ctx: &GpuContext, texture: &wgpu::Texture, first: u64, mut bytes: &[u8]) {
+    let width = WEIGHT_TEXELS as u64;
+    let mut texel = first;
+    while !bytes.is_empty() {
+        let (x, y) = (texel % width, texel / width);
+        let n = bytes.len() as u64 / 16;
+        let (w, h) = if x == 0 && n >= width { (width, n / width) } else { ((width - x).min(n), 1) };
+        let origin = wgpu::Origin3d { x: x as u32, y: y as u32, z: 0 };
+        let size = wgpu::Extent3d { width: w as u32, height: h as u32, depth_or_array_layers: 1 };
+        let layout = wgpu::TexelCopyBufferLayout { offset: 0, bytes_per_row: Some(TEXTURE_ROW_BYTES as u32), rows_per_image: None };
+        let n_bytes = (w * h * 16) as usize;
+        ctx.queue.write_texture(wgpu::TexelCopyTextureInfo { origin, ..texture.as_image_copy() }, &bytes[..n_bytes], layout, size);
+        bytes = &bytes[n_bytes..];
+        texel += w * h;
+    }
+}
+
 /// Where one block of a tensor's rows goes.
 struct Part {
+    kind: Kind,
+    /// Index among the arenas of its kind.
     arena: usize,
     /// Where its bytes are written.
     offset: u64,
@@ -48,11 +123,13 @@ impl Part {
 }
 
 pub struct Uploader {
-    arenas: Vec<wgpu::Buffer>,
+    /// By kind (`Kind as usize`), the arenas.
+    arenas: [Vec<Arena>; 2],
     parts: Vec<Part>,
     /// The parts of each tensor (indices into `parts`).
     tensor_parts: Vec<Range<usize>>,
-    /// Up to 3 bytes of the current part not yet written (writes must be 4-byte multiples).
+    /// Up to a unit less one of bytes of the current part not yet written (writes are whole
+    /// units: 4 bytes to a buffer, a 16-byte texel to a texture).
     carry: Vec<u8>,
     carry_part: usize,
     carry_at: u64,
@@ -82,8 +159,9 @@ impl Placer {
     }
 }
 
-/// Groups of [`FUSABLE`] tensors in `header` that can lie back to back (tensor indices).
-fn fusable_groups(header: &GgufHeader, cap: u64) -> Vec<Vec<usize>> {
+/// Groups of [`FUSABLE`] tensors in `header` that can lie back to back (tensor indices) within
+/// `cap` (the arena size of their kind).
+fn fusable_groups(header: &GgufHeader, cap: impl Fn(&TensorInfo) -> u64) -> Vec<Vec<usize>> {
     let index: HashMap<&str, usize> = header.tensors.iter().enumerate().map(|(i, t)| (t.name.as_str(), i)).collect();
     let mut groups = Vec::new();
     for t in &header.tensors {
@@ -96,7 +174,7 @@ fn fusable_groups(header: &GgufHeader, cap: u64) -> Vec<Vec<usize>> {
             let Some(members) = members else { continue };
             let ts: Vec<_> = members.iter().map(|&i| &header.tensors[i]).collect();
             let alike = ts.iter().all(|m| m.ty == t.ty && m.dims.len() == 2 && m.dims[0] == t.dims[0] && gpu_bytes(m) % 4 == 0);
-            if alike && ts.iter().map(|m| gpu_bytes(m)).sum::<u64>() <= cap {
+            if alike && ts.iter().map(|m| gpu_bytes(m)).sum::<u64>() <= cap(t) {
                 groups.push(members);
             }
         }
@@ -115,15 +193,22 @@ pub fn gpu_needs(weight_bytes: u64) -> String {
 }
 
 impl Uploader {
-    /// Plans arenas for every tensor in `header` and creates them.
-    pub fn new(ctx: &GpuContext, header: &GgufHeader) -> Result<Self> {
+    /// Plans arenas for every tensor in `header` and creates them; with `weight_texture` the
+    /// matrices of types read as 16-byte words go into textures.
+    pub fn new(ctx: &GpuContext, header: &GgufHeader, weight_texture: bool) -> Result<Self> {
         let limits = &ctx.info.limits;
-        let cap = ctx.info.max_binding() & !255;
         let align = limits.min_storage_buffer_offset_alignment.max(4) as u64;
-        let mut placer = Placer { sizes: vec![0], cap, align };
+        // A texture of the most rows the device allows, up to 1 GiB (byte offsets in the
+        // kernels are u32).
+        let texture_cap = (TEXTURE_ROW_BYTES * limits.max_texture_dimension_2d as u64).min(1 << 30);
+        let mut placers = [Placer { sizes: vec![0], cap: ctx.info.max_binding() & !255, align }, Placer { sizes: vec![0], cap: texture_cap, align: 16 }];
+        let kind_of = |t: &TensorInfo| match weight_texture && t.dims.len() >= 2 && t.ty.wgsl().is_some_and(|w| w.rows) {
+            true => Kind::Texture,
+            false => Kind::Buffer,
+        };
         let mut parts = Vec::new();
         let mut tensor_parts = vec![0..0; header.tensors.len()];
-        let groups = fusable_groups(header, cap);
+        let groups = fusable_groups(header, |t| placers[kind_of(t) as usize].cap);
         let group_of: HashMap<usize, usize> = groups.iter().enumerate().flat_map(|(g, m)| m.iter().map(move |&i| (i, g))).collect();
         let mut placed = vec![false; header.tensors.len()];
         for (i, t) in header.tensors.iter().enumerate() {
@@ -133,18 +218,22 @@ impl Uploader {
             if let Some(&g) = group_of.get(&i) {
                 // The group's tensors back to back, bound from the first one's start.
                 let members = &groups[g];
-                let (arena, start) = placer.place(members.iter().map(|&m| gpu_bytes(&header.tensors[m])).sum());
+                let kind = kind_of(t);
+                let (arena, start) = placers[kind as usize].place(members.iter().map(|&m| gpu_bytes(&header.tensors[m])).sum());
                 let (mut at, mut skip_rows) = (start, 0);
                 for &m in members {
                     let (n_bytes, n_rows) = (gpu_bytes(&header.tensors[m]), header.tensors[m].n_rows() as u32);
                     tensor_parts[m] = parts.len()..parts.len() + 1;
-                    parts.push(Part { arena, offset: at, bind_offset: start, skip_rows, byte0: 0, n_bytes, row0: 0, n_rows });
+                    parts.push(Part { kind, arena, offset: at, bind_offset: start, skip_rows, byte0: 0, n_bytes, row0: 0, n_rows });
                     placed[m] = true;
                     at += n_bytes;
                     skip_rows += n_rows;
                 }
                 continue;
             }
+            let kind = kind_of(t);
+            let placer = &mut placers[kind as usize];
+            let cap = placer.cap;
             let n_rows = t.n_rows().max(1);
             let row_bytes = gpu_bytes(t) / n_rows;
             let rows_per_part = if gpu_bytes(t).div_ceil(4) * 4 <= cap {
@@ -153,7 +242,7 @@ impl Uploader {
                 let rows = cap / row_bytes / SPLIT_ROW_MULTIPLE * SPLIT_ROW_MULTIPLE;
                 if rows == 0 || t.dims.len() < 2 {
                     return Err(Error::TooBigForGpu(format!(
-                        "tensor {:?} ({} KiB) cannot be split into blocks of {SPLIT_ROW_MULTIPLE} rows within this GPU's {} KiB storage binding limit",
+                        "tensor {:?} ({} KiB) cannot be split into blocks of {SPLIT_ROW_MULTIPLE} rows within this GPU's {} KiB binding limit",
                         t.name,
                         gpu_bytes(t) >> 10,
                         cap >> 10
@@ -167,30 +256,43 @@ impl Uploader {
                 let rows = rows_per_part.min(n_rows - row0);
                 let n_bytes = rows * row_bytes;
                 let (arena, offset) = placer.place(n_bytes.div_ceil(4) * 4);
-                parts.push(Part { arena, offset, bind_offset: offset, skip_rows: 0, byte0: row0 * row_bytes, n_bytes, row0: row0 as u32, n_rows: rows as u32 });
+                parts.push(Part { kind, arena, offset, bind_offset: offset, skip_rows: 0, byte0: row0 * row_bytes, n_bytes, row0: row0 as u32, n_rows: rows as u32 });
                 row0 += rows;
             }
             tensor_parts[i] = first..parts.len();
             placed[i] = true;
         }
-        let arenas = placer
-            .sizes
-            .iter()
-            .enumerate()
-            .map(|(i, &size)| {
-                ctx.device.create_buffer(&wgpu::BufferDescriptor {
-                    label: Some(&format!("weights.{i}")),
-                    size: size.max(4),
-                    // COPY_SRC: the RMSNorm weights are copied where decode's GEMVs read them
-                    // through uniform windows (GpuContext::uniform_copies).
-                    usage: wgpu::BufferUsages::STORAGE | wgpu::BufferUsages::COPY_SRC | wgpu::BufferUsages::COPY_DST,
-                    mapped_at_creation: false,
-                })
-            })
-            .collect::<Vec<wgpu::Buffer>>();
+        let [buffer_sizes, texture_sizes] = placers.map(|p| p.sizes);
+        let buffers = buffer_sizes.iter().enumerate().map(|(i, &size)| {
+            Arena::Buffer(ctx.device.create_buffer(&wgpu::BufferDescriptor {
+                label: Some(&format!("weights.{i}")),
+                size: size.max(4),
+                // COPY_SRC: the RMSNorm weights are copied where decode's GEMVs read them
+                // through uniform windows (GpuContext::uniform_copies).
+                usage: wgpu::BufferUsages::STORAGE | wgpu::BufferUsages::COPY_SRC | wgpu::BufferUsages::COPY_DST,
+                mapped_at_creation: false,
+            }))
+        });
+        // No texture where no tensor went into one.
+        let texture_sizes = if texture_sizes == [0] { &[][..] } else { &texture_sizes[..] };
+        let textures = texture_sizes.iter().enumerate().map(|(i, &size)| {
+            let texture = ctx.device.create_texture(&wgpu::TextureDescriptor {
+                label: Some(&format!("weight texture {i}")),
+                size: wgpu::Extent3d { width: WEIGHT_TEXELS, height: size.div_ceil(TEXTURE_ROW_BYTES).max(1) as u32, depth_or_array_layers: 1 },
+                mip_level_count: 1,
+                sample_count: 1,
+                dimension: wgpu::TextureDimension::D2,
+                format: wgpu::TextureFormat::Rgba32Uint,
+                usage: wgpu::TextureUsages::TEXTURE_BINDING | wgpu::TextureUsages::COPY_DST,
+                view_formats: &[],
+            });
+            let view = texture.create_view(&Default::default());
+            Arena::Texture(texture, view)
+        });
+        let arenas = [buffers.collect::<Vec<_>>(), textures.collect()];
         // Natively a failed allocation is reported at once: stop before streaming into it. (In
         // the browser it arrives later; `ModelLoader::feed` and the final settle catch it.)
-        ctx.check_faults_with(|| gpu_needs(arenas.iter().map(|a| a.size()).sum()))?;
+        ctx.check_faults_with(|| gpu_needs(arenas.iter().flatten().map(Arena::bytes).sum()))?;
         let host = header
             .tensors
             .iter()
@@ -202,9 +304,9 @@ impl Uploader {
         Ok(Self { arenas, parts, tensor_parts, carry: Vec::new(), carry_part: usize::MAX, carry_at: 0, host, rearranged, row_carry: Vec::new() })
     }
 
-    /// Bytes of GPU buffers this uploader made.
+    /// Bytes of GPU buffers and textures this uploader made.
     pub fn gpu_bytes(&self) -> u64 {
-        self.arenas.iter().map(|a| a.size()).sum()
+        self.arenas.iter().flatten().map(Arena::bytes).sum()
     }
 
     /// Writes GGUF bytes `[offset, offset + bytes.len())` of tensor `index` (arriving in order).
@@ -256,35 +358,36 @@ impl Uploader {
         }
     }
 
-    /// Writes bytes at `at` of part `pid`, keeping a partial last word until it completes.
+    /// Writes bytes at `at` of part `pid`, keeping a partial last unit until it completes.
     fn write_part(&mut self, ctx: &GpuContext, pid: usize, mut at: u64, mut bytes: &[u8]) {
         let p = &self.parts[pid];
-        let arena = &self.arenas[p.arena];
-        // Complete the carried partial word first.
+        let arena = &self.arenas[p.kind as usize][p.arena];
+        let unit = p.kind.unit();
+        // Complete the carried partial unit first.
         if self.carry_part == pid && !self.carry.is_empty() {
             debug_assert_eq!(self.carry_at + self.carry.len() as u64, at);
-            let take = (4 - self.carry.len()).min(bytes.len());
+            let take = (unit - self.carry.len()).min(bytes.len());
             self.carry.extend_from_slice(&bytes[..take]);
             bytes = &bytes[take..];
             at += take as u64;
-            if self.carry.len() == 4 {
-                ctx.queue.write_buffer(arena, p.offset + self.carry_at, &self.carry);
+            if self.carry.len() == unit {
+                arena.write(ctx, p.offset + self.carry_at, &self.carry);
                 self.carry.clear();
             }
         }
         if self.carry.is_empty() {
-            let whole = bytes.len() & !3;
+            let whole = bytes.len() / unit * unit;
             if whole > 0 {
-                ctx.queue.write_buffer(arena, p.offset + at, &bytes[..whole]);
+                arena.write(ctx, p.offset + at, &bytes[..whole]);
             }
             self.carry_at = at + whole as u64;
             self.carry.extend_from_slice(&bytes[whole..]);
             self.carry_part = pid;
         }
-        // The part's last bytes: pad the final partial word with zeros.
+        // The part's last bytes: pad the final partial unit with zeros.
         if self.carry_at + self.carry.len() as u64 == p.n_bytes && !self.carry.is_empty() {
-            self.carry.resize(4, 0);
-            ctx.queue.write_buffer(arena, p.offset + self.carry_at, &self.carry);
+            self.carry.resize(unit, 0);
+            arena.write(ctx, p.offset + self.carry_at, &self.carry);
             self.carry.clear();
         }
     }
@@ -299,7 +402,7 @@ impl Uploader {
                 let parts = self.parts[range.clone()]
                     .iter()
                     .map(|p| TensorPart {
-                        buffer: self.arenas[p.arena].clone(),
+                        store: self.arenas[p.kind as usize][p.arena].store(),
                         offset: p.bind_offset,
                         size: p.bind_size(),
                         skip_rows: p.skip_rows,
@@ -361,13 +464,13 @@ impl Weights {
         for t in &ts {
             let [p] = t.parts.as_slice() else { return None };
             let alike = t.ty == ts[0].ty && t.dims.len() == 2 && t.dims[0] == ts[0].dims[0];
-            if !alike || p.buffer != lead.buffer || p.offset != lead.offset || p.skip_rows != n_rows {
+            if !alike || p.store != lead.store || p.offset != lead.offset || p.skip_rows != n_rows {
                 return None;
             }
             n_rows += p.n_rows;
         }
         let size = ts.last()?.parts[0].size;
-        let part = TensorPart { buffer: lead.buffer.clone(), offset: lead.offset, size, skip_rows: 0, row0: 0, n_rows };
+        let part = TensorPart { store: lead.store.clone(), offset: lead.offset, size, skip_rows: 0, row0: 0, n_rows };
         Some(GpuTensor { ty: ts[0].ty, dims: vec![ts[0].dims[0], n_rows as u64], parts: vec![part] })
     }
 }
