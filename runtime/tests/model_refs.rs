@@ -88,15 +88,18 @@ fn synthetic_models_of_every_family_match_references() {
 }
 
 /// A tensor larger than one storage binding (a 150k–262k vocabulary on an adapter with 128 MiB
-/// bindings) is split into blocks of rows. Shrinking the limit to 96 KiB splits the big matrices of
-/// these small models — including tied embeddings, odd-sized Q6_K rows and phi3's fused weights,
-/// whose Q/K/V and gate/up views then straddle parts — and the logits must still meet the rule.
+/// bindings) is split into blocks of rows, and so is one larger than a weight texture (1 GiB).
+/// Shrinking the binding limit to 96 KiB, and weight textures to one row of texels (128 KiB:
+/// a texture's rows are at most `max_texture_dimension_2d`), splits the big matrices of these
+/// small models — including tied embeddings, odd-sized Q6_K rows and phi3's fused weights, whose
+/// Q/K/V and gate/up views then straddle parts — and the logits must still meet the rule.
 /// The KV cache must fit a binding too: a context of 64 does, the models' 256 would not, and that
 /// is said as soon as the header is in, before any weight is downloaded.
 #[test]
 fn tensors_split_over_several_bindings_give_the_same_logits() {
     let mut ctx = gpu();
     ctx.info.limits.max_storage_buffer_binding_size = 96 << 10;
+    ctx.info.limits.max_texture_dimension_2d = 1;
     let short = ModelOptions { max_context: 64, ..options() };
     for name in ["synth-llama.Q8_0", "synth-llama.Q6_K", "synth-qwen2.F16", "synth-phi3.Q8_0", "synth-gemma3.Q4_K"] {
         let path = common::fixtures().join("models").join(format!("{name}.gguf"));
