@@ -98,14 +98,9 @@ impl Kernel {
         })
     }
 
-    /// Records one dispatch: binding 0 = `params`, then `buffers` at 1, 2, ...
-    pub fn dispatch<P: bytemuck::Pod>(&self, rec: &mut Recorder<'_>, params: &P, buffers: &[wgpu::BufferBinding<'_>], workgroups: [u32; 3]) {
-        let bindings: Vec<Binding<'_>> = buffers.iter().cloned().map(Binding::Buffer).collect();
-        self.dispatch_bound(rec, params, &bindings, workgroups);
-    }
-
-    /// [`Self::dispatch`] with textures among the bindings (weights in a texture, x in one).
-    pub fn dispatch_bound<P: bytemuck::Pod>(&self, rec: &mut Recorder<'_>, params: &P, bindings: &[Binding<'_>], workgroups: [u32; 3]) {
+    /// Records one dispatch: binding 0 = `params`, then `bindings` (buffer ranges, or textures:
+    /// weights in one, x in one) at 1, 2, ...
+    pub fn dispatch<P: bytemuck::Pod>(&self, rec: &mut Recorder<'_>, params: &P, bindings: &[Binding<'_>], workgroups: [u32; 3]) {
         rec.dispatch(&self.kernel_ref(), bytemuck::bytes_of(params), bindings, workgroups);
     }
 

@@ -784,7 +784,7 @@ impl Kernels {
     pub fn rms_norm_into(&self, rec: &mut Recorder<'_>, x: B, weight: B, y: B, n_rows: u32, n_cols: u32, eps: f32, accumulate: bool) {
         let p = NormParams { n_cols, n_rows, eps, accumulate: accumulate as u32 };
         let grid = if self.tuning.norm_thread_per_row { grid_1d(n_rows.div_ceil(RMS_NORM_ROWS_WG)) } else { [n_rows, 1, 1] };
-        self.rms_norm.dispatch(rec, &p, &[x, weight, y], grid);
+        self.rms_norm.dispatch(rec, &p, &[x.into(), weight.into(), y.into()], grid);
     }
 
     /// The input of the matmuls by `readers` that follow `rms_norm(x) · weight` ([n_tok][n_cols]):
@@ -834,8 +834,8 @@ impl Kernels {
             let p = MatmulParams::new(w, part, n_tok, accumulate, rows);
             let grid = [part.n_rows.div_ceil(rows_per_group), n_tok.div_ceil(self.tuning.gemm_tokens), 1];
             match &textured {
-                Some((k, tex)) => k.dispatch_bound(rec, &p, &[part.binding(), Binding::Texture(tex.clone()), y.clone().into()], grid),
-                None => kernel.dispatch_bound(rec, &p, &[part.binding(), x.clone().into(), y.clone().into()], grid),
+                Some((k, tex)) => k.dispatch(rec, &p, &[part.binding(), Binding::Texture(tex.clone()), y.clone().into()], grid),
+                None => kernel.dispatch(rec, &p, &[part.binding(), x.clone().into(), y.clone().into()], grid),
             }
         }
     }
@@ -893,7 +893,7 @@ impl Kernels {
             let mut bindings = vec![part.binding(), x.clone().into(), qkv.clone().into()];
             bindings.extend(norm.as_ref().map(|n| uniform_window(rec, &n.0).into()));
             bindings.extend(extra.iter().cloned().map(Binding::Buffer));
-            kernel.dispatch_bound(rec, &p, &bindings, grid);
+            kernel.dispatch(rec, &p, &bindings, grid);
         }
         true
     }
@@ -937,7 +937,7 @@ impl Kernels {
                 w_word0: part.word0(),
                 _pad: 0,
             };
-            self.embed[&table.ty].dispatch_bound(rec, &p, &[part.binding(), ids.clone().into(), y.clone().into()], [n_tok, 1, 1]);
+            self.embed[&table.ty].dispatch(rec, &p, &[part.binding(), ids.clone().into(), y.clone().into()], [n_tok, 1, 1]);
         }
     }
 
@@ -947,7 +947,7 @@ impl Kernels {
     pub fn rope(&self, rec: &mut Recorder<'_>, x: B, inv_freqs: B, n_tok: u32, n_heads: u32, head_dim: u32, pos0: u32, rope: &Rope) {
         let p = RopeParams { n_tok, n_heads, head_dim, n_rot: rope.n_rot, pos0, mode: rope.style as u32, _pad: [0; 2] };
         let n_pairs = n_tok * n_heads * rope.n_rot / 2;
-        self.rope.dispatch(rec, &p, &[x, inv_freqs], grid_1d(n_pairs.div_ceil(64)));
+        self.rope.dispatch(rec, &p, &[x.into(), inv_freqs.into()], grid_1d(n_pairs.div_ceil(64)));
     }
 
     /// One token's [`Self::rope`] and KV-cache write in one dispatch: in `qkv` = [q | k | v]
@@ -957,7 +957,7 @@ impl Kernels {
     pub fn rope_kv(&self, rec: &mut Recorder<'_>, qkv: B, inv_freqs: B, k_cache: B, v_cache: B, n_head: u32, n_kv_head: u32, head_dim: u32, pos: u32, rope: &Rope) {
         let p = RopeKvParams { n_head, n_kv_head, head_dim, n_rot: rope.n_rot, pos, mode: rope.style as u32, _pad: [0; 2] };
         let n_pairs = (n_head + 2 * n_kv_head) * head_dim / 2;
-        self.rope_kv.dispatch(rec, &p, &[qkv, inv_freqs, k_cache, v_cache], grid_1d(n_pairs.div_ceil(64)));
+        self.rope_kv.dispatch(rec, &p, &[qkv.into(), inv_freqs.into(), k_cache.into(), v_cache.into()], grid_1d(n_pairs.div_ceil(64)));
     }
 
     /// Causal attention of `n_tok` queries at `pos0..` over the cache's keys/values
@@ -989,19 +989,19 @@ impl Kernels {
             Some(prompt) if n_tok > 1 && n_chunks == 1 => prompt,
             _ => &kernels.attend,
         };
-        attend.dispatch(rec, &p, &[q, k_cache, v_cache, out, parts], grid);
+        attend.dispatch(rec, &p, &[q.into(), k_cache.into(), v_cache.into(), out.into(), parts.into()], grid);
     }
 
     /// `out[t] = act(gate[t]) * up[t]` for `n_tok` tokens, from `gate_up` = [n_tok][gate | up]
     /// (each half `n_ff` long) into `out` = [n_tok][n_ff].
     pub fn glu(&self, rec: &mut Recorder<'_>, gate_up: B, out: B, n_tok: u32, n_ff: u32, act: Activation) {
         let n = n_tok * n_ff;
-        self.glu.dispatch(rec, &GluParams { n, act: act as u32, n_ff, _pad: 0 }, &[gate_up, out], grid_1d(n.div_ceil(4 * 256)));
+        self.glu.dispatch(rec, &GluParams { n, act: act as u32, n_ff, _pad: 0 }, &[gate_up.into(), out.into()], grid_1d(n.div_ceil(4 * 256)));
     }
 
     /// `y[i] += x[i % n_x]` over `n` values (residual add, or a bias added to every token).
     pub fn add(&self, rec: &mut Recorder<'_>, y: B, x: B, n: u32, n_x: u32) {
-        self.add.dispatch(rec, &AddParams { n, n_x, _pad: [0; 2] }, &[y, x], grid_1d(n.div_ceil(256)));
+        self.add.dispatch(rec, &AddParams { n, n_x, _pad: [0; 2] }, &[y.into(), x.into()], grid_1d(n.div_ceil(256)));
     }
 
     /// `result[0]` = a token drawn from `logits[offset..offset + n]` by `sampling`, with `u`
@@ -1018,7 +1018,7 @@ impl Kernels {
             u,
             _pad1: 0.0,
         };
-        self.sample.dispatch(rec, &p, &[logits, result], [1, 1, 1]);
+        self.sample.dispatch(rec, &p, &[logits.into(), result.into()], [1, 1, 1]);
     }
 
     /// `n_values` keys or values (a whole number of cache rows, f32 in `src`) into `cache` from
@@ -1027,7 +1027,7 @@ impl Kernels {
         let n_vec4 = n_values / 4;
         let p = CopyParams { n_vec4, dst_offset: row * row_len / 4, _pad: [0; 2] };
         let kernel = self.kv_store_f16.as_ref().unwrap_or(&self.copy);
-        kernel.dispatch(rec, &p, &[src, cache.as_entire_buffer_binding()], grid_1d(n_vec4.div_ceil(256)));
+        kernel.dispatch(rec, &p, &[src.into(), cache.as_entire_buffer_binding().into()], grid_1d(n_vec4.div_ceil(256)));
     }
 
     /// `dst[dst_offset..] = src[..n_bytes]`, both in bytes and multiples of 16 (else a
@@ -1039,7 +1039,7 @@ impl Kernels {
         }
         let n_vec4 = (n_bytes / 16) as u32;
         let p = CopyParams { n_vec4, dst_offset: (dst_offset / 16) as u32, _pad: [0; 2] };
-        self.copy.dispatch(rec, &p, &[src, dst.as_entire_buffer_binding()], grid_1d(n_vec4.div_ceil(256)));
+        self.copy.dispatch(rec, &p, &[src.into(), dst.as_entire_buffer_binding().into()], grid_1d(n_vec4.div_ceil(256)));
 }
 
     /// `dst[256 c + l]` = the XOR of 16 of `src`'s 16-byte words, `4096 c + l + 256 k` (k < 16):
@@ -1048,7 +1048,7 @@ impl Kernels {
     pub fn read(&self, rec: &mut Recorder<'_>, src: B, dst: B, n_bytes: u64) {
         assert!(n_bytes % READ_CHUNK == 0 && n_bytes / 16 <= u32::MAX as u64, "read: {n_bytes} bytes is not whole chunks");
         let n_vec4 = (n_bytes / 16) as u32;
-        self.read.dispatch(rec, &ReadParams { n_vec4, _pad: [0; 3] }, &[src, dst], grid_1d((n_bytes / READ_CHUNK) as u32));
+        self.read.dispatch(rec, &ReadParams { n_vec4, _pad: [0; 3] }, &[src.into(), dst.into()], grid_1d((n_bytes / READ_CHUNK) as u32));
     }
 }
 
@@ -1063,8 +1063,8 @@ fn gemv_windowed<'b>(rec: &mut Recorder<'_>, (kernel, rows_per_group): (&Kernel,
         let p = MatmulParams { eps, ..MatmulParams::new(w, part, 1, accumulate, rows) };
         let grid = [part.n_rows.div_ceil(rows_per_group), 1, 1];
         match &fourth {
-            None => kernel.dispatch_bound(rec, &p, &[part.binding(), x.clone().into(), y.clone().into()], grid),
-            Some(b) => kernel.dispatch_bound(rec, &p, &[part.binding(), x.clone().into(), y.clone().into(), b.clone().into()], grid),
+            None => kernel.dispatch(rec, &p, &[part.binding(), x.clone().into(), y.clone().into()], grid),
+            Some(b) => kernel.dispatch(rec, &p, &[part.binding(), x.clone().into(), y.clone().into(), b.clone().into()], grid),
         }
     }
 }
