@@ -46,7 +46,8 @@ export function printRoofline(r, ours) {
   console.log(`copy ${r.copy_gb_per_s.toFixed(2)} GB/s (read + write)`);
   if (r.read_gb_per_s !== undefined) {
     const pct = ((100 * r.read_gb_per_s) / r.copy_gb_per_s).toFixed(0);
-    console.log(`read ${r.read_gb_per_s.toFixed(2)} GB/s (read only): ${pct}% of the copy, the most a GEMV's loads allow`);
+    const from = r.read_texture ? " from a texture, as the weights" : "";
+    console.log(`read ${r.read_gb_per_s.toFixed(2)} GB/s (read only${from}): ${pct}% of the copy, the most a GEMV's loads allow`);
   }
   if (r.dispatch_us !== undefined) console.log(`dispatch ${r.dispatch_us.toFixed(1)} µs per dispatch besides its work (16-byte copies back to back)`);
   console.log(`${"GEMV".padEnd(7)}${"shape".padEnd(24)}${"ms".padStart(9)}${"GB/s".padStart(8)}${"% copy".padStart(8)}${"% read".padStart(8)}`);

@@ -3,7 +3,7 @@
 //! demo page, so a kernel is verified on every adapter it runs on.
 
 use crate::error::{Error, Result};
-use crate::gpu::{whole, GpuContext, GpuTensor, Recorder, Store};
+use crate::gpu::{create_weight_texture, whole, Binding, GpuContext, GpuTensor, Recorder, Store, WEIGHT_TEXELS};
 use crate::kernels::{attention_parts_bytes, Activation, AttentionShape, Input, Kernels, QkvStore, Rope, RopeStyle, Sampling, Tuning, YRows, READ_CHUNK};
 use crate::quant::{dequantize, GgmlType};
 use crate::rng::SplitMix64;
@@ -674,8 +674,9 @@ pub async fn check_add(ctx: &GpuContext, k: &Kernels, seed: u64) -> Result<Kerne
     Ok(tally.done("add", 1e-6))
 }
 
-/// The roofline's read kernel: each output word is the XOR of its 16 input words, exactly.
-/// Error = output words that differ.
+/// The roofline's read kernel: each output word is the XOR of its 16 input words, exactly,
+/// from a buffer or a weight texture as the tuning keeps weights. Error = output words that
+/// differ.
 pub async fn check_read(ctx: &GpuContext, k: &Kernels, seed: u64) -> Result<KernelCheck> {
     let mut rng = SplitMix64::new(seed);
     let mut tally = Tally::new();
@@ -689,8 +690,13 @@ pub async fn check_read(ctx: &GpuContext, k: &Kernels, seed: u64) -> Result<Kern
             })
             .collect();
         let (sb, db) = (ctx.storage_buffer("src", &src), ctx.output_buffer("dst", n_bytes / 16));
+        let texture = k.tuning.weight_texture.then(|| words_in_texture(ctx, bytemuck::cast_slice(&src)));
+        let source = match &texture {
+            Some(view) => Binding::Texture(view.clone()),
+            None => whole(&sb).into(),
+        };
         let mut rec = Recorder::new(ctx);
-        k.read(&mut rec, whole(&sb), whole(&db), n_bytes);
+        k.read(&mut rec, source, whole(&db), n_bytes);
         rec.submit();
         let got = ctx.read_bytes(&db, n_bytes / 16).await?;
         let got = got.chunks_exact(4).map(|b| u32::from_le_bytes(b.try_into().expect("4 bytes")));
@@ -698,6 +704,19 @@ pub async fn check_read(ctx: &GpuContext, k: &Kernels, seed: u64) -> Result<Kern
         tally.add(&[wrong as f32], &[0.0], |_| 0.0);
     }
     Ok(tally.done("read (roofline)", 0.0))
+}
+
+/// `bytes` (whole 16-byte words) in a weight texture from its first texel, as the uploader
+/// writes an arena (the rest of its last row zeros).
+fn words_in_texture(ctx: &GpuContext, bytes: &[u8]) -> wgpu::TextureView {
+    let row_bytes = WEIGHT_TEXELS as usize * 16;
+    let rows = bytes.len().div_ceil(row_bytes);
+    let mut padded = bytes.to_vec();
+    padded.resize(rows * row_bytes, 0);
+    let (texture, view) = create_weight_texture(&ctx.device, "words", rows as u32);
+    let layout = wgpu::TexelCopyBufferLayout { offset: 0, bytes_per_row: Some(row_bytes as u32), rows_per_image: None };
+    ctx.queue.write_texture(texture.as_image_copy(), &padded, layout, texture.size());
+    view
 }
 
 /// Runs the sampling kernel once on `logits[offset..offset + n]`.
@@ -786,6 +805,7 @@ pub async fn check_all(ctx: &GpuContext) -> Result<Vec<KernelCheck>> {
     // the KV cache's type and the GEMV's split rows only: checked once per other choice of them.
     let attention_key = |t: &Tuning| (t.subgroup_x, t.unroll_heads, t.kv_f16, t.gemv_split);
     let mut attention_checked = vec![attention_key(&k.tuning)];
+    let mut read_checked = false;
     for (n, tuning) in Tuning::all_for(ctx).into_iter().filter(|t| *t != k.tuning).enumerate() {
         let other = glu_gemvs(Kernels::tuned(ctx, GgmlType::supported(), &attention_shapes(), tuning)?)?;
         let seed = 300 + 100 * n as u64;
@@ -805,6 +825,13 @@ pub async fn check_all(ctx: &GpuContext) -> Result<Vec<KernelCheck>> {
         let mut norm = check_rms_norm(ctx, &other, seed + 99).await?;
         norm.kernel += &format!(" ({tuning})");
         out.push(norm);
+        // The read kernel from the other kind of store (a buffer, a texture) than this one's.
+        if tuning.weight_texture != k.tuning.weight_texture && !read_checked {
+            read_checked = true;
+            let mut read = check_read(ctx, &other, seed + 7).await?;
+            read.kernel += &format!(" ({tuning})");
+            out.push(read);
+        }
         for (i, ty) in GgmlType::supported().enumerate() {
             for mut check in [check_matmul(ctx, &other, ty, seed + 1 + i as u64).await?, check_norm_matmul(ctx, &other, ty, seed + 71 + i as u64).await?] {
                 check.kernel += &format!(" ({tuning})");

@@ -26,7 +26,7 @@
 use crate::check::{random_tensor_bytes, upload_tensor};
 use crate::clock::now_ms;
 use crate::error::Result;
-use crate::gpu::{whole, GpuContext, GpuTensor, Recorder};
+use crate::gpu::{create_weight_texture, whole, Binding, GpuContext, GpuTensor, Recorder, WEIGHT_TEXELS};
 use crate::kernels::{Kernels, Tuning, READ_CHUNK};
 use crate::quant::GgmlType;
 use crate::rng::SplitMix64;
@@ -111,6 +111,9 @@ pub struct Roofline {
     /// The read kernel (shaders/read.wgsl) over `copy_bytes`: bytes read per second. What a
     /// kernel that reads and computes nothing reaches, so the most a GEMV's loads allow.
     pub read_gb_per_s: f64,
+    /// Whether the read kernel read a texture, as the GEMVs read their weights under this
+    /// tuning (`Tuning::weight_texture`), rather than a buffer.
+    pub read_texture: bool,
     /// Microseconds per dispatch of a copy of 16 bytes, back to back in one submission: what
     /// any dispatch costs on this adapter besides its work (a GEMV of a small matrix, or a
     /// decode step's ~240 dispatches, pay it each time).
@@ -164,7 +167,8 @@ pub async fn measure_tuned(ctx: &GpuContext, tuning: Tuning, types: &[GgmlType],
             gemm.push(gemm_rate(ctx, &kernels, ty, shape, copy_gb_per_s, &mut rng).await?);
         }
     }
-    Ok(Roofline { adapter: ctx.info.summary(), tuning: tuning.to_string(), copy_gb_per_s, copy_bytes: limit.bytes, read_gb_per_s, dispatch_us, gemv, gemm })
+    let read_texture = limit.texture.is_some();
+    Ok(Roofline { adapter: ctx.info.summary(), tuning: tuning.to_string(), copy_gb_per_s, copy_bytes: limit.bytes, read_gb_per_s, read_texture, dispatch_us, gemv, gemm })
 }
 
 /// The copy kernel's bandwidth alone (the median of `TRIALS` timings): the reference decode is
@@ -234,7 +238,7 @@ fn reps_for(bytes: u64) -> u32 {
 
 /// The two kernels a GEMV is measured against, over `bytes` (64 MiB, more than a last-level
 /// cache, or half the adapter's binding limit): the copy (the adapter's practical bandwidth) and
-/// the read (its loads alone). They are timed next to each GEMV timing, so that each ratio
+/// the read (its loads alone, from a texture where the tuning keeps weights in textures). They are timed next to each GEMV timing, so that each ratio
 /// compares runs of the same moment: on a shared VM the speed of everything moves ±30% from
 /// one second to the next.
 struct References<'a> {
@@ -243,6 +247,8 @@ struct References<'a> {
     bytes: u64,
     src: wgpu::Buffer,
     dst: wgpu::Buffer,
+    /// The read's source where weights live in textures.
+    texture: Option<wgpu::TextureView>,
     /// Repetitions per timing ([`calibrate`]d: one, except on adapters that move `bytes` in less
     /// than `MIN_SECONDS`).
     copy_reps: u32,
@@ -253,7 +259,8 @@ impl<'a> References<'a> {
     async fn new(ctx: &'a GpuContext, kernels: &'a Kernels) -> Result<Self> {
         let bytes = (64u64 << 20).min(ctx.info.limits.max_storage_buffer_binding_size as u64 / 2) / READ_CHUNK * READ_CHUNK;
         let (src, dst) = (ctx.output_buffer("copy.src", bytes), ctx.output_buffer("copy.dst", bytes));
-        let mut refs = Self { ctx, kernels, bytes, src, dst, copy_reps: 1, read_reps: 1 };
+        let texture = kernels.tuning.weight_texture.then(|| create_weight_texture(&ctx.device, "read.src", bytes.div_ceil(WEIGHT_TEXELS as u64 * 16) as u32).1);
+        let mut refs = Self { ctx, kernels, bytes, src, dst, texture, copy_reps: 1, read_reps: 1 };
         refs.copy_reps = calibrate(ctx, 1, &refs.dst, &|rec: &mut Recorder<'_>, _| refs.record_copy(rec)).await?;
         refs.read_reps = calibrate(ctx, 1, &refs.dst, &|rec: &mut Recorder<'_>, _| refs.record_read(rec)).await?;
         Ok(refs)
@@ -264,7 +271,11 @@ impl<'a> References<'a> {
     }
 
     fn record_read(&self, rec: &mut Recorder<'_>) {
-        self.kernels.read(rec, whole(&self.src), whole(&self.dst), self.bytes);
+        let src = match &self.texture {
+            Some(view) => Binding::Texture(view.clone()),
+            None => whole(&self.src).into(),
+        };
+        self.kernels.read(rec, src, whole(&self.dst), self.bytes);
     }
 
     /// One timing of the copy: (read + written) bytes per second.
@@ -360,7 +371,8 @@ impl std::fmt::Display for Roofline {
         writeln!(f, "adapter  {}", self.adapter)?;
         writeln!(f, "kernels  {}", self.tuning)?;
         writeln!(f, "copy     {:.2} GB/s (read + write, {} MiB)", self.copy_gb_per_s, self.copy_bytes >> 20)?;
-        writeln!(f, "read     {:.2} GB/s (read only, {} MiB): {:.0}% of the copy, the most a GEMV's loads allow", self.read_gb_per_s, self.copy_bytes >> 20, 100.0 * self.read_gb_per_s / self.copy_gb_per_s)?;
+        let from = if self.read_texture { " from a texture, as the weights" } else { "" };
+        writeln!(f, "read     {:.2} GB/s (read only, {} MiB{from}): {:.0}% of the copy, the most a GEMV's loads allow", self.read_gb_per_s, self.copy_bytes >> 20, 100.0 * self.read_gb_per_s / self.copy_gb_per_s)?;
         writeln!(f, "dispatch {:.1} µs per dispatch besides its work (16-byte copies back to back)", self.dispatch_us)?;
         writeln!(f, "{:<6} {:<24} {:>11} {:>9} {:>9} {:>8} {:>8}", "GEMV", "shape", "n_in×n_out", "ms", "GB/s", "% copy", "% read")?;
         for r in &self.gemv {

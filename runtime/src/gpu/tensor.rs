@@ -10,6 +10,23 @@ use crate::quant::GgmlType;
 /// (8192 × 8192 × 16 bytes) on any adapter, and pads at most one row (128 KiB).
 pub const WEIGHT_TEXELS: u32 = 8192;
 
+/// A weight texture of `rows` rows of [`WEIGHT_TEXELS`] texels (rgba32uint, 16 bytes each), to
+/// be written with `queue.write_texture`, and its view (what kernels bind).
+pub fn create_weight_texture(device: &wgpu::Device, label: &str, rows: u32) -> (wgpu::Texture, wgpu::TextureView) {
+    let texture = device.create_texture(&wgpu::TextureDescriptor {
+        label: Some(label),
+        size: wgpu::Extent3d { width: WEIGHT_TEXELS, height: rows, depth_or_array_layers: 1 },
+        mip_level_count: 1,
+        sample_count: 1,
+        dimension: wgpu::TextureDimension::D2,
+        format: wgpu::TextureFormat::Rgba32Uint,
+        usage: wgpu::TextureUsages::TEXTURE_BINDING | wgpu::TextureUsages::COPY_DST,
+        view_formats: &[],
+    });
+    let view = texture.create_view(&Default::default());
+    (texture, view)
+}
+
 /// Where a part's bytes live.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Store {

@@ -53,17 +53,15 @@ impl Kernel {
             TypePart::Dot => wgsl.dot,
         };
         // Types with 16-byte aligned blocks read them as 16-byte words, in every op.
-        let texels = include_str!("../../../shaders/weights/texture.wgsl").replace("WEIGHT_TEXELS", &format!("{WEIGHT_TEXELS}u"));
-        let words = match (wgsl.rows, weight_texture) {
-            (true, true) => texels.as_str(),
-            (true, false) => include_str!("../../../shaders/weights/vec4.wgsl"),
-            (false, _) => include_str!("../../../shaders/weights/u32.wgsl"),
+        let words = match wgsl.rows {
+            true => weight_words_wgsl(weight_texture),
+            false => include_str!("../../../shaders/weights/u32.wgsl").to_string(),
         };
         // WGSL's directives (`enable f16;` where a part uses the f16 KV cache's type) come first.
         let is_directive = |line: &&str| line.starts_with("enable ");
         let directives = parts.iter().flat_map(|p| p.lines()).filter(is_directive);
         let body = parts.iter().flat_map(|p| p.lines()).filter(|line| !is_directive(line));
-        let source: Vec<&str> = directives.chain([include_str!("../../../shaders/dequant/bytes.wgsl"), words]).chain(body).chain([type_fn]).collect();
+        let source: Vec<&str> = directives.chain([include_str!("../../../shaders/dequant/bytes.wgsl"), words.as_str()]).chain(body).chain([type_fn]).collect();
         Ok(Self::new(device, &format!("{label}.{ty:?}"), &source.join("\n")))
     }
 
@@ -108,6 +106,15 @@ impl Kernel {
     fn kernel_ref(&self) -> KernelRef<'_> {
         let compiled = self.compiled();
         KernelRef { pipeline: &compiled.pipeline, layout: &compiled.layout, label: &self.label }
+    }
+}
+
+/// The weights as 16-byte words and `wq`, their reader: from a buffer (shaders/weights/vec4.wgsl)
+/// or, with `weight_texture`, a texture (shaders/weights/texture.wgsl).
+pub fn weight_words_wgsl(weight_texture: bool) -> String {
+    match weight_texture {
+        true => include_str!("../../../shaders/weights/texture.wgsl").replace("WEIGHT_TEXELS", &format!("{WEIGHT_TEXELS}u")),
+        false => include_str!("../../../shaders/weights/vec4.wgsl").to_string(),
     }
 }
 

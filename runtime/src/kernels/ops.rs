@@ -1,6 +1,6 @@
 //! The ops of a transformer forward pass, each a thin typed wrapper over one [`Kernel`].
 
-use super::{grid_1d, unroll::{expand, Expand}, Kernel, TypePart};
+use super::{grid_1d, unroll::{expand, Expand}, weight_words_wgsl, Kernel, TypePart};
 use crate::error::Result;
 use crate::gpu::{texture_fits, Binding, GpuContext, GpuTensor, Recorder, TensorPart};
 use crate::quant::GgmlType;
@@ -116,7 +116,7 @@ struct CopyParams { n_vec4: u32, dst_offset: u32, _pad: [u32; 2] }
 
 #[repr(C)]
 #[derive(Clone, Copy, Pod, Zeroable)]
-struct ReadParams { n_vec4: u32, _pad: [u32; 3] }
+struct ReadParams { n_vec4: u32, w_word0: u32, _pad: [u32; 2] }
 
 #[repr(C)]
 #[derive(Clone, Copy, Pod, Zeroable)]
@@ -684,7 +684,7 @@ impl Kernels {
             add: Kernel::new(d, "add", shader!("add")),
             sample: Kernel::new(d, "sample", shader!("sample")),
             copy: Kernel::new(d, "copy", &[kv_float_wgsl(false), shader!("copy")].join("\n")),
-            read: Kernel::new(d, "read", shader!("read")),
+            read: Kernel::new(d, "read", &[weight_words_wgsl(tuning.weight_texture).as_str(), shader!("read")].join("\n")),
             matmul,
             glu_gemv: HashMap::new(),
             qkv_gemv: HashMap::new(),
@@ -1045,10 +1045,10 @@ impl Kernels {
     /// `dst[256 c + l]` = the XOR of 16 of `src`'s 16-byte words, `4096 c + l + 256 k` (k < 16):
     /// `n_bytes` of `src` (a multiple of [`READ_CHUNK`]) read once, a sixteenth of that written.
     /// The roofline's read ceiling: how fast a kernel that computes nothing reads.
-    pub fn read(&self, rec: &mut Recorder<'_>, src: B, dst: B, n_bytes: u64) {
+    pub fn read(&self, rec: &mut Recorder<'_>, src: Binding<'_>, dst: B, n_bytes: u64) {
         assert!(n_bytes % READ_CHUNK == 0 && n_bytes / 16 <= u32::MAX as u64, "read: {n_bytes} bytes is not whole chunks");
         let n_vec4 = (n_bytes / 16) as u32;
-        self.read.dispatch(rec, &ReadParams { n_vec4, _pad: [0; 3] }, &[src.into(), dst.into()], grid_1d((n_bytes / READ_CHUNK) as u32));
+        self.read.dispatch(rec, &ReadParams { n_vec4, w_word0: 0, _pad: [0; 2] }, &[src, dst.into()], grid_1d((n_bytes / READ_CHUNK) as u32));
     }
 }
 

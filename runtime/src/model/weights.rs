@@ -11,7 +11,7 @@
 
 use crate::error::{Error, Result};
 use crate::gguf::{GgufHeader, TensorInfo};
-use crate::gpu::{GpuContext, GpuTensor, Store, TensorPart, WEIGHT_TEXELS};
+use crate::gpu::{create_weight_texture, GpuContext, GpuTensor, Store, TensorPart, WEIGHT_TEXELS};
 use crate::quant::GgmlType;
 use std::collections::HashMap;
 use std::ops::Range;
@@ -276,17 +276,7 @@ impl Uploader {
         // No texture where no tensor went into one.
         let texture_sizes = if texture_sizes == [0] { &[][..] } else { &texture_sizes[..] };
         let textures = texture_sizes.iter().enumerate().map(|(i, &size)| {
-            let texture = ctx.device.create_texture(&wgpu::TextureDescriptor {
-                label: Some(&format!("weight texture {i}")),
-                size: wgpu::Extent3d { width: WEIGHT_TEXELS, height: size.div_ceil(TEXTURE_ROW_BYTES).max(1) as u32, depth_or_array_layers: 1 },
-                mip_level_count: 1,
-                sample_count: 1,
-                dimension: wgpu::TextureDimension::D2,
-                format: wgpu::TextureFormat::Rgba32Uint,
-                usage: wgpu::TextureUsages::TEXTURE_BINDING | wgpu::TextureUsages::COPY_DST,
-                view_formats: &[],
-            });
-            let view = texture.create_view(&Default::default());
+            let (texture, view) = create_weight_texture(&ctx.device, &format!("weight texture {i}"), size.div_ceil(TEXTURE_ROW_BYTES).max(1) as u32);
             Arena::Texture(texture, view)
         });
         let arenas = [buffers.collect::<Vec<_>>(), textures.collect()];
