@@ -228,7 +228,6 @@ enum ParamsAt {
 }
 
 /// A [`Binding`] as a cache entry holds it: a buffer range (buffer, offset, size), or a texture.
-#[derive(PartialEq)]
 enum Held {
     Buffer(wgpu::Buffer, u64, u64),
     Texture(wgpu::TextureView),

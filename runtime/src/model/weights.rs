@@ -189,7 +189,7 @@ fn gpu_bytes(t: &TensorInfo) -> u64 {
 
 /// What the weights ask of the GPU, for the error that says it could not give it.
 pub fn gpu_needs(weight_bytes: u64) -> String {
-    format!("the model needs {:.0} MiB of GPU buffers for its weights", weight_bytes as f64 / (1 << 20) as f64)
+    format!("the model needs {:.0} MiB of GPU memory (buffers and textures) for its weights", weight_bytes as f64 / (1 << 20) as f64)
 }
 
 impl Uploader {
