@@ -11,7 +11,8 @@ use crate::quant::GgmlType;
 pub const WEIGHT_TEXELS: u32 = 8192;
 
 /// A weight texture of `rows` rows of [`WEIGHT_TEXELS`] texels (rgba32uint, 16 bytes each), to
-/// be written with `queue.write_texture`, and its view (what kernels bind).
+/// be written with `queue.write_texture`, and its view (what kernels bind, as a sampled or a
+/// read-only storage texture: `WeightStore`).
 pub fn create_weight_texture(device: &wgpu::Device, label: &str, rows: u32) -> (wgpu::Texture, wgpu::TextureView) {
     let texture = device.create_texture(&wgpu::TextureDescriptor {
         label: Some(label),
@@ -20,7 +21,7 @@ pub fn create_weight_texture(device: &wgpu::Device, label: &str, rows: u32) -> (
         sample_count: 1,
         dimension: wgpu::TextureDimension::D2,
         format: wgpu::TextureFormat::Rgba32Uint,
-        usage: wgpu::TextureUsages::TEXTURE_BINDING | wgpu::TextureUsages::COPY_DST,
+        usage: wgpu::TextureUsages::TEXTURE_BINDING | wgpu::TextureUsages::STORAGE_BINDING | wgpu::TextureUsages::COPY_DST,
         view_formats: &[],
     });
     let view = texture.create_view(&Default::default());
