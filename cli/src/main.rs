@@ -6,9 +6,9 @@
 //!   webslm chat --model PATH [--max-tokens N] [--temperature T] [--top-k K] [--top-p P] [--seed S]
 //!   webslm bench --model PATH [--prompt-tokens 100] [--gen 128] [--runs 3] [--out PATH.json] [--no-roofline] [--large]
 //!                [--gemv-split N] [--decode-ahead 0|1] [--norm-in-gemv 0|1] [--qkv-epilogue 0|1]
-//!                [--x-texture 0|1] [--gemm-tokens N] [--weights buffer|texture|storage]
+//!                [--x-texture 0|1] [--gemm-tokens N] [--weight-texture 0|1] [--texel-read fetch|storage]
 //!   webslm roofline [--types Q4_0,Q4_1] [--gemv-split N] [--x-texture 0|1] [--gemm-tokens N]
-//!                   [--weights buffer|texture|storage] [--large]
+//!                   [--weight-texture 0|1] [--texel-read fetch|storage] [--large]
 //!   webslm profile --model PATH [--prompt-tokens 100] [--steps 8] (and bench's tuning flags)
 //!   webslm synth --like PATH.gguf --out PATH.gguf [--shape NAME] [--layers N] [--embd N] [--ff N]
 //!                [--heads N] [--kv-heads N] [--seed S] [--header-only]
@@ -22,7 +22,7 @@ mod synth;
 
 use args::Args;
 use webslm::model::{load_file, ModelOptions};
-use webslm::kernels::{Tuning, WeightStore};
+use webslm::kernels::{TexelRead, Tuning};
 use webslm::{Engine, GpuContext};
 
 const USAGE: &str = "usage: webslm <complete|chat|bench|roofline|profile|synth|info> [options] (see README.md)";
@@ -59,9 +59,9 @@ pub async fn load(args: &Args) -> Result<Loaded, webslm::Error> {
 /// one's token is read back; `--norm-in-gemv 0|1`, whether decode's GEMVs compute the RMSNorm
 /// before them as they read x; `--qkv-epilogue 0|1`, whether decode's Q/K/V GEMV applies RoPE
 /// and writes the KV cache itself; `--x-texture 0|1`, whether prefill's GEMM reads x through a
-/// texture; `--gemm-tokens N`, tokens per GEMM workgroup; `--weights buffer|texture|storage`,
-/// where the weights of the types read as 16-byte words live and how kernels read them
-/// (`WeightStore`).
+/// texture; `--gemm-tokens N`, tokens per GEMM workgroup; `--weight-texture 0|1`, whether the
+/// weights (of the types read as 16-byte words) live in textures; `--texel-read fetch|storage`,
+/// how kernels read those textures (`TexelRead`).
 pub fn tuning(args: &Args, ctx: &GpuContext) -> Result<Tuning, webslm::Error> {
     let invalid = webslm::Error::InvalidRequest;
     let mut tuning = Tuning::for_adapter(ctx);
@@ -80,15 +80,14 @@ pub fn tuning(args: &Args, ctx: &GpuContext) -> Result<Tuning, webslm::Error> {
             return Err(invalid("--gemm-tokens: at least 1".into()));
         }
     }
-    if let Some(store) = args.str("--weights") {
-        tuning.weights = match store {
-            "buffer" => WeightStore::Buffer,
-            "texture" => WeightStore::Texture,
-            "storage" => WeightStore::StorageTexture,
-            _ => return Err(invalid(format!("--weights: {store:?} is not one of buffer, texture, storage"))),
+    if let Some(read) = args.str("--texel-read") {
+        tuning.texel_read = match read {
+            "fetch" => TexelRead::Fetch,
+            "storage" => TexelRead::Storage,
+            _ => return Err(invalid(format!("--texel-read: {read:?} is not fetch or storage"))),
         };
     }
-    for (flag, choice) in [("--x-texture", &mut tuning.x_texture), ("--decode-ahead", &mut tuning.decode_ahead), ("--norm-in-gemv", &mut tuning.norm_in_gemv), ("--qkv-epilogue", &mut tuning.qkv_epilogue)] {
+    for (flag, choice) in [("--x-texture", &mut tuning.x_texture), ("--weight-texture", &mut tuning.weight_texture), ("--decode-ahead", &mut tuning.decode_ahead), ("--norm-in-gemv", &mut tuning.norm_in_gemv), ("--qkv-epilogue", &mut tuning.qkv_epilogue)] {
         if args.str(flag).is_some() {
             *choice = args.num(flag, 1u8).map_err(invalid)? != 0;
         }

@@ -117,14 +117,14 @@ pub fn upload_tensor(ctx: &GpuContext, tuning: &Tuning, ty: GgmlType, dims: &[u6
     const CHUNK: usize = 4099;
     let tensors = crate::gguf::lay_out([("before".to_string(), vec![dims[0], 3], ty), ("t".to_string(), dims.to_vec(), ty)], 32);
     let header = crate::gguf::GgufHeader { version: 3, metadata: Default::default(), tensors, alignment: 32, data_start: 0 };
-    let mut uploader = crate::model::Uploader::new(ctx, &header, tuning.weights.in_texture())?;
+    let mut uploader = crate::model::Uploader::new(ctx, &header, tuning.weight_texture)?;
     for (i, chunk) in bytes.chunks(CHUNK).enumerate() {
         uploader.write(ctx, 1, (i * CHUNK) as u64, chunk);
     }
     let tensor = uploader.finish(&header).get("t")?.clone();
     // Where the tuning reads weights as texels, the matrices of the types read as words are there.
     let in_texture = matches!(tensor.parts[0].store, Store::Texture(_));
-    if in_texture != (tuning.weights.in_texture() && dims.len() >= 2 && ty.wgsl().is_some_and(|w| w.rows)) {
+    if in_texture != (tuning.weight_texture && dims.len() >= 2 && ty.wgsl().is_some_and(|w| w.rows)) {
         return Err(Error::Gpu(format!("{ty:?} tensor {dims:?}: in a texture {in_texture}, tuning {tuning}")));
     }
     Ok(tensor)
@@ -690,7 +690,7 @@ pub async fn check_read(ctx: &GpuContext, k: &Kernels, seed: u64) -> Result<Kern
             })
             .collect();
         let (sb, db) = (ctx.storage_buffer("src", &src), ctx.output_buffer("dst", n_bytes / 16));
-        let texture = k.tuning.weights.in_texture().then(|| words_in_texture(ctx, bytemuck::cast_slice(&src)));
+        let texture = k.tuning.weight_texture.then(|| words_in_texture(ctx, bytemuck::cast_slice(&src)));
         let source = match &texture {
             Some(view) => Binding::Texture(view.clone()),
             None => whole(&sb).into(),
@@ -805,7 +805,7 @@ pub async fn check_all(ctx: &GpuContext) -> Result<Vec<KernelCheck>> {
     // the KV cache's type and the GEMV's split rows only: checked once per other choice of them.
     let attention_key = |t: &Tuning| (t.subgroup_x, t.unroll_heads, t.kv_f16, t.gemv_split);
     let mut attention_checked = vec![attention_key(&k.tuning)];
-    let mut read_checked = vec![k.tuning.weights];
+    let mut read_checked = vec![k.tuning.weight_texels()];
     for (n, tuning) in Tuning::all_for(ctx).into_iter().filter(|t| *t != k.tuning).enumerate() {
         let other = glu_gemvs(Kernels::tuned(ctx, GgmlType::supported(), &attention_shapes(), tuning)?)?;
         let seed = 300 + 100 * n as u64;
@@ -827,8 +827,8 @@ pub async fn check_all(ctx: &GpuContext) -> Result<Vec<KernelCheck>> {
         out.push(norm);
         // The read kernel from each other kind of store (a buffer, a texture fetched or read as
         // storage) than this one's.
-        if !read_checked.contains(&tuning.weights) {
-            read_checked.push(tuning.weights);
+        if !read_checked.contains(&tuning.weight_texels()) {
+            read_checked.push(tuning.weight_texels());
             let mut read = check_read(ctx, &other, seed + 7).await?;
             read.kernel += &format!(" ({tuning})");
             out.push(read);

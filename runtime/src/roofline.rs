@@ -112,7 +112,7 @@ pub struct Roofline {
     /// kernel that reads and computes nothing reaches, so the most a GEMV's loads allow.
     pub read_gb_per_s: f64,
     /// Whether the read kernel read a texture, as the GEMVs read their weights under this
-    /// tuning (`Tuning::weights`), rather than a buffer.
+    /// tuning (`Tuning::weight_texture`), rather than a buffer.
     pub read_texture: bool,
     /// Microseconds per dispatch of a copy of 16 bytes, back to back in one submission: what
     /// any dispatch costs on this adapter besides its work (a GEMV of a small matrix, or a
@@ -259,7 +259,7 @@ impl<'a> References<'a> {
     async fn new(ctx: &'a GpuContext, kernels: &'a Kernels) -> Result<Self> {
         let bytes = (64u64 << 20).min(ctx.info.limits.max_storage_buffer_binding_size as u64 / 2) / READ_CHUNK * READ_CHUNK;
         let (src, dst) = (ctx.output_buffer("copy.src", bytes), ctx.output_buffer("copy.dst", bytes));
-        let texture = kernels.tuning.weights.in_texture().then(|| create_weight_texture(&ctx.device, "read.src", bytes.div_ceil(WEIGHT_TEXELS as u64 * 16) as u32).1);
+        let texture = kernels.tuning.weight_texture.then(|| create_weight_texture(&ctx.device, "read.src", bytes.div_ceil(WEIGHT_TEXELS as u64 * 16) as u32).1);
         let mut refs = Self { ctx, kernels, bytes, src, dst, texture, copy_reps: 1, read_reps: 1 };
         refs.copy_reps = calibrate(ctx, 1, &refs.dst, &|rec: &mut Recorder<'_>, _| refs.record_copy(rec)).await?;
         refs.read_reps = calibrate(ctx, 1, &refs.dst, &|rec: &mut Recorder<'_>, _| refs.record_read(rec)).await?;

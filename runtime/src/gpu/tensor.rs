@@ -12,7 +12,7 @@ pub const WEIGHT_TEXELS: u32 = 8192;
 
 /// A weight texture of `rows` rows of [`WEIGHT_TEXELS`] texels (rgba32uint, 16 bytes each), to
 /// be written with `queue.write_texture`, and its view (what kernels bind, as a sampled or a
-/// read-only storage texture: `WeightStore`).
+/// read-only storage texture: `TexelRead`).
 pub fn create_weight_texture(device: &wgpu::Device, label: &str, rows: u32) -> (wgpu::Texture, wgpu::TextureView) {
     let texture = device.create_texture(&wgpu::TextureDescriptor {
         label: Some(label),

@@ -7,7 +7,7 @@ mod unroll;
 
 pub use compile::{compile_all, compile_early};
 
-pub use ops::{attention_parts_bytes, Activation, AttentionShape, Input, Kernels, QkvStore, Rope, RopeStyle, Sampling, Tuning, WeightStore, YRows, READ_CHUNK};
+pub use ops::{attention_parts_bytes, Activation, AttentionShape, Input, Kernels, QkvStore, Rope, RopeStyle, Sampling, TexelRead, Tuning, YRows, READ_CHUNK};
 
 use crate::error::{Error, Result};
 use crate::gpu::{Binding, KernelRef, Recorder, WEIGHT_TEXELS};
@@ -44,9 +44,9 @@ impl Kernel {
 
     /// An op that reads a quantized tensor: its WGSL is composed as byte-field helpers + the
     /// weights binding (16-byte words for types with `Wgsl::rows`, from a buffer or, with
-    /// `weights`, a texture; else 4-byte words) + `parts` (the op and what it includes) +
+    /// `weights` texels of a texture read that way; else 4-byte words) + `parts` (the op and what it includes) +
     /// the type's `dequant32` or `dot32`.
-    pub fn with_type(device: &wgpu::Device, label: &str, parts: &[&str], ty: GgmlType, part: TypePart, weights: WeightStore) -> Result<Self> {
+    pub fn with_type(device: &wgpu::Device, label: &str, parts: &[&str], ty: GgmlType, part: TypePart, weights: Option<TexelRead>) -> Result<Self> {
         let wgsl = ty.wgsl().ok_or_else(|| Error::UnsupportedModel(format!("tensor type {ty:?} has no GPU kernel yet")))?;
         let type_fn = match part {
             TypePart::Dequant => wgsl.dequant,
@@ -110,13 +110,12 @@ impl Kernel {
 }
 
 /// The weights as 16-byte words and `wq`, their reader: from a buffer (shaders/weights/vec4.wgsl)
-/// or a texture (shaders/weights/texture.wgsl), its texels fetched or read as storage.
-pub fn weight_words_wgsl(weights: WeightStore) -> String {
-    let texels = |read: &str| [read, include_str!("../../../shaders/weights/texture.wgsl")].join("\n").replace("WEIGHT_TEXELS", &format!("{WEIGHT_TEXELS}u"));
+/// or (`weights`: `Tuning::weight_texels`) from a texture (shaders/weights/texture.wgsl) read
+/// that way.
+pub fn weight_words_wgsl(weights: Option<TexelRead>) -> String {
     match weights {
-        WeightStore::Buffer => include_str!("../../../shaders/weights/vec4.wgsl").to_string(),
-        WeightStore::Texture => texels(include_str!("../../../shaders/weights/texel_sampled.wgsl")),
-        WeightStore::StorageTexture => texels(include_str!("../../../shaders/weights/texel_storage.wgsl")),
+        None => include_str!("../../../shaders/weights/vec4.wgsl").to_string(),
+        Some(read) => [read.wgsl(1, "w", "rgba32uint", "u32").as_str(), include_str!("../../../shaders/weights/texture.wgsl")].join("\n").replace("WEIGHT_TEXELS", &format!("{WEIGHT_TEXELS}u")),
     }
 }
 

@@ -409,34 +409,44 @@ pub struct Tuning {
     /// GFLOP/s (Q4_1), a 103-token prompt's GEMMs 3.82 → 2.17 s, of which the 177 copies into
     /// the texture 12 ms. Decode's GEMV gains little from cheaper x (with x's loads at constant
     /// offsets, which cost next to nothing there, its Q4_1 and Q8_0 GEMVs were within noise):
-    /// its weights' loads and arithmetic set its speed.
+    /// its weights' loads and arithmetic set its speed. On lavapipe, read as storage
+    /// textures (`texel_read`): SmolLM2's prefill 60–85 → 102–107 tok/s (alternating runs).
     pub x_texture: bool,
-    /// Where the weights of the types read as 16-byte words live, and how kernels read them.
-    pub weights: WeightStore,
+    /// The weights of the types read as 16-byte words live in textures (rgba32uint, see
+    /// shaders/weights/texture.wgsl and `Uploader`) and every kernel reads them as texels: on
+    /// CPU adapters, where each load from a buffer is a loop over the lanes and a texel goes
+    /// through the image path's vector loads. Decode's GEMVs, which are mostly their weights'
+    /// loads and arithmetic, gain most: see DESIGN.md for the measurements.
+    pub weight_texture: bool,
+    /// How kernels read the textures above (x's and the weights').
+    pub texel_read: TexelRead,
 }
 
-/// Where the weights of the types read as 16-byte words live (`Uploader`) and how every kernel
-/// reads them (shaders/weights/): one choice per adapter, see `Tuning::for_adapter`.
+/// How kernels read a texture texel by texel: one choice per adapter (`Tuning::for_adapter`),
+/// for every texture they read. Both formats used (rgba32uint, rgba32float) support read-only
+/// storage in core WebGPU, so each texture is created for both.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum WeightStore {
-    /// Storage buffers (shaders/weights/vec4.wgsl): GPUs, which load from them at full speed.
-    Buffer,
-    /// rgba32uint textures (shaders/weights/texture.wgsl) read by texel fetches
-    /// (texel_sampled.wgsl): SwiftShader, where each load from a buffer is a loop over the
-    /// lanes and a texel fetch goes through the sampler's vector path (DESIGN.md).
-    Texture,
-    /// The same textures read as read-only storage textures (texel_storage.wgsl): lavapipe,
-    /// whose texel fetch works out each lane's mip level (a dozen per-lane loads and shifts a
-    /// fetch) where a storage texture has one level. Its read kernel read 7.9–8.7 against
-    /// 3.1–4.7 GB/s (alternating runs); on SwiftShader storage textures are the slower
-    /// (GEMVs 16–31% of the copy against 25–48%).
-    StorageTexture,
+pub enum TexelRead {
+    /// `textureLoad` of a sampled texture (a texel fetch): SwiftShader, where a read-only
+    /// storage texture is the slower (GEMVs 16–31% of the copy against 25–48%).
+    Fetch,
+    /// `textureLoad` of a read-only storage texture: lavapipe, whose texel fetch works out each
+    /// lane's mip level before its loads (per-lane shifts, and loads of the level's row stride
+    /// and offset), where a storage texture has one level. The roofline's read kernel 3.1–4.7 →
+    /// 7.9–8.7 GB/s; 200 tokens of SmolLM2 Q4_1 15.4–15.8 → 10.8–11.1 s of CPU time
+    /// (alternating runs).
+    Storage,
 }
 
-impl WeightStore {
-    /// Whether the weights live in textures (either way of reading them).
-    pub fn in_texture(self) -> bool {
-        self != WeightStore::Buffer
+impl TexelRead {
+    /// WGSL declaring texture `name` (of `format`, whose texels are `vec4<scalar>`) at
+    /// `binding` and `fn {name}_at(at: vec2<u32>)`, its texel at `at`, read this way.
+    pub fn wgsl(self, binding: u32, name: &str, format: &str, scalar: &str) -> String {
+        let (ty, level) = match self {
+            TexelRead::Fetch => (format!("texture_2d<{scalar}>"), ", 0"),
+            TexelRead::Storage => (format!("texture_storage_2d<{format}, read>"), ""),
+        };
+        format!("@group(0) @binding({binding}) var {name}: {ty};\n\nfn {name}_at(at: vec2<u32>) -> vec4<{scalar}> {{\n    return textureLoad({name}, at{level});\n}}\n")
     }
 }
 
@@ -447,6 +457,11 @@ impl Tuning {
     fn heads_per_thread(&self, head_dim: u32, group: u32) -> u32 {
         let fits = |hg: u32| group % hg == 0 && hg * head_dim / 4 <= MAX_UNROLLED_QUADS;
         if self.unroll_heads { (1..=group).rev().find(|&hg| fits(hg)).unwrap_or(1) } else { 1 }
+    }
+
+    /// How kernels read the weights: `None` from buffers, else texels read this way.
+    pub fn weight_texels(&self) -> Option<TexelRead> {
+        self.weight_texture.then_some(self.texel_read)
     }
 
     /// Bytes of one KV-cache value.
@@ -484,12 +499,7 @@ impl Tuning {
         // GPUs whose subgroups are always 8 lanes share x across them instead of splitting rows.
         let gemv_split = if cpu || subgroup_x { 1 } else { 8 };
         let gemv_rows = if gemv_split > 1 { 32 } else { rows };
-        let weights = match (cpu, swiftshader) {
-            (false, _) => WeightStore::Buffer,
-            (true, true) => WeightStore::Texture,
-            (true, false) => WeightStore::StorageTexture,
-        };
-        Self { subgroup_x, row_blocks: if swiftshader { 4 } else { 1 }, gemm_rows: rows, gemm_tokens: if swiftshader { 16 } else { 8 }, gemv_rows, gemv_split, gemv_blocks: if swiftshader { 4 } else { 1 }, unroll_heads: swiftshader, norm_in_gemv: !swiftshader, qkv_epilogue: true, norm_thread_per_row: cpu, kv_f16: !cpu && ctx.info.has_f16(), decode_ahead: !(cpu && subgroup_x), x_texture: swiftshader, weights }
+        Self { subgroup_x, row_blocks: if swiftshader { 4 } else { 1 }, gemm_rows: rows, gemm_tokens: if swiftshader { 16 } else { 8 }, gemv_rows, gemv_split, gemv_blocks: if swiftshader { 4 } else { 1 }, unroll_heads: swiftshader, norm_in_gemv: !swiftshader, qkv_epilogue: true, norm_thread_per_row: cpu, kv_f16: !cpu && ctx.info.has_f16(), decode_ahead: !(cpu && subgroup_x), x_texture: cpu, weight_texture: cpu, texel_read: if swiftshader { TexelRead::Fetch } else { TexelRead::Storage } }
     }
 
     /// Every tuning some adapter runs that this one can run too (sharing x needs subgroups of 8,
@@ -500,16 +510,16 @@ impl Tuning {
         // (the same code, half as many lines unrolled): lavapipe's LLVM takes ~40 s a type to
         // compile the 16-token one. SwiftShader itself runs its own (the browser suite).
         let own = Self::for_adapter(ctx);
-        let swiftshader_tokens = if own.x_texture { own.gemm_tokens } else { 8 };
+        let swiftshader_tokens = if own.texel_read == TexelRead::Fetch && own.x_texture { own.gemm_tokens } else { 8 };
         let mut all = vec![
-            Self { subgroup_x: false, row_blocks: 1, gemm_rows: 256, gemm_tokens: 8, gemv_rows: 32, gemv_split: 8, gemv_blocks: 1, unroll_heads: false, norm_in_gemv: true, qkv_epilogue: true, norm_thread_per_row: false, kv_f16: f16, decode_ahead: true, x_texture: false, weights: WeightStore::Buffer }, // GPUs
-            Self { subgroup_x: false, row_blocks: 4, gemm_rows: 64, gemm_tokens: swiftshader_tokens, gemv_rows: 64, gemv_split: 1, gemv_blocks: 4, unroll_heads: true, norm_in_gemv: false, qkv_epilogue: true, norm_thread_per_row: true, kv_f16: false, decode_ahead: true, x_texture: true, weights: WeightStore::Texture }, // SwiftShader
+            Self { subgroup_x: false, row_blocks: 1, gemm_rows: 256, gemm_tokens: 8, gemv_rows: 32, gemv_split: 8, gemv_blocks: 1, unroll_heads: false, norm_in_gemv: true, qkv_epilogue: true, norm_thread_per_row: false, kv_f16: f16, decode_ahead: true, x_texture: false, weight_texture: false, texel_read: TexelRead::Fetch }, // GPUs
+            Self { subgroup_x: false, row_blocks: 4, gemm_rows: 64, gemm_tokens: swiftshader_tokens, gemv_rows: 64, gemv_split: 1, gemv_blocks: 4, unroll_heads: true, norm_in_gemv: false, qkv_epilogue: true, norm_thread_per_row: true, kv_f16: false, decode_ahead: true, x_texture: true, weight_texture: true, texel_read: TexelRead::Fetch }, // SwiftShader
         ];
         if ctx.info.fixed_subgroup_size() == Some(8) {
-            all.push(Self { subgroup_x: true, row_blocks: 1, gemm_rows: 64, gemm_tokens: 8, gemv_rows: 64, gemv_split: 1, gemv_blocks: 1, unroll_heads: false, norm_in_gemv: true, qkv_epilogue: true, norm_thread_per_row: true, kv_f16: false, decode_ahead: false, x_texture: false, weights: WeightStore::StorageTexture }); // lavapipe
+            all.push(Self { subgroup_x: true, row_blocks: 1, gemm_rows: 64, gemm_tokens: 8, gemv_rows: 64, gemv_split: 1, gemv_blocks: 1, unroll_heads: false, norm_in_gemv: true, qkv_epilogue: true, norm_thread_per_row: true, kv_f16: false, decode_ahead: false, x_texture: true, weight_texture: true, texel_read: TexelRead::Storage }); // lavapipe
             // A GPU whose subgroups are always 8 lanes: its GEMVs after a norm sum Σx² across the
             // subgroup (`x_total` in shaders/share_x/subgroup.wgsl).
-            all.push(Self { subgroup_x: true, row_blocks: 1, gemm_rows: 256, gemm_tokens: 8, gemv_rows: 256, gemv_split: 1, gemv_blocks: 1, unroll_heads: false, norm_in_gemv: true, qkv_epilogue: true, norm_thread_per_row: false, kv_f16: f16, decode_ahead: true, x_texture: false, weights: WeightStore::Buffer });
+            all.push(Self { subgroup_x: true, row_blocks: 1, gemm_rows: 256, gemm_tokens: 8, gemv_rows: 256, gemv_split: 1, gemv_blocks: 1, unroll_heads: false, norm_in_gemv: true, qkv_epilogue: true, norm_thread_per_row: false, kv_f16: f16, decode_ahead: true, x_texture: false, weight_texture: false, texel_read: TexelRead::Fetch });
         }
         all
     }
@@ -526,10 +536,10 @@ impl std::fmt::Display for Tuning {
         let (gemm, gemv) = ((4 * self.row_blocks, self.gemm_rows), (4 * self.gemv_blocks, self.gemv_rows));
         let split = if self.gemv_split > 1 { format!(" (each run split over {} threads)", self.gemv_split) } else { String::new() };
         let texture = if self.x_texture { ", x through a texture" } else { "" };
-        let weights = match self.weights {
-            WeightStore::Buffer => "",
-            WeightStore::Texture => ", weights in textures",
-            WeightStore::StorageTexture => ", weights in storage textures",
+        let weights = if self.weight_texture { ", weights in textures" } else { "" };
+        let weights = match (self.weight_texture || self.x_texture, self.texel_read) {
+            (true, TexelRead::Storage) => format!("{weights} (textures read as storage)"),
+            _ => weights.to_string(),
         };
         write!(f, "{x}{weights}, GEMM {} rows per thread, {} per workgroup by {} tokens{texture}, GEMV {} and {}{split}{heads}{norm}{kv}", gemm.0, gemm.1, self.gemm_tokens, gemv.0, gemv.1)
     }
@@ -608,10 +618,10 @@ fn gemv_uniform_into(d: &wgpu::Device, ty: GgmlType, input: &str, x_uniform: &st
                 .replace("GEMV_LANES", &format!("{}u", tuning.gemv_rows * tuning.gemv_split / (4 * tuning.gemv_blocks)))
                 .replace("GEMV_BLOCKS", &format!("{}u", tuning.gemv_blocks))
                 .replace("GEMV_SPLIT", &format!("{}u", tuning.gemv_split));
-            (Kernel::with_type(d, &format!("matvec_rows{input}"), &[shader!("matmul_params"), x_uniform, &wgsl, &share_x, epilogue], ty, TypePart::Dot, tuning.weights)?, tuning.gemv_rows)
+            (Kernel::with_type(d, &format!("matvec_rows{input}"), &[shader!("matmul_params"), x_uniform, &wgsl, &share_x, epilogue], ty, TypePart::Dot, tuning.weight_texels())?, tuning.gemv_rows)
         }
         // share_x only for `Invocation`, which the activations' `x_scale` takes.
-        false => (Kernel::with_type(d, &format!("matvec{input}"), &[&[shader!("matmul_params"), x_uniform, shader!("matvec")][..], &SHARE_X_DIRECT].concat(), ty, TypePart::Dot, tuning.weights)?, MATVEC_ROWS),
+        false => (Kernel::with_type(d, &format!("matvec{input}"), &[&[shader!("matmul_params"), x_uniform, shader!("matvec")][..], &SHARE_X_DIRECT].concat(), ty, TypePart::Dot, tuning.weight_texels())?, MATVEC_ROWS),
     })
 }
 
@@ -664,8 +674,8 @@ impl Kernels {
         let mut norm_gemv = HashMap::new();
         for ty in types {
             if !matmul.contains_key(&ty) {
-                let gemm = |x: &str| Kernel::with_type(d, "matmul", &[shader!("matmul_params"), x, &matmul_wgsl, &share_x], ty, TypePart::Dequant, tuning.weights);
-                let gemv = |x: &str| Kernel::with_type(d, "matvec", &[shader!("matmul_params"), x, shader!("matvec")], ty, TypePart::Dot, tuning.weights);
+                let gemm = |x: &str| Kernel::with_type(d, "matmul", &[shader!("matmul_params"), x, &matmul_wgsl, &share_x], ty, TypePart::Dequant, tuning.weight_texels());
+                let gemv = |x: &str| Kernel::with_type(d, "matvec", &[shader!("matmul_params"), x, shader!("matvec")], ty, TypePart::Dot, tuning.weight_texels());
                 if tuning.norm_in_gemv && ty.wgsl().is_some_and(|w| w.rows) {
                     norm_gemv.insert(ty, gemv_uniform(d, ty, "+norm", &x_normed, tuning)?);
                 }
@@ -674,12 +684,12 @@ impl Kernels {
                     gemv_uniform,
                     gemv_uniform_rows,
                     gemm: gemm(X_VEC4)?,
-                    gemm_texture: if tuning.x_texture { Some(gemm(X_TEXTURE)?) } else { None },
+                    gemm_texture: if tuning.x_texture { Some(gemm(&[tuning.texel_read.wgsl(2, "x_tex", "rgba32float", "f32").as_str(), X_TEXTURE].join("\n"))?) } else { None },
                     gemv: gemv(X_VEC4)?,
                     any: if ty.block_size() == 1 { Some(gemm(X_SCALAR)?) } else { None },
                 };
                 matmul.insert(ty, matmuls);
-                embed.insert(ty, Kernel::with_type(d, "embed", &[shader!("embed")], ty, TypePart::Dequant, tuning.weights)?);
+                embed.insert(ty, Kernel::with_type(d, "embed", &[shader!("embed")], ty, TypePart::Dequant, tuning.weight_texels())?);
             }
         }
         Ok(Self {
@@ -714,7 +724,7 @@ impl Kernels {
             add: Kernel::new(d, "add", shader!("add")),
             sample: Kernel::new(d, "sample", shader!("sample")),
             copy: Kernel::new(d, "copy", &[kv_float_wgsl(false), shader!("copy")].join("\n")),
-            read: Kernel::new(d, "read", &[weight_words_wgsl(tuning.weights).as_str(), shader!("read")].join("\n")),
+            read: Kernel::new(d, "read", &[weight_words_wgsl(tuning.weight_texels()).as_str(), shader!("read")].join("\n")),
             matmul,
             glu_gemv: HashMap::new(),
             qkv_gemv: HashMap::new(),

@@ -106,7 +106,7 @@ impl<'a> ModelLoader<'a> {
                     if one_file {
                         kv_cache(ctx, &ModelConfig::from_header(header)?, options, tuning)?;
                     }
-                    *uploader = Some(Uploader::new(ctx, header, tuning.weights.in_texture())?);
+                    *uploader = Some(Uploader::new(ctx, header, tuning.weight_texture)?);
                     if one_file {
                         let k = Model::kernels(ctx, header, tuning)?;
                         compile_early(&k.at_load());

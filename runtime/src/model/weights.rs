@@ -2,7 +2,7 @@
 //! "arena" buffers, each within the device's storage binding limit, and written chunk by chunk
 //! with `queue.write_buffer`: peak CPU memory is one chunk, whatever the model size. A tensor
 //! larger than one binding (a big vocabulary) is split into blocks of rows, one binding each.
-//! Where the tuning reads weights as texels (`Tuning::weights`), the matrices of the
+//! Where the tuning reads weights as texels (`Tuning::weight_texture`), the matrices of the
 //! types read as 16-byte words go into arenas that are textures instead (rgba32uint,
 //! [`WEIGHT_TEXELS`] texels a row, a texel per word), written the same way with
 //! `queue.write_texture`; the rest (norms, biases, float matrices) stay in buffers.

@@ -8,7 +8,7 @@ use std::rc::Rc;
 use wasm_bindgen_test::*;
 use webslm::agreement::{check_model, RefFile};
 use webslm::generate::GenerateOptions;
-use webslm::kernels::{Tuning, WeightStore};
+use webslm::kernels::Tuning;
 use webslm::model::{Model, ModelOptions};
 use webslm::source::{fetch_text, load, LoadRequest, ModelCache, Phase, CHUNK_BYTES};
 use webslm::{Engine, Error, GpuContext};
@@ -246,7 +246,7 @@ async fn refused_at_the_header(binding_limit: u64, max_context: u32) -> Error {
     let mut ctx = GpuContext::new().await.unwrap();
     ctx.info.limits.max_storage_buffer_binding_size = binding_limit;
     server("__reset").await;
-    let tuning = Tuning { weights: WeightStore::Buffer, ..Tuning::for_adapter(&ctx) };
+    let tuning = Tuning { weight_texture: false, ..Tuning::for_adapter(&ctx) };
     let (result, _) = load_with(&ctx, SMOLLM2, &[], ModelOptions { max_context, tuning: Some(tuning), ..Default::default() }).await;
     let error = result.err().expect("the model must not load");
     gloo_timers(500).await;
