@@ -3,7 +3,7 @@
 //! demo page, so a kernel is verified on every adapter it runs on.
 
 use crate::error::{Error, Result};
-use crate::gpu::{create_weight_texture, whole, Binding, GpuContext, GpuTensor, Recorder, Store, WEIGHT_TEXELS};
+use crate::gpu::{create_weight_texture, whole, Binding, GpuContext, GpuTensor, Recorder, Store, WEIGHT_TEXTURE_ROW_BYTES};
 use crate::kernels::{attention_parts_bytes, Activation, AttentionShape, Input, Kernels, QkvStore, Rope, RopeStyle, Sampling, Tuning, YRows, READ_CHUNK};
 use crate::quant::{dequantize, GgmlType};
 use crate::rng::SplitMix64;
@@ -709,12 +709,10 @@ pub async fn check_read(ctx: &GpuContext, k: &Kernels, seed: u64) -> Result<Kern
 /// `bytes` (whole 16-byte words) in a weight texture from its first texel, as the uploader
 /// writes an arena (the rest of its last row zeros).
 fn words_in_texture(ctx: &GpuContext, bytes: &[u8]) -> wgpu::TextureView {
-    let row_bytes = WEIGHT_TEXELS as usize * 16;
-    let rows = bytes.len().div_ceil(row_bytes);
+    let (texture, view) = create_weight_texture(&ctx.device, "words", bytes.len() as u64);
     let mut padded = bytes.to_vec();
-    padded.resize(rows * row_bytes, 0);
-    let (texture, view) = create_weight_texture(&ctx.device, "words", rows as u32);
-    let layout = wgpu::TexelCopyBufferLayout { offset: 0, bytes_per_row: Some(row_bytes as u32), rows_per_image: None };
+    padded.resize(texture.height() as usize * WEIGHT_TEXTURE_ROW_BYTES as usize, 0);
+    let layout = wgpu::TexelCopyBufferLayout { offset: 0, bytes_per_row: Some(WEIGHT_TEXTURE_ROW_BYTES as u32), rows_per_image: None };
     ctx.queue.write_texture(texture.as_image_copy(), &padded, layout, texture.size());
     view
 }

@@ -26,7 +26,7 @@
 use crate::check::{random_tensor_bytes, upload_tensor};
 use crate::clock::now_ms;
 use crate::error::Result;
-use crate::gpu::{create_weight_texture, whole, Binding, GpuContext, GpuTensor, Recorder, WEIGHT_TEXELS};
+use crate::gpu::{create_weight_texture, whole, Binding, GpuContext, GpuTensor, Recorder};
 use crate::kernels::{Kernels, Tuning, READ_CHUNK};
 use crate::quant::GgmlType;
 use crate::rng::SplitMix64;
@@ -259,7 +259,7 @@ impl<'a> References<'a> {
     async fn new(ctx: &'a GpuContext, kernels: &'a Kernels) -> Result<Self> {
         let bytes = (64u64 << 20).min(ctx.info.limits.max_storage_buffer_binding_size as u64 / 2) / READ_CHUNK * READ_CHUNK;
         let (src, dst) = (ctx.output_buffer("copy.src", bytes), ctx.output_buffer("copy.dst", bytes));
-        let texture = kernels.tuning.weight_texture.then(|| create_weight_texture(&ctx.device, "read.src", bytes.div_ceil(WEIGHT_TEXELS as u64 * 16) as u32).1);
+        let texture = kernels.tuning.weight_texture.then(|| create_weight_texture(&ctx.device, "read.src", bytes).1);
         let mut refs = Self { ctx, kernels, bytes, src, dst, texture, copy_reps: 1, read_reps: 1 };
         refs.copy_reps = calibrate(ctx, 1, &refs.dst, &|rec: &mut Recorder<'_>, _| refs.record_copy(rec)).await?;
         refs.read_reps = calibrate(ctx, 1, &refs.dst, &|rec: &mut Recorder<'_>, _| refs.record_read(rec)).await?;

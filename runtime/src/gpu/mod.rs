@@ -10,7 +10,7 @@ pub use context::{GpuContext, GpuInfo};
 pub use profile::{Profile, ProfileEntry};
 pub use readback::Readback;
 pub use recorder::{texture_fits, BindCache, Binding, KernelRef, Recorder};
-pub use tensor::{create_weight_texture, GpuTensor, Store, TensorPart, WEIGHT_TEXELS};
+pub use tensor::{create_weight_texture, GpuTensor, Store, TensorPart, WEIGHT_TEXELS, WEIGHT_TEXTURE_ROW_BYTES};
 
 /// The whole of `buffer` as a binding.
 pub fn whole(buffer: &wgpu::Buffer) -> wgpu::BufferBinding<'_> {

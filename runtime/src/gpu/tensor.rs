@@ -10,10 +10,14 @@ use crate::quant::GgmlType;
 /// (8192 × 8192 × 16 bytes) on any adapter, and pads at most one row (128 KiB).
 pub const WEIGHT_TEXELS: u32 = 8192;
 
-/// A weight texture of `rows` rows of [`WEIGHT_TEXELS`] texels (rgba32uint, 16 bytes each), to
-/// be written with `queue.write_texture`, and its view (what kernels bind, as a sampled or a
-/// read-only storage texture: `TexelRead`).
-pub fn create_weight_texture(device: &wgpu::Device, label: &str, rows: u32) -> (wgpu::Texture, wgpu::TextureView) {
+/// Bytes in one row of a weight texture (rgba32uint texels, 16 bytes each).
+pub const WEIGHT_TEXTURE_ROW_BYTES: u64 = WEIGHT_TEXELS as u64 * 16;
+
+/// A weight texture holding at least `bytes` (whole rows of [`WEIGHT_TEXELS`] texels, at least
+/// one), to be written with `queue.write_texture`, and its view (what kernels bind, as a
+/// sampled or a read-only storage texture: `TexelRead`).
+pub fn create_weight_texture(device: &wgpu::Device, label: &str, bytes: u64) -> (wgpu::Texture, wgpu::TextureView) {
+    let rows = bytes.div_ceil(WEIGHT_TEXTURE_ROW_BYTES).max(1) as u32;
     let texture = device.create_texture(&wgpu::TextureDescriptor {
         label: Some(label),
         size: wgpu::Extent3d { width: WEIGHT_TEXELS, height: rows, depth_or_array_layers: 1 },

@@ -539,10 +539,12 @@ impl std::fmt::Display for Tuning {
         let (gemm, gemv) = ((4 * self.row_blocks, self.gemm_rows), (4 * self.gemv_blocks, self.gemv_rows));
         let split = if self.gemv_split > 1 { format!(" (each run split over {} threads)", self.gemv_split) } else { String::new() };
         let texture = if self.x_texture { ", x through a texture" } else { "" };
-        let weights = if self.weight_texture { ", weights in textures" } else { "" };
-        let weights = match (self.weight_texture || self.x_texture, self.texel_read) {
-            (true, TexelRead::Storage) => format!("{weights} (textures read as storage)"),
-            _ => weights.to_string(),
+        let storage = (self.weight_texture || self.x_texture) && self.texel_read == TexelRead::Storage;
+        let weights = match (self.weight_texture, storage) {
+            (true, true) => ", weights in textures (textures read as storage)",
+            (true, false) => ", weights in textures",
+            (false, true) => " (textures read as storage)",
+            (false, false) => "",
         };
         write!(f, "{x}{weights}, GEMM {} rows per thread, {} per workgroup by {} tokens{texture}, GEMV {} and {}{split}{heads}{norm}{kv}", gemm.0, gemm.1, self.gemm_tokens, gemv.0, gemv.1)
     }

@@ -11,7 +11,7 @@
 
 use crate::error::{Error, Result};
 use crate::gguf::{GgufHeader, TensorInfo};
-use crate::gpu::{create_weight_texture, GpuContext, GpuTensor, Store, TensorPart, WEIGHT_TEXELS};
+use crate::gpu::{create_weight_texture, GpuContext, GpuTensor, Store, TensorPart, WEIGHT_TEXELS, WEIGHT_TEXTURE_ROW_BYTES};
 use crate::quant::GgmlType;
 use std::collections::HashMap;
 use std::ops::Range;
@@ -45,9 +45,6 @@ impl Kind {
     }
 }
 
-/// Bytes of one texel row of a weight texture.
-const TEXTURE_ROW_BYTES: u64 = WEIGHT_TEXELS as u64 * 16;
-
 /// An arena: a buffer, or a texture with its view (what kernels bind).
 enum Arena {
     Buffer(wgpu::Buffer),
@@ -65,7 +62,7 @@ impl Arena {
     fn bytes(&self) -> u64 {
         match self {
             Arena::Buffer(b) => b.size(),
-            Arena::Texture(t, _) => t.height() as u64 * TEXTURE_ROW_BYTES,
+            Arena::Texture(t, _) => t.height() as u64 * WEIGHT_TEXTURE_ROW_BYTES,
         }
     }
 
@@ -89,7 +86,7 @@ fn write_texels(ctx: &GpuContext, texture: &wgpu::Texture, first: u64, mut bytes
         let (w, h) = if x == 0 && n >= width { (width, n / width) } else { ((width - x).min(n), 1) };
         let origin = wgpu::Origin3d { x: x as u32, y: y as u32, z: 0 };
         let size = wgpu::Extent3d { width: w as u32, height: h as u32, depth_or_array_layers: 1 };
-        let layout = wgpu::TexelCopyBufferLayout { offset: 0, bytes_per_row: Some(TEXTURE_ROW_BYTES as u32), rows_per_image: None };
+        let layout = wgpu::TexelCopyBufferLayout { offset: 0, bytes_per_row: Some(WEIGHT_TEXTURE_ROW_BYTES as u32), rows_per_image: None };
         let n_bytes = (w * h * 16) as usize;
         ctx.queue.write_texture(wgpu::TexelCopyTextureInfo { origin, ..texture.as_image_copy() }, &bytes[..n_bytes], layout, size);
         bytes = &bytes[n_bytes..];
@@ -200,7 +197,7 @@ impl Uploader {
         let align = limits.min_storage_buffer_offset_alignment.max(4) as u64;
         // A texture of the most rows the device allows, up to 1 GiB (byte offsets in the
         // kernels are u32).
-        let texture_cap = (TEXTURE_ROW_BYTES * limits.max_texture_dimension_2d as u64).min(1 << 30);
+        let texture_cap = (WEIGHT_TEXTURE_ROW_BYTES * limits.max_texture_dimension_2d as u64).min(1 << 30);
         let mut placers = [Placer { sizes: vec![0], cap: ctx.info.max_binding() & !255, align }, Placer { sizes: vec![0], cap: texture_cap, align: 16 }];
         let kind_of = |t: &TensorInfo| match weight_texture && t.dims.len() >= 2 && t.ty.wgsl().is_some_and(|w| w.rows) {
             true => Kind::Texture,
@@ -276,7 +273,7 @@ impl Uploader {
         // No texture where no tensor went into one.
         let texture_sizes = if texture_sizes == [0] { &[][..] } else { &texture_sizes[..] };
         let textures = texture_sizes.iter().enumerate().map(|(i, &size)| {
-            let (texture, view) = create_weight_texture(&ctx.device, &format!("weight texture {i}"), size.div_ceil(TEXTURE_ROW_BYTES).max(1) as u32);
+            let (texture, view) = create_weight_texture(&ctx.device, &format!("weight texture {i}"), size);
             Arena::Texture(texture, view)
         });
         let arenas = [buffers.collect::<Vec<_>>(), textures.collect()];
