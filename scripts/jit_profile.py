@@ -3,7 +3,7 @@
 SwiftShader), whose compilers write the kernels' machine code into anonymous memory that no
 profiler can name.
 
-usage: jit_profile.py [--delay S] [--out DIR] -- COMMAND [ARGS...]
+usage: jit_profile.py [--delay S] [--out DIR] [--regions N] -- COMMAND [ARGS...]
   e.g. scripts/jit_profile.py --delay 2.5 -- target/release/webslm complete --model M.gguf \\
            --prompt-ids 1,2,3,... --max-tokens 1
        (VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json for SwiftShader)
@@ -11,9 +11,11 @@ usage: jit_profile.py [--delay S] [--out DIR] -- COMMAND [ARGS...]
 It samples COMMAND with `perf record` (address randomisation off, so addresses stay put), and
 after S seconds, while the kernels of interest run, dumps the process's memory with `gcore`
 (JIT code included: lavapipe's is anonymous, SwiftShader's a memfd). Then it disassembles the
-code region that took the most samples and writes DIR/annotated.txt (each instruction with its
-share of all samples) and prints a summary: the share of each region, and within the hottest
-the time by instruction kind and where loads and stores of the stack (register spills) go.
+code region that took the most samples (or the N hottest: on SwiftShader the texel-fetch
+routine is a region of its own, apart from the kernels that call it) and writes
+DIR/annotated.txt (annotated1.txt, ... for the next; each instruction with its share of all
+samples) and prints a summary: the share of each region, and within each annotated one the
+time by instruction kind and where loads and stores of the stack (register spills) go.
 Needs perf and gdb (Debian: apt-get install linux-perf gdb). A developer's tool: no test runs it.
 """
 import argparse
@@ -90,6 +92,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--delay", type=float, default=2.0, help="seconds before the memory dump")
     parser.add_argument("--out", default=None, help="where annotated.txt goes (default: a temp dir)")
+    parser.add_argument("--regions", type=int, default=1, help="how many of the hottest JIT regions to annotate (annotated.txt, annotated1.txt, ...)")
     parser.add_argument("command", nargs=argparse.REMAINDER)
     args = parser.parse_args()
     command = args.command[1:] if args.command[:1] == ["--"] else args.command
@@ -138,9 +141,15 @@ def main():
     jit = [r for r, _ in regions.most_common() if r is not None and not library(r)]
     if not jit:
         fail("no samples in JIT code: was the delay inside the kernels' run?")
-    start, end, _ = jit[0]
+    for rank, region in enumerate(jit[:args.regions]):
+        annotate(binary, core, region, samples, total, 100 * regions[region] / total, os.path.join(out, f"annotated{rank or ''}.txt"))
+
+
+def annotate(binary, core, region, samples, total, region_share, path):
+    """Writes `region`'s disassembly with each instruction's share of the samples to `path` and
+    prints its time by instruction kind."""
+    start, end, _ = region
     listing = disassemble(binary, core, start, end)
-    path = os.path.join(out, "annotated.txt")
     by_kind, count = collections.Counter(), collections.Counter()
     with open(path, "w") as f:
         for address, ins in listing:
@@ -148,13 +157,11 @@ def main():
             f.write(f"{share:6.3f}  {address:#x}  {ins}\n")
             by_kind[kind(ins)] += share
             count[kind(ins)] += 1
-    region_share = 100 * regions[jit[0]] / total
-    print(f"hottest JIT region {start:#x}-{end:#x}: {region_share:.1f}% of samples, {len(listing)} instructions")
+    print(f"JIT region {start:#x}-{end:#x}: {region_share:.1f}% of samples, {len(listing)} instructions")
     print("  % samples  instructions  kind (a sample lands on the instruction after a slow one)")
-    for k, share in by_kind.most_common(20):
+    for k, share in by_kind.most_common(12):
         print(f"  {share:8.2f}  {count[k]:12d}  {k}")
     print(f"annotated listing: {path}")
-
 
 if __name__ == "__main__":
     main()
