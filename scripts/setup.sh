@@ -34,7 +34,11 @@ install_cli() { # binary crate version [cargo install flags...]
   local bin=$1 crate=$2 version=$3; shift 3
   if "$bin" --version 2>/dev/null | grep -qF " $version"; then return; fi
   step "cargo install $crate@$version (one-time, several minutes)"
-  cargo install "$crate" --version "=$version" --force "$@"
+  # Without the tools' own fat LTO and single codegen unit (trunk's release profile): a tool's
+  # speed does not matter here, its build time does (trunk: 5.9 min on this idle 2-core host;
+  # 10.1 min with them in a fresh CI run whose cores other builds partly shared).
+  CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+    cargo install "$crate" --version "=$version" --force "$@"
 }
 # wasm-bindgen-cli builds only without --locked (a locked dependency version is not served).
 install_cli wasm-bindgen wasm-bindgen-cli "$WASM_BINDGEN_VERSION"
