@@ -159,9 +159,10 @@ def annotate(binary, core, region, samples, total, region_share, path):
             count[kind(ins)] += 1
     print(f"JIT region {start:#x}-{end:#x}: {region_share:.1f}% of samples, {len(listing)} instructions")
     print("  % samples  instructions  kind (a sample lands on the instruction after a slow one)")
-    for k, share in by_kind.most_common(12):
+    for k, share in by_kind.most_common(20):
         print(f"  {share:8.2f}  {count[k]:12d}  {k}")
     print(f"annotated listing: {path}")
+
 
 if __name__ == "__main__":
     main()
