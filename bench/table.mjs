@@ -5,26 +5,44 @@ export function median(values) {
   return v.length ? v[Math.floor(v.length / 2)] : null;
 }
 
-const ROWS = [
+// The browser table's rows: a label, the figure of one run's results, and its digits.
+export const BROWSER_ROWS = [
   ["load from network (s)", (r) => r.load_network_ms / 1000, 2],
   ["load from cache (s)", (r) => r.load_cache_ms / 1000, 2],
-  ["prompt tokens", (r) => r.prompt_tokens, 0],
-  ["time to first token (s)", (r) => r.ttft_ms / 1000, 2],
-  ["prefill (tok/s)", (r) => r.prefill_tok_s, 2],
-  ["decode (tok/s)", (r) => r.decode_tok_s, 2],
-  ["generated tokens", (r) => r.generated_tokens, 0],
-  ["peak wasm memory (MiB)", (r) => r.peak_wasm_bytes / 2 ** 20, 1],
+  ...runRows("peak wasm memory (MiB)", (r) => r.peak_wasm_bytes),
 ];
 
-export function printComparison(title, ours, peer) {
-  console.log(`\n${title} (median of ${ours.length} runs)`);
-  console.log(`${"".padEnd(26)}${"webslm".padStart(12)}${"wllama".padStart(12)}${"webslm/wllama".padStart(15)}`);
-  for (const [label, get, digits] of ROWS) {
+// The native table's: load from disk, and the whole process's peak memory (on a CPU adapter,
+// webslm's includes what the "GPU" holds).
+export const NATIVE_ROWS = [
+  ["load from disk (s)", (r) => r.load_disk_ms / 1000, 2],
+  ...runRows("peak RSS (MiB)", (r) => r.peak_rss_bytes),
+];
+
+// The rows both tables have: the prompt and the speeds, then the memory figure `memory` reads.
+function runRows(memoryLabel, memory) {
+  return [
+    ["prompt tokens", (r) => r.prompt_tokens, 0],
+    ["time to first token (s)", (r) => r.ttft_ms / 1000, 2],
+    ["prefill (tok/s)", (r) => r.prefill_tok_s, 2],
+    ["decode (tok/s)", (r) => r.decode_tok_s, 2],
+    ["generated tokens", (r) => r.generated_tokens, 0],
+    [memoryLabel, (r) => memory(r) / 2 ** 20, 1],
+  ];
+}
+
+// `ours` and `peer` are lists of runs' results (medians are taken here; a list of one holds
+// medians already), `runs` how many runs they stand for.
+export function printComparison(title, ours, peer, { peerName = "wllama", rows = BROWSER_ROWS, runs = ours.length } = {}) {
+  console.log(`\n${title} (median of ${runs} runs)`);
+  const ratioWidth = Math.max(15, peerName.length + 10);
+  console.log(`${"".padEnd(26)}${"webslm".padStart(12)}${peerName.padStart(12)}${`webslm/${peerName}`.padStart(ratioWidth)}`);
+  for (const [label, get, digits] of rows) {
     const a = median(ours.map(get));
     const b = median(peer.map(get));
     const ratio = a !== null && b ? (a / b).toFixed(2) : "-";
     const fmt = (x) => (x === null ? "-" : x.toFixed(digits));
-    console.log(`${label.padEnd(26)}${fmt(a).padStart(12)}${fmt(b).padStart(12)}${ratio.padStart(15)}`);
+    console.log(`${label.padEnd(26)}${fmt(a).padStart(12)}${fmt(b).padStart(12)}${ratio.padStart(ratioWidth)}`);
   }
   const cpu = median(ours.map((r) => r.decode_cpu_ms_per_step));
   if (cpu !== null) console.log(`webslm CPU time per decode step (recording + submit): ${cpu.toFixed(3)} ms`);

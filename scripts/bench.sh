@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The benchmark in one command: natively (wgpu on the machine's Vulkan adapter) and in headless
-# Chromium (WebGPU) side by side with wllama, on the same GGUF; tables on stdout, JSON in
-# target/bench/. Options: --model PATH (default: the SmolLM2 in models/), --runs N (default 3).
+# The benchmark in one command: natively (wgpu on the machine's Vulkan adapter) side by side with
+# llama.cpp's CPU build, and in headless Chromium (WebGPU) side by side with wllama, on the same
+# GGUF; tables on stdout, JSON in target/bench/. Options: --model PATH (default: the SmolLM2 in models/), --runs N (default 3).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh >&2
@@ -21,6 +21,20 @@ mkdir -p target/bench
 step "native: webslm bench (wgpu)"
 cargo build --release -p webslm-cli >&2
 target/release/webslm bench --model "$model" --runs "$runs" --out target/bench/native.json
+
+# The native peer: llama.cpp's CPU build through node-llama-cpp's prebuilt binaries (~85 MB; only
+# the benchmark needs it, so setup does not install it). Its optional CUDA and Vulkan builds are
+# left out, and its install script (which may try to build llama.cpp) is not run. `npm install`,
+# not `npm ci`: npm 11 leaves other platforms' optional packages out of the lock file, which
+# `npm ci` then refuses as out of sync; `install` keeps to the lock file's versions all the same.
+step "native: llama.cpp (CPU) on the same prompt tokens"
+if cmp -s bench/llama/package-lock.json bench/llama/node_modules/.lock-copy 2>/dev/null ||
+  (cd bench/llama && npm install --omit=optional --ignore-scripts --no-audit --no-fund --loglevel=error >&2 &&
+    cp package-lock.json node_modules/.lock-copy); then
+  node bench/native.mjs --ours target/bench/native.json --runs "$runs" --out target/bench/native-llama.json
+else
+  echo "no native peer: node-llama-cpp's linux-x64 build did not install here" >&2
+fi
 
 step "browser: webslm (WebGPU) and wllama (wasm, threads) in headless Chromium"
 scripts/build-pkg.sh >/dev/null

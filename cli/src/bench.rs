@@ -16,7 +16,7 @@ pub const FILLER: &str = "Tell me about the history of maps, from clay tablets t
 struct Run {
     load_s: f64,
     load: LoadTimings,
-    prompt_tokens: usize,
+    prompt: Vec<u32>,
     timings: Timings,
 }
 
@@ -35,7 +35,7 @@ pub async fn bench(args: &Args) -> Result<(), Error> {
         let out = engine.complete(&prompt, &options, |_| true).await?;
         eprintln!("run {}: prefill {:.1} tok/s, decode {:.1} tok/s", i + 1, out.timings.prefill_tok_s(), out.timings.decode_tok_s());
         about.get_or_insert((engine.ctx.info.summary(), engine.model.weight_bytes, engine.model.fused_layers(), engine.tokenizer.has_chat_template()));
-        runs.push(Run { load_s: loaded.load_seconds, load: engine.model.load_timings, prompt_tokens: prompt.len(), timings: out.timings });
+        runs.push(Run { load_s: loaded.load_seconds, load: engine.model.load_timings, prompt, timings: out.timings });
     }
     let (adapter, weight_bytes, fused, templated) = about.expect("at least one run");
     let median = |f: &dyn Fn(&Run) -> f64| {
@@ -58,7 +58,8 @@ pub async fn bench(args: &Args) -> Result<(), Error> {
     println!("runs                   {} (medians below)", runs.len());
     println!("load (disk)            {load_s:.2} s: {feed_s:.2} s uploading the weights, {finish_s:.2} s compiling the kernels (a thread per core) and finishing on the GPU");
     let plain = if templated { "" } else { " (plain text: the model has no chat template)" };
-    println!("prompt                 {} tokens{plain}; {} generated", runs[0].prompt_tokens, runs[0].timings.decode_steps + 1);
+    let generated = runs[0].timings.decode_steps + 1;
+    println!("prompt                 {} tokens{plain}; {generated} generated", runs[0].prompt.len());
     println!("time to first token    {ttft_s:.3} s");
     println!("prefill                {prefill:.1} tok/s ({:.1}× decode)", prefill / decode);
     println!("decode                 {decode:.2} tok/s");
@@ -92,7 +93,10 @@ pub async fn bench(args: &Args) -> Result<(), Error> {
             "model": model,
             "weight_bytes": weight_bytes,
             "runs": runs.len(),
-            "prompt_tokens": runs[0].prompt_tokens,
+            "prompt_tokens": runs[0].prompt.len(),
+            // What the native peer (bench/native.mjs) evaluates and generates, the same tokens.
+            "prompt_ids": runs[0].prompt,
+            "generated_tokens": generated,
             "load_disk_ms": load_s * 1000.0,
             "load_feed_ms": feed_s * 1000.0,
             "load_finish_ms": finish_s * 1000.0,

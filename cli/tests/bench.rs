@@ -15,4 +15,7 @@ fn a_model_without_a_chat_template_is_benched_with_a_plain_prompt() {
     let report: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
     std::fs::remove_file(&json).ok();
     assert!(report["prompt_tokens"].as_u64().is_some_and(|n| n >= 20), "{report}");
+    // What the native peer (bench/native.mjs) is fed: the same prompt tokens, as many generated.
+    assert_eq!(report["prompt_ids"].as_array().map(Vec::len), report["prompt_tokens"].as_u64().map(|n| n as usize), "{report}");
+    assert_eq!(report["generated_tokens"], 4, "{report}");
 }
