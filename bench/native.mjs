@@ -18,7 +18,7 @@ const { values: opts } = parseArgs({
   },
 });
 const ours = JSON.parse(fs.readFileSync(path.resolve(repo, opts.ours), "utf8"));
-if (!ours.prompt_ids) throw new Error(`${opts.ours} has no prompt_ids: rerun webslm bench`);
+if (!ours.prompt_ids || !ours.generated_ids) throw new Error(`${opts.ours} has no prompt_ids or generated_ids: rerun webslm bench`);
 const runs = [];
 for (let run = 0; run < Number(opts.runs); run++) {
   const args = ["--model", path.resolve(repo, ours.model), "--prompt-ids", ours.prompt_ids.join(","), "--gen", String(ours.generated_tokens)];
@@ -29,6 +29,11 @@ for (let run = 0; run < Number(opts.runs); run++) {
 }
 const title = `${path.basename(ours.model)} natively: webslm on ${ours.adapter}; ${runs[0].engine} on ${runs[0].threads} CPU threads`;
 printComparison(title, [ours], runs, { peerName: "llama.cpp", rows: NATIVE_ROWS, runs: ours.runs });
+// The same greedy tokens from both, as far as they go: the engines round differently (llama.cpp's
+// CPU dots take x rounded to 8 bits), so a near tie between two tokens may part them.
+const same = ours.generated_ids.findIndex((id, i) => id !== runs[0].generated_ids[i]);
+const agree = same === -1 ? ours.generated_ids.length : same;
+console.log(`greedy tokens: the first ${agree} of ${ours.generated_ids.length} are the same in both engines`);
 fs.mkdirSync(path.dirname(path.resolve(repo, opts.out)), { recursive: true });
 fs.writeFileSync(path.resolve(repo, opts.out), JSON.stringify({ model: path.basename(ours.model), webslm: ours, llama_cpp: runs }, null, 2));
 console.log(`wrote ${opts.out}`);

@@ -54,6 +54,7 @@ console.log(JSON.stringify({
   generated_tokens: out.length,
   // Node's own ~50 MB included; the model is mmapped, so its pages count once read.
   peak_rss_bytes: process.resourceUsage().maxRSS * 1024,
+  generated_ids: out,
   text: model.detokenize(out),
 }));
 await context.dispose();

@@ -17,6 +17,7 @@ struct Run {
     load_s: f64,
     load: LoadTimings,
     prompt: Vec<u32>,
+    generated: Vec<u32>,
     timings: Timings,
 }
 
@@ -35,7 +36,7 @@ pub async fn bench(args: &Args) -> Result<(), Error> {
         let out = engine.complete(&prompt, &options, |_| true).await?;
         eprintln!("run {}: prefill {:.1} tok/s, decode {:.1} tok/s", i + 1, out.timings.prefill_tok_s(), out.timings.decode_tok_s());
         about.get_or_insert((engine.ctx.info.summary(), engine.model.weight_bytes, engine.model.fused_layers(), engine.tokenizer.has_chat_template()));
-        runs.push(Run { load_s: loaded.load_seconds, load: engine.model.load_timings, prompt, timings: out.timings });
+        runs.push(Run { load_s: loaded.load_seconds, load: engine.model.load_timings, prompt, generated: out.tokens, timings: out.timings });
     }
     let (adapter, weight_bytes, fused, templated) = about.expect("at least one run");
     let median = |f: &dyn Fn(&Run) -> f64| {
@@ -97,6 +98,7 @@ pub async fn bench(args: &Args) -> Result<(), Error> {
             // What the native peer (bench/native.mjs) evaluates and generates, the same tokens.
             "prompt_ids": runs[0].prompt,
             "generated_tokens": generated,
+            "generated_ids": runs[0].generated,
             "load_disk_ms": load_s * 1000.0,
             "load_feed_ms": feed_s * 1000.0,
             "load_finish_ms": finish_s * 1000.0,

@@ -18,4 +18,5 @@ fn a_model_without_a_chat_template_is_benched_with_a_plain_prompt() {
     // What the native peer (bench/native.mjs) is fed: the same prompt tokens, as many generated.
     assert_eq!(report["prompt_ids"].as_array().map(Vec::len), report["prompt_tokens"].as_u64().map(|n| n as usize), "{report}");
     assert_eq!(report["generated_tokens"], 4, "{report}");
+    assert_eq!(report["generated_ids"].as_array().map(Vec::len), Some(4), "{report}");
 }
