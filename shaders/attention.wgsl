@@ -7,7 +7,8 @@
 // loads serves HG heads. A prompt has a thread per (query, HG heads), which writes o / l: lanes
 // are consecutive queries, which read the same keys. Decode's one query splits its keys into
 // chunks (so that long contexts still spread over many threads), a lane each, and the workgroup
-// merges them after one barrier (`merge_chunks`). No other workgroup memory or barriers: on
+// merges them after one barrier (`merge_chunks`; where subgroups are always 8 lanes, decode
+// runs attention_decode.wgsl instead). No other workgroup memory or barriers: on
 // CPU-emulated adapters those cost more than the arithmetic.
 //
 // HEAD_DIM4 (head_dim / 4) and HEADS_PER_THREAD are replaced when compiled. The loops over a
@@ -19,8 +20,9 @@
 // How the keys and values are read (each thread its own, or shared across a subgroup of queries)
 // comes from shaders/share_kv/.
 
-// Params come from shaders/attention_params.wgsl. The caches hold `kv_float` (f16 or f32:
-// kernels::Tuning::kv_f16); q, out and all arithmetic are f32.
+// Params come from shaders/attention_params.wgsl, `merge_chunks` from
+// shaders/attention_merge.wgsl. The caches hold `kv_float` (f16 or f32: kernels::Tuning::kv_f16);
+// q, out and all arithmetic are f32.
 
 @group(0) @binding(1) var<storage, read> q: array<vec4<f32>>;       // [n_tok][n_head][head_dim]
 @group(0) @binding(2) var<storage, read> k_cache: array<vec4<kv_float>>; // [pos][n_kv_head][head_dim]
@@ -43,14 +45,6 @@ struct Attended {
     o: array<array<vec4<f32>, D4>, HG>,
     m: array<f32, HG>,
     l: array<f32, HG>,
-}
-
-// The first key that the query at position p sees.
-fn first_key(p: u32) -> u32 {
-    if (params.window > 0u && p + 1u > params.window) {
-        return p + 1u - params.window;
-    }
-    return 0u;
 }
 
 // Query t of heads head0 .. head0 + HG over keys first ..= last (none when last < first).
@@ -89,36 +83,6 @@ fn attend(lane: Lane, t: u32, head0: u32, first: u32, last: u32) -> Attended {
         a.o[h][d] = a.o[h][d] * correction[h] + weight[h] * v_quad(vs, kv, d); // for each d < D4 // for each h < HG
     }
     return a;
-}
-
-// Where head's chunk c keeps its (o, m, l) in `parts`.
-fn part_of(head: u32, c: u32) -> u32 {
-    return (head * params.n_chunks + c) * (D4 + 1u);
-}
-
-// Decode's merge of the chunks of one query (n_tok = 1) of heads head0 .. head0 + HG: each
-// lane c has left its chunk's (o, m, l) per head in `parts`; after the barrier lane d merges
-// dimensions 4d .. 4d + 3 (and 4(d + LANES) .., for heads over 128) of each head:
-//     with M = max_c m_c:  out = Σ_c o_c · e^(m_c - M)  /  Σ_c l_c · e^(m_c - M)
-fn merge_chunks(chunk: u32, head0: u32) {
-    storageBarrier();
-    for (var head = head0; head < head0 + HG; head++) {
-        var m = NEG_BIG;
-        for (var c = 0u; c < params.n_chunks; c++) {
-            m = max(m, parts[part_of(head, c) + D4].x);
-        }
-        for (var d = chunk; d < D4; d += LANES) {
-            var o = vec4<f32>(0.0);
-            var l = 0.0;
-            for (var c = 0u; c < params.n_chunks; c++) {
-                let ml = parts[part_of(head, c) + D4];
-                let weight = exp(ml.x - m);
-                o += parts[part_of(head, c) + d] * weight;
-                l += ml.y * weight;
-            }
-            out[head * D4 + d] = o / l;
-        }
-    }
 }
 
 // A prompt's threads are (query gid.x, heads gid.y · HG ..); decode's one query splits its keys

@@ -19,3 +19,11 @@ struct Params {
 @group(0) @binding(0) var<uniform> params: Params;
 
 const D4: u32 = HEAD_DIM4;
+
+// The first key that the query at position p sees.
+fn first_key(p: u32) -> u32 {
+    if (params.window > 0u && p + 1u > params.window) {
+        return p + 1u - params.window;
+    }
+    return 0u;
+}

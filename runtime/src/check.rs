@@ -592,7 +592,7 @@ pub async fn check_kv_store(ctx: &GpuContext, k: &Kernels, seed: u64) -> Result<
 /// of 20 and 256 (more dimensions than a decode workgroup's lanes merge in one go), SmolLM2's
 /// heads after a cached prefix, and KV groups whose heads an unrolled thread takes all of (3
 /// heads of 64), some of (8 heads of 32: 4 a thread) or one of (Qwen2-0.5B's 7 heads of 64).
-const ATTENTION_CASES: [(u32, u32, u32, u32, u32, u32); 15] = [
+const ATTENTION_CASES: [(u32, u32, u32, u32, u32, u32); 16] = [
     (4, 2, 64, 0, 1, 0),
     (4, 2, 64, 40, 1, 0),
     (3, 1, 128, 2000, 1, 0),
@@ -606,6 +606,9 @@ const ATTENTION_CASES: [(u32, u32, u32, u32, u32, u32); 15] = [
     (9, 3, 64, 10, 37, 0),
     (14, 2, 64, 70, 1, 0),
     (14, 2, 64, 3, 21, 0),
+    // SmolLM2's heads decoding a ~100-token prompt's next token (where decode runs
+    // attention_decode.wgsl: its three heads of a KV group in one workgroup, four chunks).
+    (9, 3, 64, 106, 1, 0),
     (8, 1, 32, 100, 1, 0),
     (8, 1, 32, 10, 6, 0),
 ];

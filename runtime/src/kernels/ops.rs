@@ -270,6 +270,13 @@ pub const READ_CHUNK: u64 = 256 * 16 * 16;
 /// merges them.
 const ATTENTION_CHUNK_KEYS: u32 = 32;
 const ATTENTION_MAX_CHUNKS: u32 = ATTENTION_LANES;
+/// The most chunks shaders/attention_decode.wgsl splits a step's keys into (`SUBGROUPS` there: a
+/// subgroup of 8 each). A CPU adapter runs a workgroup on one core, so more chunks would add no
+/// parallelism there; the heads' workgroups give that.
+const ATTENTION_DECODE_CHUNKS: u32 = 4;
+/// Quads of a head held per lane of shaders/attention_decode.wgsl, over its heads: at most this
+/// many of q's and as many of o's, so that they stay in registers.
+const DECODE_LANE_QUADS: u32 = 8;
 
 /// Bytes of the buffer [`Kernels::attention`] keeps a decode step's per-chunk results in.
 pub fn attention_parts_bytes(shape: &AttentionShape) -> u64 {
@@ -462,6 +469,13 @@ impl Tuning {
         if self.unroll_heads { (1..=group).rev().find(|&hg| fits(hg)).unwrap_or(1) } else { 1 }
     }
 
+    /// Heads of one KV group per workgroup of decode's subgroup attention
+    /// (shaders/attention_decode.wgsl): the most that divide the group and keep each lane's
+    /// quads of q to `DECODE_LANE_QUADS`.
+    fn decode_heads_per_workgroup(&self, head_dim: u32, group: u32) -> u32 {
+        (1..=group).rev().find(|&hg| group % hg == 0 && hg * head_dim / 32 <= DECODE_LANE_QUADS).unwrap_or(1)
+    }
+
     /// How kernels read the weights: `None` from buffers, else texels read this way.
     pub fn weight_texels(&self) -> Option<TexelRead> {
         self.weight_texture.then_some(self.texel_read)
@@ -558,12 +572,17 @@ fn kv_float_wgsl(f16: bool) -> &'static str {
 
 /// The attention kernels of one head size and number of heads per thread.
 struct Attention {
-    /// Each thread reads its own keys (shaders/share_kv/direct.wgsl): decode, and prompts
-    /// without `prompt`.
+    /// Each thread reads its own keys (shaders/share_kv/direct.wgsl): decode without `decode`,
+    /// and prompts without `prompt`.
     attend: Kernel,
     /// A prompt's, its keys and values shared across a subgroup of queries
     /// (shaders/share_kv/subgroup.wgsl), where the tuning shares loads and the head size allows.
     prompt: Option<Kernel>,
+    /// Decode's, a subgroup of 8 per chunk of keys with the head's quads split across its lanes
+    /// (shaders/attention_decode.wgsl), and its heads per workgroup
+    /// ([`Tuning::decode_heads_per_workgroup`]), where the tuning shares loads across subgroups of
+    /// 8 and the head size allows.
+    decode: Option<(Kernel, u32)>,
 }
 
 pub struct Kernels {
@@ -574,8 +593,8 @@ pub struct Kernels {
     /// A prompt's keys or values into an f16 KV cache (shaders/copy.wgsl to f16); an f32 cache
     /// takes `copy`.
     kv_store_f16: Option<Kernel>,
-    /// Attention and the merge of its key chunks, compiled for each (head size, heads per
-    /// thread) of the shapes given.
+    /// Attention and the merge of its key chunks, compiled for each (head size, heads per KV
+    /// head) of the shapes given.
     attention: HashMap<(u32, u32), Attention>,
     glu: Kernel,
     add: Kernel,
@@ -708,21 +727,27 @@ impl Kernels {
             kv_store_f16: tuning.kv_f16.then(|| Kernel::new(d, "kv_store", &[tuning.kv_wgsl(), shader!("copy")].join("\n"))),
             attention: attention
                 .iter()
-                .map(|shape| (shape.head_dim, tuning.heads_per_thread(shape.head_dim, shape.group())))
+                .map(|shape| (shape.head_dim, shape.group()))
                 .collect::<std::collections::BTreeSet<_>>()
                 .into_iter()
-                .map(|(hd, hg)| {
+                .map(|(hd, group)| {
+                    let hg = tuning.heads_per_thread(hd, group);
                     let quads = if tuning.unroll_heads { Expand::Unrolled(hd / 4) } else { Expand::Loop };
-                    let kernel = |name, parts: &[&str]| {
-                        let wgsl = [&[tuning.kv_wgsl(), shader!("attention_params")], parts].concat().join("\n");
+                    let kernel = |name, parts: &[&str], hg: u32| {
+                        let wgsl = [&[tuning.kv_wgsl(), shader!("attention_params"), shader!("attention_merge")], parts].concat().join("\n");
                         let wgsl = wgsl.replace("HEAD_DIM4", &(hd / 4).to_string()).replace("HEADS_PER_THREAD", &format!("{hg}u"));
-                        Kernel::new(d, name, &expand(&expand(&wgsl, "h", "HG", Expand::Unrolled(hg)), "d", "D4", quads))
+                        // A decode lane's quads (`i < PER`) are always unrolled.
+                        let wgsl = expand(&expand(&wgsl, "h", "HG", Expand::Unrolled(hg)), "i", "PER", Expand::Unrolled(hd / 32));
+                        Kernel::new(d, name, &expand(&wgsl, "d", "D4", quads))
                     };
+                    let shared = tuning.subgroup_x && (hd / 4) % 8 == 0;
+                    let decode_hg = tuning.decode_heads_per_workgroup(hd, group);
                     let attention = Attention {
-                        attend: kernel("attention", &[shader!("attention"), shader!("share_kv/direct")]),
-                        prompt: (tuning.subgroup_x && (hd / 4) % 8 == 0).then(|| kernel("attention_prompt", &[shader!("attention"), shader!("share_kv/subgroup")])),
+                        attend: kernel("attention", &[shader!("attention"), shader!("share_kv/direct")], hg),
+                        prompt: shared.then(|| kernel("attention_prompt", &[shader!("attention"), shader!("share_kv/subgroup")], hg)),
+                        decode: shared.then(|| (kernel("attention_decode", &[shader!("attention_decode")], decode_hg), decode_hg)),
                     };
-                    ((hd, hg), attention)
+                    ((hd, group), attention)
                 })
                 .collect(),
             glu: Kernel::new(d, "glu", &[shader!("act"), shader!("glu")].join("\n")),
@@ -761,8 +786,12 @@ impl Kernels {
         let mut all = vec![&self.rms_norm, &self.rope, &self.rope_kv, &self.glu, &self.add, &self.sample, &self.copy];
         all.extend(&self.kv_store_f16);
         for a in self.attention.values() {
-            all.push(&a.attend);
+            // The lane-per-chunk kernel only where decode or prompts run it.
+            if a.decode.is_none() || a.prompt.is_none() {
+                all.push(&a.attend);
+            }
             all.extend(&a.prompt);
+            all.extend(a.decode.as_ref().map(|(k, _)| k));
         }
         for (ty, m) in &self.matmul {
             all.push(&m.gemv_uniform);
@@ -1009,13 +1038,21 @@ impl Kernels {
     /// `0..pos0 + n_tok`. `parts` ([`attention_parts_bytes`]) holds one query's per-chunk results.
     #[allow(clippy::too_many_arguments)]
     pub fn attention(&self, rec: &mut Recorder<'_>, q: B, k_cache: B, v_cache: B, out: B, parts: B, n_tok: u32, pos0: u32, shape: &AttentionShape) {
-        let hg = self.tuning.heads_per_thread(shape.head_dim, shape.group());
-        let kernels = self.attention.get(&(shape.head_dim, hg)).expect("attention compiled for the model's shape");
+        let kernels = self.attention.get(&(shape.head_dim, shape.group())).expect("attention compiled for the model's shape");
         // The last query sees the most keys.
         let last = pos0 + n_tok;
         let n_keys = if shape.window > 0 { last.min(shape.window) } else { last };
-        // A prompt has a thread per (query, hg heads); one query splits its keys.
-        let n_chunks = if n_tok == 1 { n_keys.div_ceil(ATTENTION_CHUNK_KEYS).clamp(1, ATTENTION_MAX_CHUNKS) } else { 1 };
+        // A prompt has a thread per (query, hg heads); one query splits its keys, into a lane's
+        // chunks or (attention_decode) a subgroup's.
+        let (attend, hg, max_chunks) = match &kernels.decode {
+            Some((decode, hg)) if n_tok == 1 => (decode, *hg, ATTENTION_DECODE_CHUNKS),
+            _ => match &kernels.prompt {
+                // Lanes share keys only where they are queries of one head, each with all its keys.
+                Some(prompt) if n_tok > 1 => (prompt, self.tuning.heads_per_thread(shape.head_dim, shape.group()), 1),
+                _ => (&kernels.attend, self.tuning.heads_per_thread(shape.head_dim, shape.group()), ATTENTION_MAX_CHUNKS),
+            },
+        };
+        let n_chunks = if n_tok == 1 { n_keys.div_ceil(ATTENTION_CHUNK_KEYS).clamp(1, max_chunks) } else { 1 };
         let p = AttentionParams {
             n_tok,
             n_head: shape.n_head,
@@ -1029,11 +1066,6 @@ impl Kernels {
             _pad: [0; 3],
         };
         let grid = [(n_tok * n_chunks).div_ceil(ATTENTION_LANES), shape.n_head / hg, 1];
-        // Lanes share keys only where they are queries of one head, each with all its keys.
-        let attend = match &kernels.prompt {
-            Some(prompt) if n_tok > 1 && n_chunks == 1 => prompt,
-            _ => &kernels.attend,
-        };
         attend.dispatch(rec, &p, &[q.into(), k_cache.into(), v_cache.into(), out.into(), parts.into()], grid);
     }
 
