@@ -422,8 +422,11 @@ mod tests {
         let shape = SHAPES[1];
         let r = pollster::block_on(measure(&ctx, &[ty], &[ty], &[shape])).unwrap();
         assert!(r.copy_gb_per_s > 0.0 && r.read_gb_per_s > 0.0 && r.dispatch_us > 0.0, "{r:?}");
+        // The read kernel reads what it says (a read compiled away would time only its dispatches,
+        // hundreds of times the copy). Not much nearer: on an AMD EPYC VM lavapipe's copy is
+        // write-bound, 1.7 GB/s against a read of 11.7 (6.8x).
         let read_of_copy = r.read_gb_per_s / r.copy_gb_per_s;
-        assert!((0.25..4.0).contains(&read_of_copy), "read {} vs copy {} GB/s", r.read_gb_per_s, r.copy_gb_per_s);
+        assert!((0.25..16.0).contains(&read_of_copy), "read {} vs copy {} GB/s", r.read_gb_per_s, r.copy_gb_per_s);
         let [gemv] = &r.gemv[..] else { panic!("{:?}", r.gemv) };
         assert_eq!(gemv.weight_bytes, ty.bytes_for(shape.n_in as u64 * shape.n_out as u64).unwrap());
         let gb_per_s = gemv.weight_bytes as f64 / (gemv.ms / 1000.0) / 1e9;

@@ -570,7 +570,7 @@ fn kv_float_wgsl(f16: bool) -> &'static str {
     if f16 { "enable f16;\nalias kv_float = f16;" } else { "alias kv_float = f32;" }
 }
 
-/// The attention kernels of one head size and number of heads per thread.
+/// The attention kernels of one head size and number of heads per KV head.
 struct Attention {
     /// Each thread reads its own keys (shaders/share_kv/direct.wgsl): decode without `decode`,
     /// and prompts without `prompt`.
