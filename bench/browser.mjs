@@ -37,7 +37,8 @@ const server = await serveStatic(path.join(repo, "bench"), mounts, 0, ISOLATION)
 const modelUrl = "/models/" + path.basename(modelFile);
 const modelRequests = () => server.requests.filter((p) => p.startsWith("/models/")).length;
 
-const context = await launchPersistentChromium();
+// BENCH_CHROMIUM_ARGS: extra Chromium flags, space-separated, for experiments (README).
+const context = await launchPersistentChromium((process.env.BENCH_CHROMIUM_ARGS ?? "").split(" ").filter(Boolean));
 const results = { model: path.basename(modelFile), wllama: [], webslm: [] };
 try {
   const page = await context.newPage();

@@ -12,12 +12,11 @@
 // The workgroup's SUBGROUPS subgroups take a chunk each and merge them (`merge_chunks`).
 //
 // HEAD_DIM4 (head_dim / 4, a multiple of 8) and HEADS_PER_THREAD are replaced when compiled.
-// Params come from shaders/attention_params.wgsl, `merge_chunks` from attention_merge.wgsl; the
-// caches hold `kv_float`, arithmetic is f32.
+// Params come from shaders/attention_params.wgsl, `merge_chunks` from attention_merge.wgsl, the
+// caches (bindings 2 and 3, read through `key_quad` and `value_quad`) from shaders/kv_read/;
+// arithmetic is f32.
 
 @group(0) @binding(1) var<storage, read> q: array<vec4<f32>>;       // [n_head][head_dim]
-@group(0) @binding(2) var<storage, read> k_cache: array<vec4<kv_float>>; // [pos][n_kv_head][head_dim]
-@group(0) @binding(3) var<storage, read> v_cache: array<vec4<kv_float>>; // [pos][n_kv_head][head_dim]
 @group(0) @binding(4) var<storage, read_write> out: array<vec4<f32>>; // [n_head][head_dim]
 // Per-chunk results, [n_head][n_chunks][o: D4 | (m, l, 0, 0)].
 @group(0) @binding(5) var<storage, read_write> parts: array<vec4<f32>>;
@@ -49,12 +48,12 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
     var correction: array<f32, HG>;
     var weight: array<f32, HG>;
     m[h] = NEG_BIG; // for each h < HG
-    let kv_stride = params.n_kv_head * D4;
+    // This lane's first quad of the KV head's in a position's row.
+    let col = kv_head * D4 + lane;
     var ks: array<vec4<f32>, PER>;
     var vs: array<vec4<f32>, PER>;
     for (var j = first; j <= last; j++) {
-        let kv = j * kv_stride + kv_head * D4 + lane;
-        ks[i] = vec4<f32>(k_cache[kv + 8u * i]); // for each i < PER
+        ks[i] = key_quad(j, col + 8u * i); // for each i < PER
         s[h] = 0.0; // for each h < HG
         s[h] += dot(qs[h][i], ks[i]); // for each i < PER // for each h < HG
         s[h] = subgroupAdd(s[h]); // for each h < HG
@@ -63,7 +62,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
         weight[h] = exp(s[h] - m_new[h]); // for each h < HG
         l[h] = l[h] * correction[h] + weight[h]; // for each h < HG
         m[h] = m_new[h]; // for each h < HG
-        vs[i] = vec4<f32>(v_cache[kv + 8u * i]); // for each i < PER
+        vs[i] = value_quad(j, col + 8u * i); // for each i < PER
         o[h][i] = o[h][i] * correction[h] + weight[h] * vs[i]; // for each i < PER // for each h < HG
     }
     if (chunk < params.n_chunks) {

@@ -1,4 +1,4 @@
-// Parameters shared by attention.wgsl and attention_combine.wgsl (one Rust struct,
+// Parameters shared by attention.wgsl and attention_decode.wgsl (one Rust struct,
 // `AttentionParams`, fills them).
 
 struct Params {

@@ -5,7 +5,7 @@
 //!                   [--logprobs K] [--echo] [--json]
 //!   webslm chat --model PATH [--max-tokens N] [--temperature T] [--top-k K] [--top-p P] [--seed S]
 //!   webslm bench --model PATH [--prompt-tokens 100] [--gen 128] [--runs 3] [--out PATH.json] [--no-roofline] [--large]
-//!                [--gemv-split N] [--decode-ahead 0|1] [--norm-in-gemv 0|1] [--qkv-epilogue 0|1]
+//!                [--gemv-split N] [--decode-ahead 0|1] [--norm-in-gemv 0|1] [--qkv-epilogue 0|1] [--kv-texture 0|1]
 //!                [--x-texture 0|1] [--gemm-tokens N] [--weight-texture 0|1] [--texel-read fetch|storage]
 //!   webslm roofline [--types Q4_0,Q4_1] [--gemv-split N] [--x-texture 0|1] [--gemm-tokens N]
 //!                   [--weight-texture 0|1] [--texel-read fetch|storage] [--large]
@@ -61,7 +61,8 @@ pub async fn load(args: &Args) -> Result<Loaded, webslm::Error> {
 /// and writes the KV cache itself; `--x-texture 0|1`, whether prefill's GEMM reads x through a
 /// texture; `--gemm-tokens N`, tokens per GEMM workgroup; `--weight-texture 0|1`, whether the
 /// weights (of the types read as 16-byte words) live in textures; `--texel-read fetch|storage`,
-/// how kernels read those textures (`TexelRead`).
+/// how kernels read those textures (`TexelRead`); `--kv-texture 0|1`, whether decode's subgroup
+/// attention reads texture copies of the KV cache.
 pub fn tuning(args: &Args, ctx: &GpuContext) -> Result<Tuning, webslm::Error> {
     let invalid = webslm::Error::InvalidRequest;
     let mut tuning = Tuning::for_adapter(ctx);
@@ -87,7 +88,7 @@ pub fn tuning(args: &Args, ctx: &GpuContext) -> Result<Tuning, webslm::Error> {
             _ => return Err(invalid(format!("--texel-read: {read:?} is not fetch or storage"))),
         };
     }
-    for (flag, choice) in [("--x-texture", &mut tuning.x_texture), ("--weight-texture", &mut tuning.weight_texture), ("--decode-ahead", &mut tuning.decode_ahead), ("--norm-in-gemv", &mut tuning.norm_in_gemv), ("--qkv-epilogue", &mut tuning.qkv_epilogue)] {
+    for (flag, choice) in [("--x-texture", &mut tuning.x_texture), ("--weight-texture", &mut tuning.weight_texture), ("--decode-ahead", &mut tuning.decode_ahead), ("--norm-in-gemv", &mut tuning.norm_in_gemv), ("--qkv-epilogue", &mut tuning.qkv_epilogue), ("--kv-texture", &mut tuning.kv_texture)] {
         if args.str(flag).is_some() {
             *choice = args.num(flag, 1u8).map_err(invalid)? != 0;
         }

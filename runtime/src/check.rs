@@ -3,7 +3,7 @@
 //! demo page, so a kernel is verified on every adapter it runs on.
 
 use crate::error::{Error, Result};
-use crate::gpu::{create_weight_texture, whole, Binding, GpuContext, GpuTensor, Recorder, Store, WEIGHT_TEXTURE_ROW_BYTES};
+use crate::gpu::{create_weight_texture, whole, Binding, GpuContext, GpuTensor, KvCache, Recorder, Store, WEIGHT_TEXTURE_ROW_BYTES};
 use crate::kernels::{attention_parts_bytes, Activation, AttentionShape, Input, Kernels, QkvStore, Rope, RopeStyle, Sampling, Tuning, YRows, READ_CHUNK};
 use crate::quant::{dequantize, GgmlType};
 use crate::rng::SplitMix64;
@@ -636,10 +636,17 @@ pub async fn check_attention(ctx: &GpuContext, k: &Kernels, seed: u64) -> Result
         // The reference reads the values the cache holds.
         let t = &k.tuning;
         let want = cpu::attention(&q, &kv_values(t, &kc), &kv_values(t, &vc), pos0 as usize, &shape);
-        let (qb, kb, vb) = (ctx.storage_buffer("q", &q), kv_buffer(ctx, t, "k", &kc), kv_buffer(ctx, t, "v", &vc));
+        // Decode reads texture copies of the caches where the tuning says so: copied here as a
+        // model copies them, every position at once.
+        let kv = KvCache::new(&ctx.device, &ctx.info.limits, "cache", kv_buffer(ctx, t, "k", &kc), kv_buffer(ctx, t, "v", &vc), n_pos as u32, n_kv_head * head_dim, t);
+        let qb = ctx.storage_buffer("q", &q);
         let ob = ctx.output_buffer("out", (q.len() * 4) as u64);
         let parts = ctx.output_buffer("parts", attention_parts_bytes(&shape));
-        let got = run(ctx, |e| k.attention(e, whole(&qb), whole(&kb), whole(&vb), whole(&ob), whole(&parts), n_tok, pos0, &shape), &ob, q.len()).await?;
+        let record = |e: &mut Recorder<'_>| {
+            kv.copy_rows(e, 0, n_pos as u32);
+            k.attention(e, whole(&qb), whole(&kv.k), whole(&kv.v), kv.texels(), whole(&ob), whole(&parts), n_tok, pos0, &shape)
+        };
+        let got = run(ctx, record, &ob, q.len()).await?;
         tally.add(&got, &want, |i| want[i].abs());
     }
     Ok(tally.done("attention", 1e-5))
@@ -804,7 +811,7 @@ pub async fn check_all(ctx: &GpuContext) -> Result<Vec<KernelCheck>> {
     // The other tunings this adapter can run are checked too: each is what some adapter runs.
     // Attention, the KV writes and decode's fused GLU GEMV depend on the sharing, unrolling,
     // the KV cache's type and the GEMV's split rows only: checked once per other choice of them.
-    let attention_key = |t: &Tuning| (t.subgroup_x, t.unroll_heads, t.kv_f16, t.gemv_split);
+    let attention_key = |t: &Tuning| (t.subgroup_x, t.unroll_heads, t.kv_f16, t.kv_texels(), t.gemv_split);
     let mut attention_checked = vec![attention_key(&k.tuning)];
     let mut read_checked = vec![k.tuning.weight_texels()];
     for (n, tuning) in Tuning::all_for(ctx).into_iter().filter(|t| *t != k.tuning).enumerate() {

@@ -1,12 +1,14 @@
 //! GPU access shared by every kernel: the device context, buffers and readback.
 
 mod context;
+mod kv_cache;
 mod profile;
 mod readback;
 mod recorder;
 mod tensor;
 
 pub use context::{GpuContext, GpuInfo};
+pub use kv_cache::KvCache;
 pub use profile::{Profile, ProfileEntry};
 pub use readback::Readback;
 pub use recorder::{texture_fits, BindCache, Binding, KernelRef, Recorder};

@@ -102,6 +102,20 @@ impl<'a> Recorder<'a> {
         texture.create_view(&Default::default())
     }
 
+    /// `n_rows` rows of `row_bytes` from `src` at `offset` into rows `row0..` of `dst` (a
+    /// 16-byte texel per 16 bytes), in order with the dispatches. Several rows need `row_bytes`
+    /// to be a multiple of 256.
+    pub fn copy_rows_to_texture(&mut self, src: &wgpu::Buffer, offset: u64, row_bytes: u32, dst: &wgpu::Texture, row0: u32, n_rows: u32) {
+        self.pass = None;
+        let size = wgpu::Extent3d { width: row_bytes / 16, height: n_rows, depth_or_array_layers: 1 };
+        // One row needs no pitch (nor its alignment).
+        let layout = wgpu::TexelCopyBufferLayout { offset, bytes_per_row: (n_rows > 1).then_some(row_bytes), rows_per_image: None };
+        let origin = wgpu::Origin3d { x: 0, y: row0, z: 0 };
+        let texture = wgpu::TexelCopyTextureInfo { texture: dst, mip_level: 0, origin, aspect: wgpu::TextureAspect::All };
+        self.encoder.copy_buffer_to_texture(wgpu::TexelCopyBufferInfo { buffer: src, layout }, texture, size);
+        self.run_profiled("copy_to_texture");
+    }
+
     /// Sets `kernel` and its bind group in the compute pass (begun if none is open) and
     /// dispatches it.
     fn record(&mut self, kernel: &KernelRef<'_>, bind_group: &wgpu::BindGroup, workgroups: [u32; 3]) {

@@ -430,6 +430,14 @@ pub struct Tuning {
     pub weight_texture: bool,
     /// How kernels read the textures above (x's and the weights').
     pub texel_read: TexelRead,
+    /// Decode's subgroup attention (shaders/attention_decode.wgsl) reads the keys and values
+    /// from a texture copy of each layer's cache (rgba32float, a row per position), written by
+    /// a copy of each new row after the kernels that write the cache's buffer. On lavapipe,
+    /// whose loads from a storage buffer cost ~10x a storage texture's (the roofline's read
+    /// kernel from a buffer 1.16 GB/s, from a storage texture 11.3 GB/s on an AMD EPYC VM):
+    /// there the cache's loads were ~90% of that kernel's time (loads knocked out: 120 → 11 ms
+    /// per 8 decode steps of SmolLM2). f32 caches only; twice the cache's memory.
+    pub kv_texture: bool,
 }
 
 /// How kernels read a texture texel by texel: one choice per adapter (`Tuning::for_adapter`),
@@ -481,6 +489,20 @@ impl Tuning {
         self.weight_texture.then_some(self.texel_read)
     }
 
+    /// How decode's subgroup attention reads the KV cache ([`Self::kv_texture`]): `None` from
+    /// its buffers, else texels of its texture copies read this way.
+    pub fn kv_texels(&self) -> Option<TexelRead> {
+        (self.kv_texture && !self.kv_f16).then_some(self.texel_read)
+    }
+
+    /// The WGSL of those reads (shaders/kv_read/).
+    fn kv_read_wgsl(&self) -> String {
+        match self.kv_texels() {
+            Some(read) => [read.wgsl(2, "k_texels", "rgba32float", "f32"), read.wgsl(3, "v_texels", "rgba32float", "f32"), shader!("kv_read/texture").to_string()].join("\n"),
+            None => shader!("kv_read/buffer").to_string(),
+        }
+    }
+
     /// Bytes of one KV-cache value.
     pub fn kv_bytes(&self) -> u64 {
         if self.kv_f16 { 2 } else { 4 }
@@ -516,7 +538,7 @@ impl Tuning {
         // GPUs whose subgroups are always 8 lanes share x across them instead of splitting rows.
         let gemv_split = if cpu || subgroup_x { 1 } else { 8 };
         let gemv_rows = if gemv_split > 1 { 32 } else { rows };
-        Self { subgroup_x, row_blocks: if swiftshader { 4 } else { 1 }, gemm_rows: rows, gemm_tokens: if swiftshader { 16 } else { 8 }, gemv_rows, gemv_split, gemv_blocks: if swiftshader { 4 } else if cpu { 2 } else { 1 }, unroll_heads: swiftshader, norm_in_gemv: !swiftshader, qkv_epilogue: true, norm_thread_per_row: cpu, kv_f16: !cpu && ctx.info.has_f16(), decode_ahead: !(cpu && subgroup_x), x_texture: cpu, weight_texture: cpu, texel_read: if swiftshader { TexelRead::Fetch } else { TexelRead::Storage } }
+        Self { subgroup_x, row_blocks: if swiftshader { 4 } else { 1 }, gemm_rows: rows, gemm_tokens: if swiftshader { 16 } else { 8 }, gemv_rows, gemv_split, gemv_blocks: if swiftshader { 4 } else if cpu { 2 } else { 1 }, unroll_heads: swiftshader, norm_in_gemv: !swiftshader, qkv_epilogue: true, norm_thread_per_row: cpu, kv_f16: !cpu && ctx.info.has_f16(), decode_ahead: !(cpu && subgroup_x), x_texture: cpu, weight_texture: cpu, texel_read: if swiftshader { TexelRead::Fetch } else { TexelRead::Storage }, kv_texture: cpu && subgroup_x }
     }
 
     /// Every tuning some adapter runs that this one can run too (sharing x needs subgroups of 8,
@@ -529,14 +551,14 @@ impl Tuning {
         let own = Self::for_adapter(ctx);
         let swiftshader_tokens = if own.texel_read == TexelRead::Fetch && own.x_texture { own.gemm_tokens } else { 8 };
         let mut all = vec![
-            Self { subgroup_x: false, row_blocks: 1, gemm_rows: 256, gemm_tokens: 8, gemv_rows: 32, gemv_split: 8, gemv_blocks: 1, unroll_heads: false, norm_in_gemv: true, qkv_epilogue: true, norm_thread_per_row: false, kv_f16: f16, decode_ahead: true, x_texture: false, weight_texture: false, texel_read: TexelRead::Fetch }, // GPUs
-            Self { subgroup_x: false, row_blocks: 4, gemm_rows: 64, gemm_tokens: swiftshader_tokens, gemv_rows: 64, gemv_split: 1, gemv_blocks: 4, unroll_heads: true, norm_in_gemv: false, qkv_epilogue: true, norm_thread_per_row: true, kv_f16: false, decode_ahead: true, x_texture: true, weight_texture: true, texel_read: TexelRead::Fetch }, // SwiftShader
+            Self { subgroup_x: false, row_blocks: 1, gemm_rows: 256, gemm_tokens: 8, gemv_rows: 32, gemv_split: 8, gemv_blocks: 1, unroll_heads: false, norm_in_gemv: true, qkv_epilogue: true, norm_thread_per_row: false, kv_f16: f16, decode_ahead: true, x_texture: false, weight_texture: false, texel_read: TexelRead::Fetch, kv_texture: false }, // GPUs
+            Self { subgroup_x: false, row_blocks: 4, gemm_rows: 64, gemm_tokens: swiftshader_tokens, gemv_rows: 64, gemv_split: 1, gemv_blocks: 4, unroll_heads: true, norm_in_gemv: false, qkv_epilogue: true, norm_thread_per_row: true, kv_f16: false, decode_ahead: true, x_texture: true, weight_texture: true, texel_read: TexelRead::Fetch, kv_texture: false }, // SwiftShader
         ];
         if ctx.info.fixed_subgroup_size() == Some(8) {
-            all.push(Self { subgroup_x: true, row_blocks: 1, gemm_rows: 64, gemm_tokens: 8, gemv_rows: 64, gemv_split: 1, gemv_blocks: 2, unroll_heads: false, norm_in_gemv: true, qkv_epilogue: true, norm_thread_per_row: true, kv_f16: false, decode_ahead: false, x_texture: true, weight_texture: true, texel_read: TexelRead::Storage }); // lavapipe
+            all.push(Self { subgroup_x: true, row_blocks: 1, gemm_rows: 64, gemm_tokens: 8, gemv_rows: 64, gemv_split: 1, gemv_blocks: 2, unroll_heads: false, norm_in_gemv: true, qkv_epilogue: true, norm_thread_per_row: true, kv_f16: false, decode_ahead: false, x_texture: true, weight_texture: true, texel_read: TexelRead::Storage, kv_texture: true }); // lavapipe
             // A GPU whose subgroups are always 8 lanes: its GEMVs after a norm sum Σx² across the
             // subgroup (`x_total` in shaders/share_x/subgroup.wgsl).
-            all.push(Self { subgroup_x: true, row_blocks: 1, gemm_rows: 256, gemm_tokens: 8, gemv_rows: 256, gemv_split: 1, gemv_blocks: 1, unroll_heads: false, norm_in_gemv: true, qkv_epilogue: true, norm_thread_per_row: false, kv_f16: f16, decode_ahead: true, x_texture: false, weight_texture: false, texel_read: TexelRead::Fetch });
+            all.push(Self { subgroup_x: true, row_blocks: 1, gemm_rows: 256, gemm_tokens: 8, gemv_rows: 256, gemv_split: 1, gemv_blocks: 1, unroll_heads: false, norm_in_gemv: true, qkv_epilogue: true, norm_thread_per_row: false, kv_f16: f16, decode_ahead: true, x_texture: false, weight_texture: false, texel_read: TexelRead::Fetch, kv_texture: false });
         }
         all
     }
@@ -549,7 +571,11 @@ impl std::fmt::Display for Tuning {
         let norm = if self.norm_in_gemv { ", RMSNorm inside decode's GEMVs" } else { "" };
         let norm = if self.norm_thread_per_row { format!("{norm}, RMSNorm a thread per row") } else { norm.to_string() };
         let norm = if self.qkv_epilogue { format!("{norm}, RoPE and KV write or biases inside decode's Q/K/V GEMV") } else { norm };
-        let kv = if self.kv_f16 { ", f16 KV cache" } else { "" };
+        let kv = match (self.kv_f16, self.kv_texture) {
+            (true, _) => ", f16 KV cache",
+            (false, true) => ", decode's keys and values read from a texture copy",
+            (false, false) => "",
+        };
         let (gemm, gemv) = ((4 * self.row_blocks, self.gemm_rows), (4 * self.gemv_blocks, self.gemv_rows));
         let split = if self.gemv_split > 1 { format!(" (each run split over {} threads)", self.gemv_split) } else { String::new() };
         let texture = if self.x_texture { ", x through a texture" } else { "" };
@@ -745,7 +771,7 @@ impl Kernels {
                     let attention = Attention {
                         attend: kernel("attention", &[shader!("attention"), shader!("share_kv/direct")], hg),
                         prompt: shared.then(|| kernel("attention_prompt", &[shader!("attention"), shader!("share_kv/subgroup")], hg)),
-                        decode: shared.then(|| (kernel("attention_decode", &[shader!("attention_decode")], decode_hg), decode_hg)),
+                        decode: shared.then(|| (kernel("attention_decode", &[tuning.kv_read_wgsl().as_str(), shader!("attention_decode")], decode_hg), decode_hg)),
                     };
                     ((hd, group), attention)
                 })
@@ -1036,17 +1062,21 @@ impl Kernels {
 
     /// Causal attention of `n_tok` queries at `pos0..` over the cache's keys/values
     /// `0..pos0 + n_tok`. `parts` ([`attention_parts_bytes`]) holds one query's per-chunk results.
+    /// `kv_texels`: the caches' texture copies, where the tuning reads decode's keys and values
+    /// from them ([`Tuning::kv_texels`]); without them decode runs the lane-per-chunk kernel.
     #[allow(clippy::too_many_arguments)]
-    pub fn attention(&self, rec: &mut Recorder<'_>, q: B, k_cache: B, v_cache: B, out: B, parts: B, n_tok: u32, pos0: u32, shape: &AttentionShape) {
+    pub fn attention(&self, rec: &mut Recorder<'_>, q: B, k_cache: B, v_cache: B, kv_texels: Option<[&wgpu::TextureView; 2]>, out: B, parts: B, n_tok: u32, pos0: u32, shape: &AttentionShape) {
         let kernels = self.attention.get(&(shape.head_dim, shape.group())).expect("attention compiled for the model's shape");
         // The last query sees the most keys.
         let last = pos0 + n_tok;
         let n_keys = if shape.window > 0 { last.min(shape.window) } else { last };
         // A prompt has a thread per (query, hg heads); one query splits its keys, into a lane's
         // chunks or (attention_decode) a subgroup's.
-        let (attend, hg, max_chunks) = match &kernels.decode {
-            Some((decode, hg)) if n_tok == 1 => (decode, *hg, ATTENTION_DECODE_CHUNKS),
-            _ => match &kernels.prompt {
+        let textures = kv_texels.filter(|_| self.tuning.kv_texels().is_some());
+        let decode = kernels.decode.as_ref().filter(|_| n_tok == 1 && textures.is_some() == self.tuning.kv_texels().is_some());
+        let (attend, hg, max_chunks) = match decode {
+            Some((decode, hg)) => (decode, *hg, ATTENTION_DECODE_CHUNKS),
+            None => match &kernels.prompt {
                 // Lanes share keys only where they are queries of one head, each with all its keys.
                 Some(prompt) if n_tok > 1 => (prompt, self.tuning.heads_per_thread(shape.head_dim, shape.group()), 1),
                 _ => (&kernels.attend, self.tuning.heads_per_thread(shape.head_dim, shape.group()), ATTENTION_MAX_CHUNKS),
@@ -1066,7 +1096,11 @@ impl Kernels {
             _pad: [0; 3],
         };
         let grid = [(n_tok * n_chunks).div_ceil(ATTENTION_LANES), shape.n_head / hg, 1];
-        attend.dispatch(rec, &p, &[q.into(), k_cache.into(), v_cache.into(), out.into(), parts.into()], grid);
+        let (k_cache, v_cache) = match textures.filter(|_| decode.is_some()) {
+            Some([k, v]) => (Binding::Texture(k.clone()), Binding::Texture(v.clone())),
+            None => (k_cache.into(), v_cache.into()),
+        };
+        attend.dispatch(rec, &p, &[q.into(), k_cache, v_cache, out.into(), parts.into()], grid);
     }
 
     /// `out[t] = act(gate[t]) * up[t]` for `n_tok` tokens, from `gate_up` = [n_tok][gate | up]

@@ -25,7 +25,7 @@ use super::{ModelConfig, ModelOptions, Weights};
 use crate::clock::{now_ms, thread_cpu_ms};
 use crate::error::{Error, Result};
 use crate::gguf::GgufHeader;
-use crate::gpu::{whole, BindCache, GpuContext, GpuTensor, Readback, Recorder};
+use crate::gpu::{whole, BindCache, GpuContext, GpuTensor, KvCache, Readback, Recorder};
 use std::cell::RefCell;
 use crate::kernels::{attention_parts_bytes, Kernels, QkvStore, Sampling, Tuning, YRows};
 
@@ -51,8 +51,7 @@ struct Layer {
     post_ffw_norm: Option<GpuTensor>,
     /// Attends through the sliding window, with the local RoPE.
     local: bool,
-    k_cache: wgpu::Buffer,
-    v_cache: wgpu::Buffer,
+    kv: KvCache,
 }
 
 /// Which positions' logits a forward pass returns.
@@ -250,8 +249,7 @@ impl Model {
                 w_down: w("ffn_down.weight")?,
                 post_ffw_norm: opt("post_ffw_norm.weight")?,
                 local: config.is_local_layer(i),
-                k_cache: cache(format!("k_cache.{i}")),
-                v_cache: cache(format!("v_cache.{i}")),
+                kv: KvCache::new(&ctx.device, &ctx.info.limits, &format!("kv_cache.{i}"), cache(format!("k_cache.{i}")), cache(format!("v_cache.{i}")), n_ctx, kv_dim, &kernels.tuning),
             });
         }
         let mut output_norm = weights.get("output_norm.weight")?.clone();
@@ -370,6 +368,7 @@ impl Model {
         let mut rows = n_tok;
         for (i, layer) in self.layers.iter().enumerate() {
             let q = self.attention_input(rec, layer, s, n_tok, pos0);
+            layer.kv.copy_rows(rec, pos0, n_tok);
             // When only the last token's logits are wanted, the last layer goes on, past writing
             // every token's key and value, with the last token alone (as llama.cpp does): its
             // attention, output projection and FFN for one token instead of the prompt's.
@@ -416,7 +415,7 @@ impl Model {
             false => (whole(&s.q), whole(&s.k), whole(&s.v)),
         };
         let (rope, freqs) = if layer.local { (&c.rope_local, &self.rope_freqs_local) } else { (&c.rope, &self.rope_freqs) };
-        let (k_cache, v_cache) = (whole(&layer.k_cache), whole(&layer.v_cache));
+        let (k_cache, v_cache) = (whole(&layer.kv.k), whole(&layer.kv.v));
         // One token without q/k norms or biases: the Q/K/V GEMV can rotate and write the
         // caches itself.
         let plain_qk = layer.qk_norm.is_none() && layer.qkv_bias.is_none();
@@ -462,8 +461,8 @@ impl Model {
                 k.rope(rec, q.clone(), whole(freqs), n_tok, c.n_head, c.head_dim, pos0, rope);
                 k.rope(rec, key.clone(), whole(freqs), n_tok, c.n_kv_head, c.head_dim, pos0, rope);
                 let (row_len, n_values) = (c.kv_dim(), n_tok * c.kv_dim());
-                k.store_kv(rec, key, &layer.k_cache, pos0, row_len, n_values);
-                k.store_kv(rec, v, &layer.v_cache, pos0, row_len, n_values);
+                k.store_kv(rec, key, &layer.kv.k, pos0, row_len, n_values);
+                k.store_kv(rec, v, &layer.kv.v, pos0, row_len, n_values);
                 q
             }
         }
@@ -487,7 +486,7 @@ impl Model {
     fn attention_and_ffn(&self, rec: &mut Recorder<'_>, layer: &Layer, s: &Scratch, q: wgpu::BufferBinding<'_>, n_tok: u32, pos0: u32) {
         let (c, k) = (&self.config, &self.kernels);
         let shape = self.config.attention_shape(layer.local);
-        k.attention(rec, q, whole(&layer.k_cache), whole(&layer.v_cache), whole(&s.att), whole(&s.att_parts), n_tok, pos0, &shape);
+        k.attention(rec, q, whole(&layer.kv.k), whole(&layer.kv.v), layer.kv.texels(), whole(&s.att), whole(&s.att_parts), n_tok, pos0, &shape);
         let out = |rec: &mut Recorder<'_>, y: wgpu::BufferBinding<'_>, accumulate: bool| k.matmul(rec, &layer.wo, whole(&s.att), y, n_tok, accumulate);
         self.residual(rec, out, layer.post_attention_norm.as_ref(), s, n_tok);
 
