@@ -5,7 +5,7 @@
 //! is written ([`KvCache::copy_rows`]). Copies rather than kernels writing the textures: every
 //! writer stays as it is, and a row's copy costs less than a dispatch.
 
-use super::Recorder;
+use super::{float_texture, Recorder};
 use crate::kernels::Tuning;
 
 pub struct KvCache {
@@ -26,16 +26,8 @@ impl KvCache {
         let fits = kv_dim % 4 == 0 && kv_dim / 4 <= max && n_ctx <= max;
         let texels = (tuning.kv_texels().is_some() && fits).then(|| {
             ["k", "v"].map(|which| {
-                let texture = device.create_texture(&wgpu::TextureDescriptor {
-                    label: Some(&format!("{label} {which} texels")),
-                    size: wgpu::Extent3d { width: kv_dim / 4, height: n_ctx, depth_or_array_layers: 1 },
-                    mip_level_count: 1,
-                    sample_count: 1,
-                    dimension: wgpu::TextureDimension::D2,
-                    format: wgpu::TextureFormat::Rgba32Float,
-                    usage: wgpu::TextureUsages::TEXTURE_BINDING | wgpu::TextureUsages::STORAGE_BINDING | wgpu::TextureUsages::COPY_DST,
-                    view_formats: &[],
-                });
+                let size = wgpu::Extent3d { width: kv_dim / 4, height: n_ctx, depth_or_array_layers: 1 };
+                let texture = float_texture(device, &format!("{label} {which} texels"), size);
                 let view = texture.create_view(&Default::default());
                 (texture, view)
             })

@@ -11,7 +11,7 @@ pub use context::{GpuContext, GpuInfo};
 pub use kv_cache::KvCache;
 pub use profile::{Profile, ProfileEntry};
 pub use readback::Readback;
-pub use recorder::{texture_fits, BindCache, Binding, KernelRef, Recorder};
+pub use recorder::{float_texture, texture_fits, BindCache, Binding, KernelRef, Recorder};
 pub use tensor::{create_weight_texture, GpuTensor, Store, TensorPart, WEIGHT_TEXELS, WEIGHT_TEXTURE_ROW_BYTES};
 
 /// The whole of `buffer` as a binding.

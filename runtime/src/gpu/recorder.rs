@@ -82,16 +82,7 @@ impl<'a> Recorder<'a> {
         let texture = match self.textures.iter().find(|t| t.size() == size) {
             Some(t) => t.clone(),
             None => {
-                let t = self.ctx.device.create_texture(&wgpu::TextureDescriptor {
-                    label: Some("activations"),
-                    size,
-                    mip_level_count: 1,
-                    sample_count: 1,
-                    dimension: wgpu::TextureDimension::D2,
-                    format: wgpu::TextureFormat::Rgba32Float,
-                    usage: wgpu::TextureUsages::TEXTURE_BINDING | wgpu::TextureUsages::STORAGE_BINDING | wgpu::TextureUsages::COPY_DST,
-                    view_formats: &[],
-                });
+                let t = float_texture(&self.ctx.device, "activations", size);
                 self.textures.push(t.clone());
                 t
             }
@@ -161,6 +152,21 @@ impl<'a> Recorder<'a> {
         let ctx = self.ctx;
         ctx.queue.submit([self.finish()])
     }
+}
+
+/// An rgba32float texture of `size` that kernels read (fetched or as a read-only storage
+/// texture, as the tuning reads textures) and copies fill.
+pub fn float_texture(device: &wgpu::Device, label: &str, size: wgpu::Extent3d) -> wgpu::Texture {
+    device.create_texture(&wgpu::TextureDescriptor {
+        label: Some(label),
+        size,
+        mip_level_count: 1,
+        sample_count: 1,
+        dimension: wgpu::TextureDimension::D2,
+        format: wgpu::TextureFormat::Rgba32Float,
+        usage: wgpu::TextureUsages::TEXTURE_BINDING | wgpu::TextureUsages::STORAGE_BINDING | wgpu::TextureUsages::COPY_DST,
+        view_formats: &[],
+    })
 }
 
 /// Whether [`Recorder::texture_of`] can copy `n_rows` rows of `row_len` f32 from `x`: a buffer
