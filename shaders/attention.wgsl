@@ -18,15 +18,14 @@
 // (runtime/src/kernels/unroll.rs).
 //
 // How the keys and values are read (each thread its own, or shared across a subgroup of queries)
-// comes from shaders/share_kv/.
+// comes from shaders/share_kv/, the caches (bindings 2 and 3: buffers, or for the shared reads
+// texture copies where kernels::Tuning::kv_texture) from shaders/kv_read/.
 
 // Params come from shaders/attention_params.wgsl, `merge_chunks` from
 // shaders/attention_merge.wgsl. The caches hold `kv_float` (f16 or f32: kernels::Tuning::kv_f16);
 // q, out and all arithmetic are f32.
 
 @group(0) @binding(1) var<storage, read> q: array<vec4<f32>>;       // [n_tok][n_head][head_dim]
-@group(0) @binding(2) var<storage, read> k_cache: array<vec4<kv_float>>; // [pos][n_kv_head][head_dim]
-@group(0) @binding(3) var<storage, read> v_cache: array<vec4<kv_float>>; // [pos][n_kv_head][head_dim]
 @group(0) @binding(4) var<storage, read_write> out: array<vec4<f32>>; // [n_tok][n_head][head_dim]
 // Decode's per-chunk results, [n_head][n_chunks][o: D4 | (m, l, 0, 0)].
 @group(0) @binding(5) var<storage, read_write> parts: array<vec4<f32>>;
@@ -66,7 +65,7 @@ fn attend(lane: Lane, t: u32, head0: u32, first: u32, last: u32) -> Attended {
         // The thread's heads read the same quads of the key and the value: where the loops are
         // unrolled, the compiler loads each once (loading them into arrays first made lavapipe's
         // looped prompt attention 30% slower).
-        let ks = k_share(lane, kv);
+        let ks = k_share(lane, j, kv_head * D4);
         // Zeroed here, not by declaring `var s` in the loop: WGSL zeroes such a variable at each
         // iteration, but in Chromium it was zeroed once (the scores ran on across keys; naga had
         // the same bug, gfx-rs/wgpu#9489).
@@ -79,7 +78,7 @@ fn attend(lane: Lane, t: u32, head0: u32, first: u32, last: u32) -> Attended {
         weight[h] = select(0.0, exp(s[h] - m_new[h]), mine); // for each h < HG
         a.l[h] = a.l[h] * correction[h] + weight[h]; // for each h < HG
         a.m[h] = m_new[h]; // for each h < HG
-        let vs = v_share(lane, kv);
+        let vs = v_share(lane, j, kv_head * D4);
         a.o[h][d] = a.o[h][d] * correction[h] + weight[h] * v_quad(vs, kv, d); // for each d < D4 // for each h < HG
     }
     return a;

@@ -1,6 +1,7 @@
 // How an attention thread reads the keys and values it walks (shaders/attention.wgsl): its own
 // keys, each quad loaded where it is used. For decode (a thread's keys are its own chunk), and
-// for adapters without subgroups of 8 (see subgroup.wgsl).
+// for adapters without subgroups of 8 (see subgroup.wgsl). It reads the caches' buffers
+// (`k_cache`, `v_cache` from shaders/kv_read/buffer.wgsl).
 
 // Whether the lanes of a subgroup share their loads (and so must all run the loop).
 const SHARED: bool = false;
@@ -17,11 +18,11 @@ fn walk(first: u32, last: u32) -> vec2<u32> {
 // What this lane loads of a cache row for the others: nothing here.
 const SHARE: u32 = 1u;
 
-fn k_share(lane: Lane, kv: u32) -> array<vec4<f32>, SHARE> {
+fn k_share(lane: Lane, j: u32, col0: u32) -> array<vec4<f32>, SHARE> {
     return array<vec4<f32>, SHARE>(vec4<f32>(0.0));
 }
 
-fn v_share(lane: Lane, kv: u32) -> array<vec4<f32>, SHARE> {
+fn v_share(lane: Lane, j: u32, col0: u32) -> array<vec4<f32>, SHARE> {
     return array<vec4<f32>, SHARE>(vec4<f32>(0.0));
 }
 

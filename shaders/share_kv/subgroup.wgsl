@@ -20,18 +20,19 @@ fn walk(first: u32, last: u32) -> vec2<u32> {
 
 const SHARE: u32 = D4 / 8u;
 
-fn k_share(lane: Lane, kv: u32) -> array<vec4<f32>, SHARE> {
+// This lane's quads of position j's key, from quad col0 of its row (the KV head's first).
+fn k_share(lane: Lane, j: u32, col0: u32) -> array<vec4<f32>, SHARE> {
     var share: array<vec4<f32>, SHARE>;
     for (var i = 0u; i < SHARE; i++) {
-        share[i] = vec4<f32>(k_cache[kv + 8u * i + lane.index]);
+        share[i] = key_quad(j, col0 + 8u * i + lane.index);
     }
     return share;
 }
 
-fn v_share(lane: Lane, kv: u32) -> array<vec4<f32>, SHARE> {
+fn v_share(lane: Lane, j: u32, col0: u32) -> array<vec4<f32>, SHARE> {
     var share: array<vec4<f32>, SHARE>;
     for (var i = 0u; i < SHARE; i++) {
-        share[i] = vec4<f32>(v_cache[kv + 8u * i + lane.index]);
+        share[i] = value_quad(j, col0 + 8u * i + lane.index);
     }
     return share;
 }

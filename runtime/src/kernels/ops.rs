@@ -430,9 +430,10 @@ pub struct Tuning {
     pub weight_texture: bool,
     /// How kernels read the textures above (x's and the weights').
     pub texel_read: TexelRead,
-    /// Decode's subgroup attention (shaders/attention_decode.wgsl) reads the keys and values
-    /// from a texture copy of each layer's cache (rgba32float, a row per position), written by
-    /// a copy of each new row after the kernels that write the cache's buffer. On lavapipe,
+    /// The subgroup attention kernels (decode's shaders/attention_decode.wgsl, prompts'
+    /// attention.wgsl with share_kv/subgroup.wgsl) read the keys and values from a texture copy
+    /// of each layer's cache (rgba32float, a row per position), written by a copy of each new
+    /// row after the kernels that write the cache's buffer (`gpu::KvCache`). On lavapipe,
     /// whose loads from a storage buffer cost ~10x a storage texture's (the roofline's read
     /// kernel from a buffer 1.16 GB/s, from a storage texture 11.3 GB/s on an AMD EPYC VM):
     /// there the cache's loads were ~90% of that kernel's time (loads knocked out: 120 → 11 ms
@@ -769,8 +770,8 @@ impl Kernels {
                     let shared = tuning.subgroup_x && (hd / 4) % 8 == 0;
                     let decode_hg = tuning.decode_heads_per_workgroup(hd, group);
                     let attention = Attention {
-                        attend: kernel("attention", &[shader!("attention"), shader!("share_kv/direct")], hg),
-                        prompt: shared.then(|| kernel("attention_prompt", &[shader!("attention"), shader!("share_kv/subgroup")], hg)),
+                        attend: kernel("attention", &[shader!("attention"), shader!("share_kv/direct"), shader!("kv_read/buffer")], hg),
+                        prompt: shared.then(|| kernel("attention_prompt", &[shader!("attention"), shader!("share_kv/subgroup"), tuning.kv_read_wgsl().as_str()], hg)),
                         decode: shared.then(|| (kernel("attention_decode", &[tuning.kv_read_wgsl().as_str(), shader!("attention_decode")], decode_hg), decode_hg)),
                     };
                     ((hd, group), attention)
@@ -1062,8 +1063,8 @@ impl Kernels {
 
     /// Causal attention of `n_tok` queries at `pos0..` over the cache's keys/values
     /// `0..pos0 + n_tok`. `parts` ([`attention_parts_bytes`]) holds one query's per-chunk results.
-    /// `kv_texels`: the caches' texture copies, where the tuning reads decode's keys and values
-    /// from them ([`Tuning::kv_texels`]); without them decode runs the lane-per-chunk kernel.
+    /// `kv_texels`: the caches' texture copies, where the tuning reads keys and values from
+    /// them ([`Tuning::kv_texels`]); without them the lane-per-chunk kernel reads the buffers.
     #[allow(clippy::too_many_arguments)]
     pub fn attention(&self, rec: &mut Recorder<'_>, q: B, k_cache: B, v_cache: B, kv_texels: Option<[&wgpu::TextureView; 2]>, out: B, parts: B, n_tok: u32, pos0: u32, shape: &AttentionShape) {
         let kernels = self.attention.get(&(shape.head_dim, shape.group())).expect("attention compiled for the model's shape");
@@ -1072,15 +1073,16 @@ impl Kernels {
         let n_keys = if shape.window > 0 { last.min(shape.window) } else { last };
         // A prompt has a thread per (query, hg heads); one query splits its keys, into a lane's
         // chunks or (attention_decode) a subgroup's.
+        // The subgroup kernels read the caches as the tuning says (texture copies or buffers);
+        // where a cache lacks the copies the tuning reads, `attend` reads its buffers.
         let textures = kv_texels.filter(|_| self.tuning.kv_texels().is_some());
-        let decode = kernels.decode.as_ref().filter(|_| n_tok == 1 && textures.is_some() == self.tuning.kv_texels().is_some());
-        let (attend, hg, max_chunks) = match decode {
-            Some((decode, hg)) => (decode, *hg, ATTENTION_DECODE_CHUNKS),
-            None => match &kernels.prompt {
-                // Lanes share keys only where they are queries of one head, each with all its keys.
-                Some(prompt) if n_tok > 1 => (prompt, self.tuning.heads_per_thread(shape.head_dim, shape.group()), 1),
-                _ => (&kernels.attend, self.tuning.heads_per_thread(shape.head_dim, shape.group()), ATTENTION_MAX_CHUNKS),
-            },
+        let readable = textures.is_some() == self.tuning.kv_texels().is_some();
+        let hg = self.tuning.heads_per_thread(shape.head_dim, shape.group());
+        let (attend, hg, max_chunks, subgroups) = match (&kernels.decode, &kernels.prompt) {
+            (Some((decode, decode_hg)), _) if n_tok == 1 && readable => (decode, *decode_hg, ATTENTION_DECODE_CHUNKS, true),
+            // Lanes share keys only where they are queries of one head, each with all its keys.
+            (_, Some(prompt)) if n_tok > 1 && readable => (prompt, hg, 1, true),
+            _ => (&kernels.attend, hg, ATTENTION_MAX_CHUNKS, false),
         };
         let n_chunks = if n_tok == 1 { n_keys.div_ceil(ATTENTION_CHUNK_KEYS).clamp(1, max_chunks) } else { 1 };
         let p = AttentionParams {
@@ -1096,7 +1098,7 @@ impl Kernels {
             _pad: [0; 3],
         };
         let grid = [(n_tok * n_chunks).div_ceil(ATTENTION_LANES), shape.n_head / hg, 1];
-        let (k_cache, v_cache) = match textures.filter(|_| decode.is_some()) {
+        let (k_cache, v_cache) = match textures.filter(|_| subgroups) {
             Some([k, v]) => (Binding::Texture(k.clone()), Binding::Texture(v.clone())),
             None => (k_cache.into(), v_cache.into()),
         };
