@@ -153,6 +153,16 @@ fn kv_buffer(ctx: &GpuContext, tuning: &Tuning, label: &str, values: &[f32]) -> 
     }
 }
 
+/// Row `row` of an rgba32float texture (a KV cache's texture copy), read back.
+async fn read_texture_row(ctx: &GpuContext, texture: &wgpu::Texture, row: u32) -> Result<Vec<f32>> {
+    let width = texture.width();
+    let out = ctx.output_buffer("texture row", width as u64 * 16);
+    let mut rec = Recorder::new(ctx);
+    rec.copy_texture_row(texture, row, &out);
+    rec.submit();
+    ctx.read_f32(&out, width as usize * 4).await
+}
+
 /// The first `len` values of a KV-cache buffer, as f32.
 async fn read_kv(ctx: &GpuContext, tuning: &Tuning, buffer: &wgpu::Buffer, len: usize) -> Result<Vec<f32>> {
     match tuning.kv_f16 {
@@ -485,35 +495,46 @@ pub async fn check_rope_matmul(ctx: &GpuContext, k: &Kernels, ty: GgmlType, seed
         let tensor = upload_tensor(ctx, &k.tuning, ty, &[n_in as u64, n_out as u64], &bytes)?;
         let (xb, nb, hb) = (ctx.storage_buffer("x", &x), ctx.storage_buffer("norm", &norm), ctx.output_buffer("h", (n_in * 4) as u64));
         let (qb, fb) = (ctx.output_buffer("qkv", (n_out * 4) as u64), ctx.storage_buffer("inv_freqs", &r.inv_freqs(None)));
-        let (kb, vb) = (kv_buffer(ctx, t, "k_cache", &kc), kv_buffer(ctx, t, "v_cache", &vc));
+        // Where the tuning keeps texture copies of the caches, the epilogue writes them too (or,
+        // on the other path, a copy does, as a model's layer copies them).
+        let kv = KvCache::new(&ctx.device, &ctx.info.limits, "cache", kv_buffer(ctx, t, "k_cache", &kc), kv_buffer(ctx, t, "v_cache", &vc), n_pos as u32, kv_dim as u32, t);
+        let (kb, vb) = (&kv.k, &kv.v);
         let mut stored = false;
         let record = |e: &mut Recorder<'_>| {
             let input = if normed { k.rms_norm_input(e, whole(&xb), whole(&nb), whole(&hb), 1, n_in as u32, eps, &[&tensor]) } else { Input::Plain(whole(&xb)) };
-            stored = k.matmul_rope_kv(e, &tensor, input.clone(), whole(&qb), whole(&fb), whole(&kb), whole(&vb), n_head as u32, n_kv_head as u32, head_dim, pos as u32, &r);
+            stored = k.matmul_rope_kv(e, &tensor, input.clone(), whole(&qb), whole(&fb), whole(kb), whole(vb), kv.texels(), n_head as u32, n_kv_head as u32, head_dim, pos as u32, &r);
             if !stored {
                 k.matmul(e, &tensor, input, whole(&qb), 1, false);
-                k.rope_kv(e, whole(&qb), whole(&fb), whole(&kb), whole(&vb), n_head as u32, n_kv_head as u32, head_dim, pos as u32, &r);
+                k.rope_kv(e, whole(&qb), whole(&fb), whole(kb), whole(vb), n_head as u32, n_kv_head as u32, head_dim, pos as u32, &r);
+                kv.copy_rows(e, pos as u32, 1);
             }
         };
         let got_q = run(ctx, record, &qb, q_dim).await?;
-        let meant = t.qkv_epilogue && ty.wgsl().is_some_and(|w| w.rows);
+        // (A cache too long for the texture copies the tuning reads takes the other path.)
+        let meant = t.qkv_epilogue && ty.wgsl().is_some_and(|w| w.rows) && kv.texels().is_some() == t.kv_texels().is_some();
         if stored != meant {
             let path = |fused: bool| if fused { "the Q/K/V GEMV with RoPE" } else { "matmul + rope_kv" };
             return Err(Error::Gpu(format!("Q/K/V matmul + RoPE {ty:?}: ran {} instead of {}", path(stored), path(meant))));
         }
         tally.add(&got_q, &want_q, pair_scale);
         let cache_scale = |i: usize, at: usize| if i / kv_dim == pos { pair_scale(at + i % kv_dim) } else { 1.0 };
-        let got_k = read_kv(ctx, t, &kb, want_k.len()).await?;
+        let got_k = read_kv(ctx, t, kb, want_k.len()).await?;
         tally.add_rounded(&got_k, &want_k, |i| cache_scale(i, q_dim), |i| kv_rounding(t, want_k[i]));
-        let got_v = read_kv(ctx, t, &vb, want_v.len()).await?;
+        let got_v = read_kv(ctx, t, vb, want_v.len()).await?;
         tally.add_rounded(&got_v, &want_v, |i| cache_scale(i, q_dim + kv_dim), |i| kv_rounding(t, want_v[i]));
+        // The texture copies' row at pos.
+        for (texture, want, at) in kv.textures().into_iter().flatten().zip([(&want_k, q_dim), (&want_v, q_dim + kv_dim)]).map(|(tex, (w, at))| (tex, w, at)) {
+            let got = read_texture_row(ctx, texture, pos as u32).await?;
+            tally.add(&got, &want[pos * kv_dim..(pos + 1) * kv_dim], |i| pair_scale(at + i));
+        }
     }
     // RoPE by halves pairs dimensions a half-head apart, which no GEMV thread holds together.
     let halves = Rope { style: RopeStyle::Halves, n_rot: 64, freq_base: 10000.0, freq_scale: 1.0 };
     let tensor = upload_tensor(ctx, &k.tuning, ty, &[n_in as u64, 192], &random_tensor_bytes(ty, n_in * 192, &mut rng))?;
     let (xb, qb) = (ctx.storage_buffer("x", &rng.vec(n_in, -1.0, 1.0)), ctx.output_buffer("qkv", 192 * 4));
+    let kv = KvCache::new(&ctx.device, &ctx.info.limits, "cache", ctx.output_buffer("k_cache", 64 * 4), ctx.output_buffer("v_cache", 64 * 4), 1, 64, &k.tuning);
     let mut rec = Recorder::new(ctx);
-    if k.matmul_rope_kv(&mut rec, &tensor, Input::Plain(whole(&xb)), whole(&qb), whole(&qb), whole(&qb), whole(&qb), 1, 1, 64, 0, &halves) {
+    if k.matmul_rope_kv(&mut rec, &tensor, Input::Plain(whole(&xb)), whole(&qb), whole(&qb), whole(&kv.k), whole(&kv.v), kv.texels(), 1, 1, 64, 0, &halves) {
         return Err(Error::Gpu(format!("Q/K/V matmul + RoPE {ty:?}: took RoPE by halves")));
     }
     Ok(tally.done(format!("Q/K/V matmul + RoPE + KV write (decode) {ty:?}"), 1e-5))

@@ -5,8 +5,9 @@
 // (2i, 2i + 1) of each head (GGUF llama's "norm" style), so that a pair is two consecutive rows
 // of one thread (shaders/matvec_rows.wgsl: its rows come in pairs from an even row); the first
 // n_rot dimensions of a head rotate by pos · inv_freqs[i], the rest are kept. sin_cos comes from
-// shaders/rope/sin_cos.wgsl; kv_float (the caches' type) is defined first (kernels::Tuning).
-// EPILOGUE_B0..EPILOGUE_B2 (the bindings after the GEMV's inputs) are replaced when compiled.
+// shaders/rope/sin_cos.wgsl; kv_float (the caches' type) is defined first (kernels::Tuning);
+// `texel_after_pair` (the caches' texture copies, or nothing) from shaders/epilogue/kv_texels*.
+// EPILOGUE_B0..EPILOGUE_B4 (the bindings after the GEMV's inputs) are replaced when compiled.
 
 @group(0) @binding(EPILOGUE_B0) var<storage, read> inv_freqs: array<f32>;
 @group(0) @binding(EPILOGUE_B1) var<storage, read_write> k_cache: array<kv_float>; // [pos][kv_rows]
@@ -29,8 +30,10 @@ fn store_pair(part_row: u32, v: vec2<f32>) {
     } else if (!is_v) {
         k_cache[cache_at + kv_row] = kv_float(r.x);
         k_cache[cache_at + kv_row + 1u] = kv_float(r.y);
+        texel_after_pair(false, kv_row);
     } else {
         v_cache[cache_at + kv_row - params.kv_rows] = kv_float(r.x);
         v_cache[cache_at + kv_row - params.kv_rows + 1u] = kv_float(r.y);
+        texel_after_pair(true, kv_row - params.kv_rows);
     }
 }

@@ -40,6 +40,11 @@ impl KvCache {
         self.texels.as_ref().map(|[k, v]| [&k.1, &v.1])
     }
 
+    /// The texture copies (k, v) themselves, if this cache has them.
+    pub fn textures(&self) -> Option<[&wgpu::Texture; 2]> {
+        self.texels.as_ref().map(|[k, v]| [&k.0, &v.0])
+    }
+
     /// Copies positions `pos0 .. pos0 + n` of the buffers into the textures (nothing without
     /// them), in order with the recorded kernels: after those that wrote them, before attention.
     pub fn copy_rows(&self, rec: &mut Recorder<'_>, pos0: u32, n: u32) {

@@ -107,6 +107,15 @@ impl<'a> Recorder<'a> {
         self.run_profiled("copy_to_texture");
     }
 
+    /// Row `row` of a 16-byte-texel texture `src` into the start of `dst` (a check's readback).
+    pub fn copy_texture_row(&mut self, src: &wgpu::Texture, row: u32, dst: &wgpu::Buffer) {
+        self.pass = None;
+        let origin = wgpu::Origin3d { x: 0, y: row, z: 0 };
+        let texture = wgpu::TexelCopyTextureInfo { texture: src, mip_level: 0, origin, aspect: wgpu::TextureAspect::All };
+        let layout = wgpu::TexelCopyBufferLayout { offset: 0, bytes_per_row: None, rows_per_image: None };
+        self.encoder.copy_texture_to_buffer(texture, wgpu::TexelCopyBufferInfo { buffer: dst, layout }, wgpu::Extent3d { width: src.width(), height: 1, depth_or_array_layers: 1 });
+    }
+
     /// Sets `kernel` and its bind group in the compute pass (begun if none is open) and
     /// dispatches it.
     fn record(&mut self, kernel: &KernelRef<'_>, bind_group: &wgpu::BindGroup, workgroups: [u32; 3]) {
@@ -155,7 +164,8 @@ impl<'a> Recorder<'a> {
 }
 
 /// An rgba32float texture of `size` that kernels read (fetched or as a read-only storage
-/// texture, as the tuning reads textures) and copies fill.
+/// texture, as the tuning reads textures) and write (as a write-only one), copies fill, and
+/// checks read back.
 pub fn float_texture(device: &wgpu::Device, label: &str, size: wgpu::Extent3d) -> wgpu::Texture {
     device.create_texture(&wgpu::TextureDescriptor {
         label: Some(label),
@@ -164,7 +174,7 @@ pub fn float_texture(device: &wgpu::Device, label: &str, size: wgpu::Extent3d) -
         sample_count: 1,
         dimension: wgpu::TextureDimension::D2,
         format: wgpu::TextureFormat::Rgba32Float,
-        usage: wgpu::TextureUsages::TEXTURE_BINDING | wgpu::TextureUsages::STORAGE_BINDING | wgpu::TextureUsages::COPY_DST,
+        usage: wgpu::TextureUsages::TEXTURE_BINDING | wgpu::TextureUsages::STORAGE_BINDING | wgpu::TextureUsages::COPY_DST | wgpu::TextureUsages::COPY_SRC,
         view_formats: &[],
     })
 }

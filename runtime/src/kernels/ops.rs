@@ -856,11 +856,14 @@ impl Kernels {
             return Ok(self);
         }
         let (epilogue, label) = match store {
-            QkvStore::RopeKv => ([self.tuning.kv_wgsl(), shader!("rope/sin_cos"), shader!("epilogue/rope_kv")].join("\n"), "rope"),
+            QkvStore::RopeKv => {
+                let texels = if self.tuning.kv_texels().is_some() { shader!("epilogue/kv_texels") } else { shader!("epilogue/kv_texels_none") };
+                ([self.tuning.kv_wgsl(), shader!("rope/sin_cos"), shader!("epilogue/rope_kv"), texels].join("\n"), "rope")
+            }
             QkvStore::Bias => (shader!("epilogue/bias").to_string(), "bias"),
         };
         // Its bindings follow the GEMV's: x at 2, y at 3, the norm's weight at 4 where it has one.
-        let bound_from = |first: u32| (0..3).fold(epilogue.clone(), |wgsl, i| wgsl.replace(&format!("EPILOGUE_B{i}"), &(first + i).to_string()));
+        let bound_from = |first: u32| (0..5).fold(epilogue.clone(), |wgsl, i| wgsl.replace(&format!("EPILOGUE_B{i}"), &(first + i).to_string()));
         let inputs = [(false, "", WindowInput::Plain, 4), (true, "+norm", WindowInput::Normed, 5)];
         for ty in types.into_iter().filter(|ty| ty.wgsl().is_some_and(|w| w.rows)) {
             for &(normed, input_label, input, first) in inputs.iter().filter(|i| !i.0 || self.tuning.norm_in_gemv) {
@@ -955,9 +958,17 @@ impl Kernels {
     /// [`Self::qkv_gemv`]) or RoPE pairs the halves of a head (not two consecutive rows): the
     /// caller then runs [`Self::matmul`] and [`Self::rope_kv`].
     #[allow(clippy::too_many_arguments)]
-    pub fn matmul_rope_kv<'b>(&self, rec: &mut Recorder<'_>, w: &GpuTensor, x: Input<'b>, qkv: B, inv_freqs: B, k_cache: B, v_cache: B, n_head: u32, n_kv_head: u32, head_dim: u32, pos: u32, rope: &Rope) -> bool {
+    pub fn matmul_rope_kv<'b>(&self, rec: &mut Recorder<'_>, w: &GpuTensor, x: Input<'b>, qkv: B, inv_freqs: B, k_cache: B, v_cache: B, kv_texels: Option<[&wgpu::TextureView; 2]>, n_head: u32, n_kv_head: u32, head_dim: u32, pos: u32, rope: &Rope) -> bool {
         let layout = QkvLayout { q_rows: n_head * head_dim, kv_rows: n_kv_head * head_dim, pos, head_dim, n_rot: rope.n_rot };
-        rope.style == RopeStyle::Adjacent && self.qkv_gemv(rec, QkvStore::RopeKv, w, x, qkv, [inv_freqs, k_cache, v_cache], layout)
+        // The epilogue writes the caches' texture copies where the tuning keeps them: a cache
+        // without them takes the other path.
+        let texels = kv_texels.filter(|_| self.tuning.kv_texels().is_some());
+        if texels.is_some() != self.tuning.kv_texels().is_some() {
+            return false;
+        }
+        let mut extra = vec![inv_freqs.into(), k_cache.into(), v_cache.into()];
+        extra.extend(texels.into_iter().flatten().map(|view| Binding::Texture(view.clone())));
+        rope.style == RopeStyle::Adjacent && self.qkv_gemv(rec, QkvStore::RopeKv, w, x, qkv, extra, layout)
     }
 
     /// One token's Q/K/V projection plus biases, `qkv = W · x + [q_bias | k_bias | v_bias]`, in
@@ -966,7 +977,7 @@ impl Kernels {
     /// cannot run (see [`Self::qkv_gemv`]): the caller then runs [`Self::matmul`] and the adds.
     #[allow(clippy::too_many_arguments)]
     pub fn matmul_qkv_bias<'b>(&self, rec: &mut Recorder<'_>, w: &GpuTensor, x: Input<'b>, qkv: B, biases: [B<'b>; 3], q_rows: u32, kv_rows: u32) -> bool {
-        self.qkv_gemv(rec, QkvStore::Bias, w, x, qkv, biases, QkvLayout { q_rows, kv_rows, pos: 0, head_dim: 0, n_rot: 0 })
+        self.qkv_gemv(rec, QkvStore::Bias, w, x, qkv, biases.into_iter().map(Binding::Buffer).collect(), QkvLayout { q_rows, kv_rows, pos: 0, head_dim: 0, n_rot: 0 })
     }
 
     /// Decode's Q/K/V GEMV with the `store` epilogue and its three extra bindings, or false
@@ -974,7 +985,7 @@ impl Kernels {
     /// rows are not q's and twice kv's, x does not fit a uniform window, or W is split at an odd
     /// row (the epilogue takes rows in pairs).
     #[allow(clippy::too_many_arguments)]
-    fn qkv_gemv<'b>(&self, rec: &mut Recorder<'_>, store: QkvStore, w: &GpuTensor, x: Input<'b>, qkv: B, extra: [B<'b>; 3], layout: QkvLayout) -> bool {
+    fn qkv_gemv<'b>(&self, rec: &mut Recorder<'_>, store: QkvStore, w: &GpuTensor, x: Input<'b>, qkv: B, extra: Vec<Binding<'b>>, layout: QkvLayout) -> bool {
         let (x, norm) = match x {
             Input::Plain(x) => (x, None),
             Input::Normed { x, weight, eps } => (x, Some((weight, eps))),
@@ -993,7 +1004,7 @@ impl Kernels {
             let grid = [part.n_rows.div_ceil(*rows_per_group), 1, 1];
             let mut bindings = vec![part.binding(), x.clone().into(), qkv.clone().into()];
             bindings.extend(norm.as_ref().map(|n| uniform_window(rec, &n.0).into()));
-            bindings.extend(extra.iter().cloned().map(Binding::Buffer));
+            bindings.extend(extra.iter().cloned());
             kernel.dispatch(rec, &p, &bindings, grid);
         }
         true

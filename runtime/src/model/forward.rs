@@ -368,7 +368,6 @@ impl Model {
         let mut rows = n_tok;
         for (i, layer) in self.layers.iter().enumerate() {
             let q = self.attention_input(rec, layer, s, n_tok, pos0);
-            layer.kv.copy_rows(rec, pos0, n_tok);
             // When only the last token's logits are wanted, the last layer goes on, past writing
             // every token's key and value, with the last token alone (as llama.cpp does): its
             // attention, output projection and FFN for one token instead of the prompt's.
@@ -398,7 +397,8 @@ impl Model {
     }
 
     /// A layer's attention input for `n_tok` tokens at `pos0..`: each token's key and value
-    /// written into the caches, and the binding that holds the queries (rotated).
+    /// written into the caches (and their texture copies, where they have them), and the
+    /// binding that holds the queries (rotated).
     fn attention_input<'a>(&self, rec: &mut Recorder<'_>, layer: &'a Layer, s: &'a Scratch, n_tok: u32, pos0: u32) -> wgpu::BufferBinding<'a> {
         let (c, k) = (&self.config, &self.kernels);
         let (q_len, kv_len) = (n_tok * c.q_dim(), n_tok * c.kv_dim());
@@ -422,7 +422,7 @@ impl Model {
         let (mut stored, mut biased) = (false, false);
         match wqkv {
             Some(wqkv) => {
-                stored = plain_qk && k.matmul_rope_kv(rec, wqkv, h.clone(), whole(&s.qkv), whole(freqs), k_cache.clone(), v_cache.clone(), c.n_head, c.n_kv_head, c.head_dim, pos0, rope);
+                stored = plain_qk && k.matmul_rope_kv(rec, wqkv, h.clone(), whole(&s.qkv), whole(freqs), k_cache.clone(), v_cache.clone(), layer.kv.texels(), c.n_head, c.n_kv_head, c.head_dim, pos0, rope);
                 biased = match &layer.qkv_bias {
                     Some([bq, bk, bv]) => k.matmul_qkv_bias(rec, wqkv, h.clone(), whole(&s.qkv), [bq.binding(), bk.binding(), bv.binding()], c.q_dim(), c.kv_dim()),
                     None => false,
@@ -443,10 +443,12 @@ impl Model {
             k.add(rec, v.clone(), bv.binding(), kv_len, c.kv_dim());
         }
         match &layer.qk_norm {
+            // The GEMV's epilogue wrote the texture copies too.
             None if stored => q,
             // One token: rotate q and k and write k and v into the caches in one pass.
             None if adjacent => {
                 k.rope_kv(rec, whole(&s.qkv), whole(freqs), k_cache, v_cache, c.n_head, c.n_kv_head, c.head_dim, pos0, rope);
+                layer.kv.copy_rows(rec, pos0, n_tok);
                 q
             }
             qk_norm => {
@@ -463,6 +465,7 @@ impl Model {
                 let (row_len, n_values) = (c.kv_dim(), n_tok * c.kv_dim());
                 k.store_kv(rec, key, &layer.kv.k, pos0, row_len, n_values);
                 k.store_kv(rec, v, &layer.kv.v, pos0, row_len, n_values);
+                layer.kv.copy_rows(rec, pos0, n_tok);
                 q
             }
         }
