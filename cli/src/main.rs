@@ -61,8 +61,8 @@ pub async fn load(args: &Args) -> Result<Loaded, webslm::Error> {
 /// and writes the KV cache itself; `--x-texture 0|1`, whether prefill's GEMM reads x through a
 /// texture; `--gemm-tokens N`, tokens per GEMM workgroup; `--weight-texture 0|1`, whether the
 /// weights (of the types read as 16-byte words) live in textures; `--texel-read fetch|storage`,
-/// how kernels read those textures (`TexelRead`); `--kv-texture 0|1`, whether decode's subgroup
-/// attention reads texture copies of the KV cache.
+/// how kernels read those textures (`TexelRead`); `--kv-texture 0|1`, whether the subgroup
+/// attention kernels read texture copies of the KV cache.
 pub fn tuning(args: &Args, ctx: &GpuContext) -> Result<Tuning, webslm::Error> {
     let invalid = webslm::Error::InvalidRequest;
     let mut tuning = Tuning::for_adapter(ctx);

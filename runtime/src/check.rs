@@ -523,7 +523,7 @@ pub async fn check_rope_matmul(ctx: &GpuContext, k: &Kernels, ty: GgmlType, seed
         let got_v = read_kv(ctx, t, vb, want_v.len()).await?;
         tally.add_rounded(&got_v, &want_v, |i| cache_scale(i, q_dim + kv_dim), |i| kv_rounding(t, want_v[i]));
         // The texture copies' row at pos.
-        for (texture, want, at) in kv.textures().into_iter().flatten().zip([(&want_k, q_dim), (&want_v, q_dim + kv_dim)]).map(|(tex, (w, at))| (tex, w, at)) {
+        for (texture, (want, at)) in kv.textures().into_iter().flatten().zip([(&want_k, q_dim), (&want_v, q_dim + kv_dim)]) {
             let got = read_texture_row(ctx, texture, pos as u32).await?;
             tally.add(&got, &want[pos * kv_dim..(pos + 1) * kv_dim], |i| pair_scale(at + i));
         }

@@ -1,9 +1,9 @@
 //! One layer's key and value caches: buffers, [pos][kv_dim] of the tuning's KV type, which the
 //! kernels write (rope_kv, the Q/K/V GEMV's epilogue, store_kv) and read; and, where the tuning
-//! reads decode's keys and values from textures (`Tuning::kv_texels`), texture copies of them,
-//! a row of rgba32float texels per position, brought up to date by copying each row after it
-//! is written ([`KvCache::copy_rows`]). Copies rather than kernels writing the textures: every
-//! writer stays as it is, and a row's copy costs less than a dispatch.
+//! reads the subgroup attention kernels' keys and values from textures (`Tuning::kv_texels`),
+//! texture copies of them, a row of rgba32float texels per position. Decode's Q/K/V epilogue
+//! writes its row into them itself; after the other writers a copy brings them up to date
+//! ([`KvCache::copy_rows`]), so those writers stay as they are.
 
 use super::{float_texture, Recorder};
 use crate::kernels::Tuning;
@@ -18,9 +18,9 @@ pub struct KvCache {
 }
 
 impl KvCache {
-    /// Caches `k` and `v` (`label`: whose, for the textures' labels) of `n_ctx` positions of `kv_dim` values, with texture copies where the
-    /// tuning reads them and they fit the device's texture limits (else decode's attention reads
-    /// the buffers).
+    /// Caches `k` and `v` (`label`: whose, for the textures' labels) of `n_ctx` positions of
+    /// `kv_dim` values, with texture copies where the tuning reads them and they fit the device's
+    /// texture limits (else attention and the KV writes take their buffer-only paths).
     pub fn new(device: &wgpu::Device, limits: &wgpu::Limits, label: &str, k: wgpu::Buffer, v: wgpu::Buffer, n_ctx: u32, kv_dim: u32, tuning: &Tuning) -> Self {
         let max = limits.max_texture_dimension_2d;
         let fits = kv_dim % 4 == 0 && kv_dim / 4 <= max && n_ctx <= max;

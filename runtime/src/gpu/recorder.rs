@@ -77,7 +77,6 @@ impl<'a> Recorder<'a> {
     /// texels per row (shaders/activations/texture.wgsl reads it): the view of a texture this
     /// recorder keeps for that size. The caller checks [`texture_fits`].
     pub fn texture_of(&mut self, x: &wgpu::BufferBinding<'_>, row_len: u32, n_rows: u32) -> wgpu::TextureView {
-        self.pass = None;
         let size = wgpu::Extent3d { width: row_len / 4, height: n_rows, depth_or_array_layers: 1 };
         let texture = match self.textures.iter().find(|t| t.size() == size) {
             Some(t) => t.clone(),
@@ -87,9 +86,7 @@ impl<'a> Recorder<'a> {
                 t
             }
         };
-        let layout = wgpu::TexelCopyBufferLayout { offset: x.offset, bytes_per_row: Some(row_len * 4), rows_per_image: None };
-        self.encoder.copy_buffer_to_texture(wgpu::TexelCopyBufferInfo { buffer: x.buffer, layout }, texture.as_image_copy(), size);
-        self.run_profiled("copy_to_texture");
+        self.copy_rows_to_texture(x.buffer, x.offset, row_len * 4, &texture, 0, n_rows);
         texture.create_view(&Default::default())
     }
 

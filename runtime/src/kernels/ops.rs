@@ -432,8 +432,9 @@ pub struct Tuning {
     pub texel_read: TexelRead,
     /// The subgroup attention kernels (decode's shaders/attention_decode.wgsl, prompts'
     /// attention.wgsl with share_kv/subgroup.wgsl) read the keys and values from a texture copy
-    /// of each layer's cache (rgba32float, a row per position), written by a copy of each new
-    /// row after the kernels that write the cache's buffer (`gpu::KvCache`). On lavapipe,
+    /// of each layer's cache (rgba32float, a row per position), which decode's Q/K/V epilogue
+    /// writes as it writes the buffer, and a copy of the new rows after the other writers
+    /// (`gpu::KvCache`). On lavapipe,
     /// whose loads from a storage buffer cost ~10x a storage texture's (the roofline's read
     /// kernel from a buffer 1.16 GB/s, from a storage texture 11.3 GB/s on an AMD EPYC VM):
     /// there the cache's loads were ~90% of that kernel's time (loads knocked out: 120 → 11 ms
@@ -490,7 +491,7 @@ impl Tuning {
         self.weight_texture.then_some(self.texel_read)
     }
 
-    /// How decode's subgroup attention reads the KV cache ([`Self::kv_texture`]): `None` from
+    /// How the subgroup attention kernels read the KV cache ([`Self::kv_texture`]): `None` from
     /// its buffers, else texels of its texture copies read this way.
     pub fn kv_texels(&self) -> Option<TexelRead> {
         (self.kv_texture && !self.kv_f16).then_some(self.texel_read)
@@ -574,7 +575,7 @@ impl std::fmt::Display for Tuning {
         let norm = if self.qkv_epilogue { format!("{norm}, RoPE and KV write or biases inside decode's Q/K/V GEMV") } else { norm };
         let kv = match (self.kv_f16, self.kv_texture) {
             (true, _) => ", f16 KV cache",
-            (false, true) => ", decode's keys and values read from a texture copy",
+            (false, true) => ", attention's keys and values read from texture copies",
             (false, false) => "",
         };
         let (gemm, gemv) = ((4 * self.row_blocks, self.gemm_rows), (4 * self.gemv_blocks, self.gemv_rows));
