@@ -47,6 +47,7 @@ pub async fn bench(args: &Args) -> Result<(), Error> {
     let load_s = median(&|r| r.load_s);
     let feed_s = median(&|r| r.load.feed_ms / 1000.0);
     let finish_s = median(&|r| r.load.finish_ms / 1000.0);
+    let warm_s = median(&|r| r.load.warm_up_ms / 1000.0);
     let ttft_s = median(&|r| r.timings.prefill_ms / 1000.0);
     let prefill = median(&|r| r.timings.prefill_tok_s());
     let decode = median(&|r| r.timings.decode_tok_s());
@@ -57,7 +58,11 @@ pub async fn bench(args: &Args) -> Result<(), Error> {
     println!("adapter                {adapter}");
     println!("model                  {model} ({:.1} MiB of weights)", weight_bytes as f64 / (1 << 20) as f64);
     println!("runs                   {} (medians below)", runs.len());
-    println!("load (disk)            {load_s:.2} s: {feed_s:.2} s uploading the weights, {finish_s:.2} s compiling the kernels (a thread per core) and finishing on the GPU");
+    let warm = match warm_s > 0.0 {
+        true => format!(", of which {warm_s:.2} s a warm-up step (kernels compiled at first dispatch)"),
+        false => String::new(),
+    };
+    println!("load (disk)            {load_s:.2} s: {feed_s:.2} s uploading the weights, {finish_s:.2} s compiling the kernels (a thread per core) and finishing on the GPU{warm}");
     let plain = if templated { "" } else { " (plain text: the model has no chat template)" };
     let generated = runs[0].timings.decode_steps + 1;
     println!("prompt                 {} tokens{plain}; {generated} generated", runs[0].prompt.len());
@@ -102,6 +107,7 @@ pub async fn bench(args: &Args) -> Result<(), Error> {
             "load_disk_ms": load_s * 1000.0,
             "load_feed_ms": feed_s * 1000.0,
             "load_finish_ms": finish_s * 1000.0,
+            "load_warm_up_ms": warm_s * 1000.0,
             "ttft_ms": ttft_s * 1000.0,
             "prefill_tok_s": prefill,
             "decode_tok_s": decode,

@@ -6,7 +6,7 @@
 //!   webslm chat --model PATH [--max-tokens N] [--temperature T] [--top-k K] [--top-p P] [--seed S]
 //!   webslm bench --model PATH [--prompt-tokens 100] [--gen 128] [--runs 3] [--out PATH.json] [--no-roofline] [--large]
 //!                [--gemv-split N] [--decode-ahead 0|1] [--norm-in-gemv 0|1] [--qkv-epilogue 0|1] [--kv-texture 0|1]
-//!                [--x-texture 0|1] [--gemm-tokens N] [--weight-texture 0|1] [--texel-read fetch|storage]
+//!                [--x-texture 0|1] [--gemm-tokens N] [--weight-texture 0|1] [--texel-read fetch|storage] [--warm-up 0|1]
 //!   webslm roofline [--types Q4_0,Q4_1] [--gemv-split N] [--x-texture 0|1] [--gemm-tokens N]
 //!                   [--weight-texture 0|1] [--texel-read fetch|storage] [--large]
 //!   webslm profile --model PATH [--prompt-tokens 100] [--steps 8] (and bench's tuning flags)
@@ -62,7 +62,8 @@ pub async fn load(args: &Args) -> Result<Loaded, webslm::Error> {
 /// texture; `--gemm-tokens N`, tokens per GEMM workgroup; `--weight-texture 0|1`, whether the
 /// weights (of the types read as 16-byte words) live in textures; `--texel-read fetch|storage`,
 /// how kernels read those textures (`TexelRead`); `--kv-texture 0|1`, whether the subgroup
-/// attention kernels read texture copies of the KV cache.
+/// attention kernels read texture copies of the KV cache; `--warm-up 0|1`, whether a load ends
+/// with a warm-up step.
 pub fn tuning(args: &Args, ctx: &GpuContext) -> Result<Tuning, webslm::Error> {
     let invalid = webslm::Error::InvalidRequest;
     let mut tuning = Tuning::for_adapter(ctx);
@@ -88,7 +89,7 @@ pub fn tuning(args: &Args, ctx: &GpuContext) -> Result<Tuning, webslm::Error> {
             _ => return Err(invalid(format!("--texel-read: {read:?} is not fetch or storage"))),
         };
     }
-    for (flag, choice) in [("--x-texture", &mut tuning.x_texture), ("--weight-texture", &mut tuning.weight_texture), ("--decode-ahead", &mut tuning.decode_ahead), ("--norm-in-gemv", &mut tuning.norm_in_gemv), ("--qkv-epilogue", &mut tuning.qkv_epilogue), ("--kv-texture", &mut tuning.kv_texture)] {
+    for (flag, choice) in [("--x-texture", &mut tuning.x_texture), ("--weight-texture", &mut tuning.weight_texture), ("--decode-ahead", &mut tuning.decode_ahead), ("--norm-in-gemv", &mut tuning.norm_in_gemv), ("--qkv-epilogue", &mut tuning.qkv_epilogue), ("--kv-texture", &mut tuning.kv_texture), ("--warm-up", &mut tuning.warm_up)] {
         if args.str(flag).is_some() {
             *choice = args.num(flag, 1u8).map_err(invalid)? != 0;
         }

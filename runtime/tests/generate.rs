@@ -111,6 +111,29 @@ fn a_step_submitted_ahead_draws_what_a_step_at_a_time_draws() {
     assert_eq!(next.tokens[..10], whole.tokens[5..15]);
 }
 
+/// A load's warm-up step (`Tuning::warm_up`, lavapipe's) runs, and what generation gives after
+/// it is what it gives without one: exactly, one-token prompts included (the warm-up wrote the
+/// KV cache's first three rows).
+#[test]
+fn a_warm_up_at_load_changes_nothing_but_the_load() {
+    let own = Tuning::for_adapter(&pollster::block_on(GpuContext::new()).unwrap());
+    let load = |warm_up: bool| {
+        let options = ModelOptions { max_context: 128, tuning: Some(Tuning { warm_up, ..own }), ..Default::default() };
+        engine_with(&common::fixtures().join("models/stories260K.gguf"), &options)
+    };
+    let (mut warmed, mut cold) = (load(true), load(false));
+    assert!(warmed.model.load_timings.warm_up_ms > 0.0, "{:?}", warmed.model.load_timings);
+    assert_eq!(cold.model.load_timings.warm_up_ms, 0.0);
+    let options = GenerateOptions { max_tokens: 12, logprobs: 3, ..Default::default() };
+    let story = warmed.tokenizer.encode("Once upon a time", true).unwrap();
+    for prompt in [&story[..1], &story[..]] {
+        let (a, b) = (complete(&mut warmed, prompt, &options), complete(&mut cold, prompt, &options));
+        assert_eq!((a.tokens, a.positions), (b.tokens, b.positions), "prompt {prompt:?}");
+        warmed.reset();
+        cold.reset();
+    }
+}
+
 #[test]
 fn cache_reuse_gives_the_same_tokens_as_a_fresh_run() {
     let mut e = stories();

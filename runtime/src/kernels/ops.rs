@@ -440,6 +440,14 @@ pub struct Tuning {
     /// there the cache's loads were ~90% of that kernel's time (loads knocked out: 120 → 11 ms
     /// per 8 decode steps of SmolLM2). f32 caches only; twice the cache's memory.
     pub kv_texture: bool,
+    /// A load ends with a warm-up step (two tokens and a decode step, then forgotten:
+    /// `Model::warm_up`): on lavapipe, whose llvmpipe compiles a kernel's machine code at its
+    /// first dispatch (a variant per the formats of the textures it binds), not when the pipeline
+    /// is created, so that the first prompt paid ~0.4 s of compiling: the bench's SmolLM2
+    /// prefill (the first prompt after a load) 66–67 tok/s, 90–111 after a warm-up, the same
+    /// prompt run again 74–129. SwiftShader compiles at creation: no difference (29.9–33.7 tok/s
+    /// without, 27.8–31.1 with, alternating). Not yet measured on a GPU.
+    pub warm_up: bool,
 }
 
 /// How kernels read a texture texel by texel: one choice per adapter (`Tuning::for_adapter`),
@@ -540,7 +548,7 @@ impl Tuning {
         // GPUs whose subgroups are always 8 lanes share x across them instead of splitting rows.
         let gemv_split = if cpu || subgroup_x { 1 } else { 8 };
         let gemv_rows = if gemv_split > 1 { 32 } else { rows };
-        Self { subgroup_x, row_blocks: if swiftshader { 4 } else { 1 }, gemm_rows: rows, gemm_tokens: if swiftshader { 16 } else { 8 }, gemv_rows, gemv_split, gemv_blocks: if swiftshader { 4 } else if cpu { 2 } else { 1 }, unroll_heads: swiftshader, norm_in_gemv: !swiftshader, qkv_epilogue: true, norm_thread_per_row: cpu, kv_f16: !cpu && ctx.info.has_f16(), decode_ahead: !(cpu && subgroup_x), x_texture: cpu, weight_texture: cpu, texel_read: if swiftshader { TexelRead::Fetch } else { TexelRead::Storage }, kv_texture: cpu && subgroup_x }
+        Self { subgroup_x, row_blocks: if swiftshader { 4 } else { 1 }, gemm_rows: rows, gemm_tokens: if swiftshader { 16 } else { 8 }, gemv_rows, gemv_split, gemv_blocks: if swiftshader { 4 } else if cpu { 2 } else { 1 }, unroll_heads: swiftshader, norm_in_gemv: !swiftshader, qkv_epilogue: true, norm_thread_per_row: cpu, kv_f16: !cpu && ctx.info.has_f16(), decode_ahead: !(cpu && subgroup_x), x_texture: cpu, weight_texture: cpu, texel_read: if swiftshader { TexelRead::Fetch } else { TexelRead::Storage }, kv_texture: cpu && subgroup_x, warm_up: cpu && subgroup_x }
     }
 
     /// Every tuning some adapter runs that this one can run too (sharing x needs subgroups of 8,
@@ -553,14 +561,14 @@ impl Tuning {
         let own = Self::for_adapter(ctx);
         let swiftshader_tokens = if own.texel_read == TexelRead::Fetch && own.x_texture { own.gemm_tokens } else { 8 };
         let mut all = vec![
-            Self { subgroup_x: false, row_blocks: 1, gemm_rows: 256, gemm_tokens: 8, gemv_rows: 32, gemv_split: 8, gemv_blocks: 1, unroll_heads: false, norm_in_gemv: true, qkv_epilogue: true, norm_thread_per_row: false, kv_f16: f16, decode_ahead: true, x_texture: false, weight_texture: false, texel_read: TexelRead::Fetch, kv_texture: false }, // GPUs
-            Self { subgroup_x: false, row_blocks: 4, gemm_rows: 64, gemm_tokens: swiftshader_tokens, gemv_rows: 64, gemv_split: 1, gemv_blocks: 4, unroll_heads: true, norm_in_gemv: false, qkv_epilogue: true, norm_thread_per_row: true, kv_f16: false, decode_ahead: true, x_texture: true, weight_texture: true, texel_read: TexelRead::Fetch, kv_texture: false }, // SwiftShader
+            Self { subgroup_x: false, row_blocks: 1, gemm_rows: 256, gemm_tokens: 8, gemv_rows: 32, gemv_split: 8, gemv_blocks: 1, unroll_heads: false, norm_in_gemv: true, qkv_epilogue: true, norm_thread_per_row: false, kv_f16: f16, decode_ahead: true, x_texture: false, weight_texture: false, texel_read: TexelRead::Fetch, kv_texture: false, warm_up: false }, // GPUs
+            Self { subgroup_x: false, row_blocks: 4, gemm_rows: 64, gemm_tokens: swiftshader_tokens, gemv_rows: 64, gemv_split: 1, gemv_blocks: 4, unroll_heads: true, norm_in_gemv: false, qkv_epilogue: true, norm_thread_per_row: true, kv_f16: false, decode_ahead: true, x_texture: true, weight_texture: true, texel_read: TexelRead::Fetch, kv_texture: false, warm_up: false }, // SwiftShader
         ];
         if ctx.info.fixed_subgroup_size() == Some(8) {
-            all.push(Self { subgroup_x: true, row_blocks: 1, gemm_rows: 64, gemm_tokens: 8, gemv_rows: 64, gemv_split: 1, gemv_blocks: 2, unroll_heads: false, norm_in_gemv: true, qkv_epilogue: true, norm_thread_per_row: true, kv_f16: false, decode_ahead: false, x_texture: true, weight_texture: true, texel_read: TexelRead::Storage, kv_texture: true }); // lavapipe
+            all.push(Self { subgroup_x: true, row_blocks: 1, gemm_rows: 64, gemm_tokens: 8, gemv_rows: 64, gemv_split: 1, gemv_blocks: 2, unroll_heads: false, norm_in_gemv: true, qkv_epilogue: true, norm_thread_per_row: true, kv_f16: false, decode_ahead: false, x_texture: true, weight_texture: true, texel_read: TexelRead::Storage, kv_texture: true, warm_up: true }); // lavapipe
             // A GPU whose subgroups are always 8 lanes: its GEMVs after a norm sum Σx² across the
             // subgroup (`x_total` in shaders/share_x/subgroup.wgsl).
-            all.push(Self { subgroup_x: true, row_blocks: 1, gemm_rows: 256, gemm_tokens: 8, gemv_rows: 256, gemv_split: 1, gemv_blocks: 1, unroll_heads: false, norm_in_gemv: true, qkv_epilogue: true, norm_thread_per_row: false, kv_f16: f16, decode_ahead: true, x_texture: false, weight_texture: false, texel_read: TexelRead::Fetch, kv_texture: false });
+            all.push(Self { subgroup_x: true, row_blocks: 1, gemm_rows: 256, gemm_tokens: 8, gemv_rows: 256, gemv_split: 1, gemv_blocks: 1, unroll_heads: false, norm_in_gemv: true, qkv_epilogue: true, norm_thread_per_row: false, kv_f16: f16, decode_ahead: true, x_texture: false, weight_texture: false, texel_read: TexelRead::Fetch, kv_texture: false, warm_up: false });
         }
         all
     }
@@ -588,7 +596,8 @@ impl std::fmt::Display for Tuning {
             (false, true) => " (textures read as storage)",
             (false, false) => "",
         };
-        write!(f, "{x}{weights}, GEMM {} rows per thread, {} per workgroup by {} tokens{texture}, GEMV {} and {}{split}{heads}{norm}{kv}", gemm.0, gemm.1, self.gemm_tokens, gemv.0, gemv.1)
+        let warm = if self.warm_up { ", a warm-up step at load" } else { "" };
+        write!(f, "{x}{weights}, GEMM {} rows per thread, {} per workgroup by {} tokens{texture}, GEMV {} and {}{split}{heads}{norm}{kv}{warm}", gemm.0, gemm.1, self.gemm_tokens, gemv.0, gemv.1)
     }
 }
 

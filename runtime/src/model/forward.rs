@@ -71,8 +71,11 @@ pub enum Logits {
 pub struct LoadTimings {
     /// Parsing and uploading the weights as they arrived.
     pub feed_ms: f64,
-    /// After the last byte: compiling the kernels not compiled yet, and waiting for the GPU.
+    /// After the last byte: compiling the kernels not compiled yet, waiting for the GPU, and the
+    /// warm-up step where the tuning runs one ([`Tuning::warm_up`]).
     pub finish_ms: f64,
+    /// The part of `finish_ms` that the warm-up step took (0 without one).
+    pub warm_up_ms: f64,
 }
 
 pub struct Model {
@@ -549,6 +552,20 @@ impl Model {
         self.encode(&mut rec, &b, tokens.len() as u32, pos0, Logits::Last);
         rec.submit();
         ctx.check_faults("a profiled forward pass")
+    }
+
+    /// Runs two tokens and a decode step through the model and forgets them (the KV cache's
+    /// rows they wrote are rewritten by the next prompt, which starts at position 0): on adapters
+    /// that compile a kernel's machine code at its first dispatch ([`Tuning::warm_up`]), so that
+    /// the load pays for that, not the first prompt.
+    pub async fn warm_up(&self, ctx: &GpuContext) -> Result<()> {
+        if self.n_ctx < 3 {
+            return Ok(()); // no room for it (a context of one or two positions: tests)
+        }
+        let prompt = self.submit_step(ctx, StepInput::Tokens(&[0, 0]), 0, Logits::Last, false, &Sampling::GREEDY, 0.0)?;
+        let next = prompt.finish(ctx).await?.next;
+        self.submit_step(ctx, StepInput::Tokens(&[next]), 2, Logits::Last, false, &Sampling::GREEDY, 0.0)?.finish(ctx).await?;
+        Ok(())
     }
 
     /// Records and submits a step: runs its input at `pos0..` (filling the KV cache) and draws

@@ -157,13 +157,22 @@ impl<'a> ModelLoader<'a> {
     /// Completes loading once every byte of every shard was fed: [`Self::finish`], the model's
     /// kernels compiled (several at once: see kernels::compile_all), then waits for the uploads to
     /// complete on the GPU so that a failed allocation is reported here (`OutOfGpuMemory`,
-    /// naming the model's size), not later.
+    /// naming the model's size), not later; then the warm-up step where the tuning asks for one
+    /// ([`Model::warm_up`]).
     pub async fn finish_on_gpu(self) -> Result<Model> {
         let (ctx, start, feed_ms) = (self.ctx, now_ms(), self.feed_ms);
         let mut model = self.finish()?;
         model.compile_kernels();
         ctx.settle(&gpu_needs(model.weight_bytes)).await?;
-        model.load_timings = LoadTimings { feed_ms, finish_ms: now_ms() - start };
+        let warm_up_ms = match model.tuning().warm_up {
+            true => {
+                let warm_start = now_ms();
+                model.warm_up(&ctx).await?;
+                now_ms() - warm_start
+            }
+            false => 0.0,
+        };
+        model.load_timings = LoadTimings { feed_ms, finish_ms: now_ms() - start, warm_up_ms };
         Ok(model)
     }
 
