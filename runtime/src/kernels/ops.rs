@@ -972,10 +972,9 @@ impl Kernels {
         let layout = QkvLayout { q_rows: n_head * head_dim, kv_rows: n_kv_head * head_dim, pos, head_dim, n_rot: rope.n_rot };
         // The epilogue writes the caches' texture copies where the tuning keeps them: a cache
         // without them takes the other path.
-        let texels = kv_texels.filter(|_| self.tuning.kv_texels().is_some());
-        if texels.is_some() != self.tuning.kv_texels().is_some() {
+        let Some(texels) = self.kv_textures(kv_texels) else {
             return false;
-        }
+        };
         let mut extra = vec![inv_freqs.into(), k_cache.into(), v_cache.into()];
         extra.extend(texels.into_iter().flatten().map(|view| Binding::Texture(view.clone())));
         rope.style == RopeStyle::Adjacent && self.qkv_gemv(rec, QkvStore::RopeKv, w, x, qkv, extra, layout)
@@ -1082,6 +1081,17 @@ impl Kernels {
         self.rope_kv.dispatch(rec, &p, &[qkv.into(), inv_freqs.into(), k_cache.into(), v_cache.into()], grid_1d(n_pairs.div_ceil(64)));
     }
 
+    /// The KV cache's texture copies as the tuning's kernels take them: `Some(None)` where the
+    /// tuning reads the buffers, `Some(copies)` where it reads copies and the cache has them,
+    /// `None` where the cache lacks the copies the tuning reads (a context too long for a
+    /// texture: see `gpu::KvCache`).
+    fn kv_textures<'v>(&self, kv_texels: Option<[&'v wgpu::TextureView; 2]>) -> Option<Option<[&'v wgpu::TextureView; 2]>> {
+        match self.tuning.kv_texels() {
+            Some(_) => kv_texels.map(Some),
+            None => Some(None),
+        }
+    }
+
     /// Causal attention of `n_tok` queries at `pos0..` over the cache's keys/values
     /// `0..pos0 + n_tok`. `parts` ([`attention_parts_bytes`]) holds one query's per-chunk results.
     /// `kv_texels`: the caches' texture copies, where the tuning reads keys and values from
@@ -1096,8 +1106,8 @@ impl Kernels {
         // chunks or (attention_decode) a subgroup's.
         // The subgroup kernels read the caches as the tuning says (texture copies or buffers);
         // where a cache lacks the copies the tuning reads, `attend` reads its buffers.
-        let textures = kv_texels.filter(|_| self.tuning.kv_texels().is_some());
-        let readable = textures.is_some() == self.tuning.kv_texels().is_some();
+        let textures = self.kv_textures(kv_texels);
+        let readable = textures.is_some();
         let hg = self.tuning.heads_per_thread(shape.head_dim, shape.group());
         let (attend, hg, max_chunks, subgroups) = match (&kernels.decode, &kernels.prompt) {
             (Some((decode, decode_hg)), _) if n_tok == 1 && readable => (decode, *decode_hg, ATTENTION_DECODE_CHUNKS, true),
@@ -1119,7 +1129,7 @@ impl Kernels {
             _pad: [0; 3],
         };
         let grid = [(n_tok * n_chunks).div_ceil(ATTENTION_LANES), shape.n_head / hg, 1];
-        let (k_cache, v_cache) = match textures.filter(|_| subgroups) {
+        let (k_cache, v_cache) = match textures.flatten().filter(|_| subgroups) {
             Some([k, v]) => (Binding::Texture(k.clone()), Binding::Texture(v.clone())),
             None => (k_cache.into(), v_cache.into()),
         };
