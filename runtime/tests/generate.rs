@@ -124,6 +124,8 @@ fn a_warm_up_at_load_changes_nothing_but_the_load() {
     let (mut warmed, mut cold) = (load(true), load(false));
     assert!(warmed.model.load_timings.warm_up_ms > 0.0, "{:?}", warmed.model.load_timings);
     assert_eq!(cold.model.load_timings.warm_up_ms, 0.0);
+    // The warm-up's two steps ran on the GPU (its time alone would be > 0 for doing nothing).
+    assert_eq!(warmed.ctx.submissions(), cold.ctx.submissions() + 2);
     let options = GenerateOptions { max_tokens: 12, logprobs: 3, ..Default::default() };
     let story = warmed.tokenizer.encode("Once upon a time", true).unwrap();
     for prompt in [&story[..1], &story[..]] {

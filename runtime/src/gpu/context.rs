@@ -68,6 +68,9 @@ pub struct GpuContext {
     /// Mappable buffers of finished readbacks, for the next of their size (`staging_buffer`):
     /// decode reads its token back every step, and makes no buffer for it.
     pub(super) staging: Arc<Mutex<Vec<wgpu::Buffer>>>,
+    /// Recorded passes submitted so far ([`Recorder::submit`](super::Recorder::submit)): how
+    /// many forward steps, checks and the like this device ran (tests see a load's warm-up by it).
+    pub(super) submissions: Arc<std::sync::atomic::AtomicU64>,
 }
 
 /// What the device reported asynchronously: loss, and errors no scope caught (without a handler
@@ -79,6 +82,11 @@ struct Faults {
 }
 
 impl GpuContext {
+    /// Recorded passes submitted on this device so far (see `submissions`).
+    pub fn submissions(&self) -> u64 {
+        self.submissions.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
     /// Opens the best available adapter (high performance) with its real limits.
     pub async fn new() -> Result<Self> {
         let instance = wgpu::Instance::new(wgpu::InstanceDescriptor::new_without_display_handle_from_env());
@@ -124,7 +132,7 @@ impl GpuContext {
                 log_error(&error.to_string());
             }
         }));
-        Ok(Self { device, queue, info, faults, staging: Arc::default() })
+        Ok(Self { device, queue, info, faults, staging: Arc::default(), submissions: Arc::default() })
     }
 
     /// `DeviceLost` once the device has gone away, `OutOfGpuMemory` (with `needs`, what the

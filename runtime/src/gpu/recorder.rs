@@ -156,6 +156,7 @@ impl<'a> Recorder<'a> {
     /// Finishes and submits the recorded work.
     pub fn submit(self) -> wgpu::SubmissionIndex {
         let ctx = self.ctx;
+        ctx.submissions.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         ctx.queue.submit([self.finish()])
     }
 }
