@@ -544,11 +544,11 @@ impl Tuning {
         let subgroup_x = ctx.info.fixed_subgroup_size() == Some(8);
         let cpu = ctx.info.adapter.device_type == wgpu::DeviceType::Cpu;
         let rows = if cpu { 64 } else { 256 };
-        let swiftshader = cpu && !subgroup_x;
+        let (swiftshader, lavapipe) = (cpu && !subgroup_x, cpu && subgroup_x);
         // GPUs whose subgroups are always 8 lanes share x across them instead of splitting rows.
         let gemv_split = if cpu || subgroup_x { 1 } else { 8 };
         let gemv_rows = if gemv_split > 1 { 32 } else { rows };
-        Self { subgroup_x, row_blocks: if swiftshader { 4 } else { 1 }, gemm_rows: rows, gemm_tokens: if swiftshader { 16 } else { 8 }, gemv_rows, gemv_split, gemv_blocks: if swiftshader { 4 } else if cpu { 2 } else { 1 }, unroll_heads: swiftshader, norm_in_gemv: !swiftshader, qkv_epilogue: true, norm_thread_per_row: cpu, kv_f16: !cpu && ctx.info.has_f16(), decode_ahead: !(cpu && subgroup_x), x_texture: cpu, weight_texture: cpu, texel_read: if swiftshader { TexelRead::Fetch } else { TexelRead::Storage }, kv_texture: cpu && subgroup_x, warm_up: cpu && subgroup_x }
+        Self { subgroup_x, row_blocks: if swiftshader { 4 } else { 1 }, gemm_rows: rows, gemm_tokens: if swiftshader { 16 } else { 8 }, gemv_rows, gemv_split, gemv_blocks: if swiftshader { 4 } else if cpu { 2 } else { 1 }, unroll_heads: swiftshader, norm_in_gemv: !swiftshader, qkv_epilogue: true, norm_thread_per_row: cpu, kv_f16: !cpu && ctx.info.has_f16(), decode_ahead: !lavapipe, x_texture: cpu, weight_texture: cpu, texel_read: if swiftshader { TexelRead::Fetch } else { TexelRead::Storage }, kv_texture: lavapipe, warm_up: lavapipe }
     }
 
     /// Every tuning some adapter runs that this one can run too (sharing x needs subgroups of 8,
