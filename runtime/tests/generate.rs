@@ -13,7 +13,10 @@ fn engine(path: &std::path::Path, max_context: u32) -> Engine {
 }
 
 fn engine_with(path: &std::path::Path, options: &ModelOptions) -> Engine {
-    let ctx = pollster::block_on(GpuContext::new()).unwrap();
+    engine_on(pollster::block_on(GpuContext::new()).unwrap(), path, options)
+}
+
+fn engine_on(ctx: GpuContext, path: &std::path::Path, options: &ModelOptions) -> Engine {
     let model = pollster::block_on(load_file(&ctx, path, options)).unwrap();
     Engine::new(ctx, model).unwrap()
 }
@@ -280,6 +283,29 @@ fn fused_matmuls_give_what_separate_ones_give() {
             for ((ia, la), (ib, lb)) in pa.iter().zip(pb) {
                 assert!(ia == ib && (la - lb).abs() <= 1e-4 * (1.0 + la.abs()), "{name}: {pa:?} vs {pb:?}");
             }
+        }
+    }
+}
+
+/// A prompt whose activations would not fit one storage binding of the device runs in batches
+/// that do, filling the KV cache batch after batch: on a device that enforces a 256 KiB binding
+/// limit, synth-llama's 200-token prompt (its gate/up activations 1.2 MB, its echoed logits
+/// 400 KB) gives the tokens and logits it gives on the adapter's own limits in one batch.
+#[test]
+fn a_prompt_larger_than_a_binding_runs_in_batches_that_fit() {
+    let path = common::fixtures().join("models/synth-llama.Q8_0.gguf");
+    let options = ModelOptions { max_context: 256, ..Default::default() };
+    let prompt: Vec<u32> = (0..200).map(|i| 1 + (i * 37) % 500).collect();
+    let request = GenerateOptions { max_tokens: 8, logprobs: 3, echo: true, ignore_eos: true, ..Default::default() };
+    let limited = pollster::block_on(GpuContext::with_lower_limits(|l| l.max_storage_buffer_binding_size = 256 << 10)).unwrap();
+    let a = complete(&mut engine_on(limited, &path, &options), &prompt, &request);
+    let b = complete(&mut engine_with(&path, &options), &prompt, &request);
+    assert_eq!(a.tokens, b.tokens);
+    assert_eq!(a.positions.len(), prompt.len() - 1 + 8);
+    assert_eq!(a.positions.len(), b.positions.len());
+    for (pa, pb) in a.positions.iter().zip(&b.positions) {
+        for ((ia, la), (ib, lb)) in pa.iter().zip(pb) {
+            assert!(ia == ib && (la - lb).abs() <= 1e-4 * (1.0 + la.abs()), "{pa:?} vs {pb:?}");
         }
     }
 }

@@ -89,6 +89,12 @@ impl GpuContext {
 
     /// Opens the best available adapter (high performance) with its real limits.
     pub async fn new() -> Result<Self> {
+        Self::with_lower_limits(|_| {}).await
+    }
+
+    /// [`Self::new`] with the device's limits lowered by `lower` (within the adapter's): the
+    /// device enforces them, as a GPU with smaller limits would (tests).
+    pub async fn with_lower_limits(lower: impl FnOnce(&mut wgpu::Limits)) -> Result<Self> {
         let instance = wgpu::Instance::new(wgpu::InstanceDescriptor::new_without_display_handle_from_env());
         let adapter = instance
             .request_adapter(&wgpu::RequestAdapterOptions {
@@ -98,7 +104,8 @@ impl GpuContext {
             .await
             .map_err(|e| Error::NoAdapter(e.to_string()))?;
         let features = adapter.features() & OPTIONAL_FEATURES;
-        let limits = adapter.limits();
+        let mut limits = adapter.limits();
+        lower(&mut limits);
         let (device, queue) = adapter
             .request_device(&wgpu::DeviceDescriptor {
                 label: Some("webslm"),

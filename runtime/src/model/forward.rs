@@ -362,8 +362,10 @@ impl Model {
     }
 
     /// Records the forward pass of `n_tok` tokens (already in `b.ids`) at positions `pos0..`
-    /// into `b.logits` ([1 or n_tok][n_vocab]).
-    fn encode(&self, rec: &mut Recorder<'_>, b: &StepBuffers, n_tok: u32, pos0: u32, which: Logits) {
+    /// into `b.logits` ([1 or n_tok][n_vocab]); with no logits wanted (`which` None: a long
+    /// prompt's batches before its last) it stops once the last layer's keys and values are in
+    /// the cache.
+    fn encode(&self, rec: &mut Recorder<'_>, b: &StepBuffers, n_tok: u32, pos0: u32, which: Option<Logits>) {
         let c = &self.config;
         let (k, s) = (&self.kernels, &b.s);
         k.embed(rec, &self.token_embd, whole(&b.ids), whole(&s.x), n_tok, c.embedding_scale);
@@ -371,10 +373,12 @@ impl Model {
         let mut rows = n_tok;
         for (i, layer) in self.layers.iter().enumerate() {
             let q = self.attention_input(rec, layer, s, n_tok, pos0);
+            let last_layer = i + 1 == self.layers.len();
+            let Some(which) = which.or((!last_layer).then_some(Logits::All)) else { return };
             // When only the last token's logits are wanted, the last layer goes on, past writing
             // every token's key and value, with the last token alone (as llama.cpp does): its
             // attention, output projection and FFN for one token instead of the prompt's.
-            let last_only = which == Logits::Last && n_tok > 1 && i + 1 == self.layers.len();
+            let last_only = which == Logits::Last && n_tok > 1 && last_layer;
             let (q, pos) = match last_only {
                 true => {
                     self.keep_last_token(rec, s, &q, n_tok);
@@ -385,6 +389,7 @@ impl Model {
             };
             self.attention_and_ffn(rec, layer, s, q, rows, pos);
         }
+        let Some(which) = which else { return };
         let row = c.n_embd as u64 * 4;
         let (rows, input) = match which {
             Logits::Last if rows > 1 => {
@@ -530,15 +535,8 @@ impl Model {
     /// Runs `tokens` at positions `pos0..` (filling the KV cache) and returns logits,
     /// `[n_vocab]` for [`Logits::Last`] or `[n_tok][n_vocab]` for [`Logits::All`].
     pub async fn forward(&self, ctx: &GpuContext, tokens: &[u32], pos0: u32, which: Logits) -> Result<Vec<f32>> {
-        self.check_tokens(tokens, pos0)?;
-        let n_tok = tokens.len() as u32;
-        let b = self.buffers(ctx, n_tok, which);
-        ctx.queue.write_buffer(&b.ids, 0, bytemuck::cast_slice(tokens));
-        let mut rec = Recorder::new(ctx);
-        self.encode(&mut rec, &b, n_tok, pos0, which);
-        rec.submit();
-        let rows = if which == Logits::All { tokens.len() } else { 1 };
-        ctx.read_f32(&b.logits, rows * self.config.n_vocab as usize).await
+        let step = self.submit_step(ctx, StepInput::Tokens(tokens), pos0, which, true, &Sampling::GREEDY, 0.0)?;
+        Ok(step.finish(ctx).await?.logits.expect("logits were asked for"))
     }
 
     /// Runs `tokens` at positions `pos0..` (filling the KV cache, last token's logits) one
@@ -549,7 +547,7 @@ impl Model {
         let b = self.buffers(ctx, tokens.len() as u32, Logits::Last);
         ctx.queue.write_buffer(&b.ids, 0, bytemuck::cast_slice(tokens));
         let mut rec = Recorder::profiled(ctx, profile);
-        self.encode(&mut rec, &b, tokens.len() as u32, pos0, Logits::Last);
+        self.encode(&mut rec, &b, tokens.len() as u32, pos0, Some(Logits::Last));
         rec.submit();
         ctx.check_faults("a profiled forward pass")
     }
@@ -577,20 +575,39 @@ impl Model {
     /// buffers and bind groups from the step before.
     #[allow(clippy::too_many_arguments)]
     pub fn submit_step(&self, ctx: &GpuContext, input: StepInput<'_>, pos0: u32, which: Logits, read_logits: bool, sampling: &Sampling, u: f32) -> Result<PendingStep> {
-        let n_tok = match input {
-            StepInput::Tokens(tokens) => {
-                self.check_tokens(tokens, pos0)?;
-                tokens.len() as u32
-            }
-            StepInput::DrawnBy(_) => {
-                self.check_span(1, pos0)?;
-                1
-            }
-        };
+        match input {
+            StepInput::Tokens(tokens) => self.check_tokens(tokens, pos0)?,
+            StepInput::DrawnBy(_) => self.check_span(1, pos0)?,
+        }
         ctx.check_faults("a forward pass")?;
+        let (start, cpu_start) = (now_ms(), thread_cpu_ms());
+        let mut logits = Vec::new();
+        // A prompt longer than one pass takes runs its first batches here, each filling the KV
+        // cache for the next; the last batch (1 to a whole batch of tokens) runs below.
+        let (input, pos0) = match input {
+            StepInput::Tokens(tokens) if tokens.len() > self.batch_len(ctx, which) as usize => {
+                let len = self.batch_len(ctx, which) as usize;
+                let (head, last) = tokens.split_at((tokens.len() - 1) / len * len);
+                let read = (read_logits && which == Logits::All).then_some(Logits::All);
+                for (i, batch) in head.chunks(len).enumerate() {
+                    let b = self.buffers(ctx, batch.len() as u32, read.unwrap_or(Logits::Last));
+                    ctx.queue.write_buffer(&b.ids, 0, bytemuck::cast_slice(batch));
+                    let mut rec = Recorder::new(ctx);
+                    self.encode(&mut rec, &b, batch.len() as u32, pos0 + (i * len) as u32, read);
+                    let staging = read.map(|_| stage(&mut rec, &b.logits, batch.len() as u64 * self.config.n_vocab as u64 * 4));
+                    let submission = rec.submit();
+                    logits.extend(staging.map(|staging| Readback::start(staging, submission)));
+                }
+                (StepInput::Tokens(last), pos0 + head.len() as u32)
+            }
+            input => (input, pos0),
+        };
+        let n_tok = match input {
+            StepInput::Tokens(tokens) => tokens.len() as u32,
+            StepInput::DrawnBy(_) => 1,
+        };
         let n_vocab = self.config.n_vocab;
         let rows = if which == Logits::All { n_tok } else { 1 };
-        let (start, cpu_start) = (now_ms(), thread_cpu_ms());
         let mut decode = self.decode.borrow_mut();
         let mut fresh = None;
         let (b, mut rec) = if n_tok == 1 {
@@ -604,27 +621,49 @@ impl Model {
             StepInput::Tokens(tokens) => ctx.queue.write_buffer(&b.ids, 0, bytemuck::cast_slice(tokens)),
             StepInput::DrawnBy(before) => rec.copy_buffer(&before.next, 0, &b.ids, 0, 4),
         }
-        self.encode(&mut rec, b, n_tok, pos0, which);
+        self.encode(&mut rec, b, n_tok, pos0, Some(which));
         self.kernels.sample(&mut rec, whole(&b.logits), (rows - 1) * n_vocab, n_vocab, sampling, u, whole(&b.next));
-        let mut staged = |buffer: &wgpu::Buffer, size: u64| {
-            let staging = ctx.staging_buffer(size);
-            rec.copy_buffer(buffer, 0, &staging, 0, size);
-            staging
-        };
-        let token = staged(&b.next, 4);
-        let logits = read_logits.then(|| staged(&b.logits, rows as u64 * n_vocab as u64 * 4));
+        let token = stage(&mut rec, &b.next, 4);
+        let staging = read_logits.then(|| stage(&mut rec, &b.logits, rows as u64 * n_vocab as u64 * 4));
         let submission = rec.submit();
+        logits.extend(staging.map(|staging| Readback::start(staging, submission.clone())));
         let next = b.next.clone();
         drop(decode);
         let (wall_ms, cpu_ms) = (now_ms() - start, thread_cpu_ms() - cpu_start);
         Ok(PendingStep {
-            token: Readback::start(token, submission.clone()),
-            logits: logits.map(|staging| Readback::start(staging, submission)),
+            token: Readback::start(token, submission),
+            logits: read_logits.then_some(logits),
             next,
             cpu_ms,
             wall_ms,
         })
     }
+
+    /// The most tokens one forward pass takes: every activation buffer a pass binds (and with
+    /// [`Logits::All`] its logits) must fit one storage binding of the device, with the room for
+    /// a uniform window that every such buffer has past its end (`GpuContext::output_buffer`),
+    /// and a pass takes at most [`MAX_BATCH`]. A longer prompt runs in batches of this many tokens.
+    fn batch_len(&self, ctx: &GpuContext, which: Logits) -> u32 {
+        let c = &self.config;
+        let logits = if which == Logits::All { c.n_vocab } else { 0 };
+        // The widest per-token rows of `Scratch`: gate and up together, usually.
+        let widest = [c.n_embd, c.q_dim(), c.kv_dim(), 2 * c.n_ff, logits].into_iter().max().unwrap_or(1) as u64 * 4;
+        let room = ctx.info.max_binding().saturating_sub(ctx.info.uniform_window() + 16);
+        (room / widest).clamp(1, MAX_BATCH as u64) as u32
+    }
+}
+
+/// The most tokens a forward pass takes (llama.cpp's default physical batch, `n_ubatch`, is
+/// 512 too): a prompt's activation buffers stay bounded (SmolLM2's ~15 MiB, against ~120 MiB for
+/// 4096 tokens in one pass) and within a binding, while every GEMM still has whole tiles of
+/// tokens. Longer prompts run in batches.
+pub const MAX_BATCH: u32 = 512;
+
+/// A copy of `size` bytes of `buffer` into a mappable buffer, recorded in `rec`, to read back.
+fn stage(rec: &mut Recorder<'_>, buffer: &wgpu::Buffer, size: u64) -> wgpu::Buffer {
+    let staging = rec.ctx.staging_buffer(size);
+    rec.copy_buffer(buffer, 0, &staging, 0, size);
+    staging
 }
 
 /// What a step runs.
@@ -639,7 +678,8 @@ pub enum StepInput<'a> {
 /// A step submitted to the GPU whose results are on their way back ([`Model::submit_step`]).
 pub struct PendingStep {
     token: Readback,
-    logits: Option<Readback>,
+    /// Where asked for, the logits of each pass of the step (a long prompt's batches).
+    logits: Option<Vec<Readback>>,
     /// Where the GPU draws the token, for a step that takes it from there.
     next: wgpu::Buffer,
     cpu_ms: f64,
@@ -652,7 +692,13 @@ impl PendingStep {
         let token = self.token.bytes(ctx).await?;
         let next = u32::from_le_bytes(token[..4].try_into().expect("4 bytes"));
         let logits = match self.logits {
-            Some(readback) => Some(bytemuck::pod_collect_to_vec(&readback.bytes(ctx).await?)),
+            Some(readbacks) => {
+                let mut logits = Vec::new();
+                for readback in readbacks {
+                    logits.extend(bytemuck::pod_collect_to_vec::<u8, f32>(&readback.bytes(ctx).await?));
+                }
+                Some(logits)
+            }
             None => None,
         };
         Ok(Step { next, logits, cpu_ms: self.cpu_ms, wall_ms: self.wall_ms })
