@@ -14,6 +14,12 @@
 // loads its own x on a CPU adapter (SwiftShader), 16 rows per thread (BLOCKS = 4) make each load
 // serve four times the multiply-adds: about 1.7x the GEMM's speed there (kernels::Tuning).
 
+// Which rows a thread takes and what it writes come from shaders/epilogue/gemm_plain.wgsl
+// (`thread_rows`, `outputs_per_workgroup`, `write_outputs`), or where the tuning compiles a GLU
+// epilogue from shaders/epilogue/gemm_glu.wgsl: with params.glu > 0 there, W is [gate; up]
+// (n_out = 2 n_ff rows) and y is act(gate · x) · (up · x) [n_tok][n_ff] (prefill's gate/up GEMM
+// without the [gate | up] activations and the GLU pass over them).
+//
 // Params, w and y come from shaders/matmul_params.wgsl.
 // x (binding 2) and xq come from shaders/activations/{vec4,scalar}.wgsl.
 // Invocation, lane_quad and quad come from shaders/share_x/{direct,subgroup}.wgsl.
@@ -99,16 +105,16 @@ fn write_slot(s: u32, first: u32) {
     }
 }
 
-// The byte offsets of block b's rows (rows past the end repeat the last one).
+// The byte offsets of block b's rows (rows past the end repeat the last one; with a GLU
+// epilogue `thread_rows` says which rows a thread's slots are).
 fn block_rows(b: u32, first: u32) -> vec4<u32> {
-    let rows = vec4<u32>(first) + (vec4<u32>(0u, 1u, 2u, 3u) + 4u * b) * LANES;
-    let last = vec4<u32>(params.n_out - 1u);
-    return (vec4<u32>(params.first_row) + min(rows, last)) * params.row_bytes;
+    let rows = thread_rows(vec4<u32>(0u, 1u, 2u, 3u) + 4u * b, first);
+    return (vec4<u32>(params.first_row) + rows) * params.row_bytes;
 }
 
 @compute @workgroup_size(LANES)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, inv: Invocation) {
-    let first = wg.x * 4u * BLOCKS * LANES + inv.lid;
+    let first = wg.x * outputs_per_workgroup() + inv.lid;
     tile_tok0 = wg.y * TOK;
     // Rows past the end repeat the last one; no thread returns early, so a subgroup stays whole.
     // With BLOCKS = 1 only block 0 is read (m1..m3 stay copies of m0 that mac_slot skips).
@@ -139,5 +145,5 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, inv: Invocation) {
         mac_quad(g, 6u, m0[6], m1[6], m2[6], m3[6]);
         mac_quad(g, 7u, m0[7], m1[7], m2[7], m3[7]);
     }
-    write_slot(s, first); // for each s < TOK
+    write_outputs(first);
 }

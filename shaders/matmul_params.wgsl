@@ -20,6 +20,12 @@ struct Params {
     kv_rows: u32,
     n_in4: u32,      // n_in / 4: quads of x per token (x read as vec4s; see xq in shaders/activations/)
     w_word0: u32,    // where W's words start in a weight texture (shaders/weights/texture.wgsl)
+    // The prefill GEMM's GLU epilogue (shaders/matmul.wgsl): 0 none; 1 SiLU, 2 GELU (tanh) of
+    // W's first half of rows (gate) times its second half (up).
+    glu: u32,
+    _pad0: u32,
+    _pad1: u32,
+    _pad2: u32,
 }
 
 @group(0) @binding(0) var<uniform> params: Params;

@@ -89,7 +89,7 @@ pub fn tuning(args: &Args, ctx: &GpuContext) -> Result<Tuning, webslm::Error> {
             _ => return Err(invalid(format!("--texel-read: {read:?} is not fetch or storage"))),
         };
     }
-    for (flag, choice) in [("--x-texture", &mut tuning.x_texture), ("--weight-texture", &mut tuning.weight_texture), ("--decode-ahead", &mut tuning.decode_ahead), ("--norm-in-gemv", &mut tuning.norm_in_gemv), ("--qkv-epilogue", &mut tuning.qkv_epilogue), ("--kv-texture", &mut tuning.kv_texture), ("--warm-up", &mut tuning.warm_up)] {
+    for (flag, choice) in [("--x-texture", &mut tuning.x_texture), ("--weight-texture", &mut tuning.weight_texture), ("--decode-ahead", &mut tuning.decode_ahead), ("--norm-in-gemv", &mut tuning.norm_in_gemv), ("--qkv-epilogue", &mut tuning.qkv_epilogue), ("--kv-texture", &mut tuning.kv_texture), ("--warm-up", &mut tuning.warm_up), ("--gemm-glu", &mut tuning.gemm_glu)] {
         if args.str(flag).is_some() {
             *choice = args.num(flag, 1u8).map_err(invalid)? != 0;
         }

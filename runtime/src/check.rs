@@ -354,6 +354,45 @@ pub async fn check_glu_matmul(ctx: &GpuContext, k: &Kernels, ty: GgmlType, seed:
     Ok(tally.done(format!("glu + matmul {ty:?}"), 1e-5))
 }
 
+/// Prefill's gate/up GEMM with the GLU in its epilogue ([`Kernels::matmul_glu`]): W [gate; up]
+/// times several tokens' x, act(gate · x) · (up · x) written, for both activations. Outputs
+/// that fill no whole workgroup, token counts that fill no whole tile, x through a texture
+/// where the tuning reads it so (rows of 64) and not (172), and float rows of odd length (45).
+pub async fn check_gemm_glu(ctx: &GpuContext, k: &Kernels, ty: GgmlType, seed: u64) -> Result<KernelCheck> {
+    let mut rng = SplitMix64::new(seed);
+    let mut tally = Tally::new();
+    let shapes: &[(usize, usize, usize)] = match ty.block_size() {
+        1 => &[(64, 40, 3), (172, 150, 9), (45, 33, 17)],
+        32 => &[(64, 40, 3), (256, 150, 9), (576, 72, 17)],
+        _ => &[(256, 40, 3), (512, 150, 9), (768, 72, 17)],
+    };
+    for (i, &(n_in, n_ff, n_tok)) in shapes.iter().enumerate() {
+        let act = if i % 2 == 0 { Activation::Silu } else { Activation::GeluTanh };
+        let bytes = random_tensor_bytes(ty, n_in * 2 * n_ff, &mut rng);
+        let w = dequantize(ty, &bytes);
+        let x = rng.vec(n_in * n_tok, -1.0, 1.0);
+        let gate_up = cpu::matmul(&w, &x, n_in);
+        let (g, u): (Vec<f32>, Vec<f32>) = (gate_up.chunks(2 * n_ff).flat_map(|r| r[..n_ff].to_vec()).collect(), gate_up.chunks(2 * n_ff).flat_map(|r| r[n_ff..].to_vec()).collect());
+        let want = cpu::glu(&g, &u, act);
+        // |act(g) · u| moves by about |u| · Σ|w_g x| + |act(g)| · Σ|w_u x| for a rounding of each sum.
+        let sums: Vec<f32> = (0..n_tok * 2 * n_ff).map(|i| (0..n_in).map(|j| (w[(i % (2 * n_ff)) * n_in + j] * x[(i / (2 * n_ff)) * n_in + j]).abs()).sum()).collect();
+        let act_g = cpu::glu(&g, &vec![1.0; g.len()], act);
+        let scale: Vec<f32> = (0..want.len()).map(|i| {
+            let (t, r) = (i / n_ff, i % n_ff);
+            u[i].abs().max(1.0) * sums[t * 2 * n_ff + r] + act_g[i].abs().max(1.0) * sums[t * 2 * n_ff + n_ff + r]
+        }).collect();
+        let tensor = upload_tensor(ctx, &k.tuning, ty, &[n_in as u64, 2 * n_ff as u64], &bytes)?;
+        let (xb, yb) = (ctx.storage_buffer("x", &x), ctx.output_buffer("y", (n_tok * n_ff * 4) as u64));
+        let mut ran = false;
+        let got = run(ctx, |e| ran = k.matmul_glu(e, &tensor, Input::Plain(whole(&xb)), whole(&yb), n_tok as u32, act), &yb, want.len()).await?;
+        if !ran {
+            return Err(Error::Gpu(format!("gemm + glu {ty:?}, {n_tok} tokens of {n_in}: the GEMM's GLU epilogue did not run")));
+        }
+        tally.add(&got, &want, |i| scale[i]);
+    }
+    Ok(tally.done(format!("gemm + glu {ty:?}"), 1e-5))
+}
+
 /// A buffer that kernels can only read as storage (not through a uniform window).
 fn storage_only_buffer(ctx: &GpuContext, data: &[f32]) -> wgpu::Buffer {
     use wgpu::util::DeviceExt;
@@ -825,6 +864,9 @@ pub async fn check_all(ctx: &GpuContext) -> Result<Vec<KernelCheck>> {
         out.push(check_matmul(ctx, k, ty, 100 + i as u64).await?);
         out.push(check_norm_matmul(ctx, k, ty, 500 + i as u64).await?);
         out.push(check_glu_matmul(ctx, k, ty, 400 + i as u64).await?);
+        if k.tuning.gemm_glu {
+            out.push(check_gemm_glu(ctx, k, ty, 450 + i as u64).await?);
+        }
         out.push(check_rope_matmul(ctx, k, ty, 600 + i as u64).await?);
         out.push(check_qkv_bias_matmul(ctx, k, ty, 700 + i as u64).await?);
         out.push(check_embed(ctx, k, ty, 200 + i as u64).await?);
@@ -863,7 +905,11 @@ pub async fn check_all(ctx: &GpuContext) -> Result<Vec<KernelCheck>> {
             out.push(read);
         }
         for (i, ty) in GgmlType::supported().enumerate() {
-            for mut check in [check_matmul(ctx, &other, ty, seed + 1 + i as u64).await?, check_norm_matmul(ctx, &other, ty, seed + 71 + i as u64).await?] {
+            let mut checks = vec![check_matmul(ctx, &other, ty, seed + 1 + i as u64).await?, check_norm_matmul(ctx, &other, ty, seed + 71 + i as u64).await?];
+            if tuning.gemm_glu {
+                checks.push(check_gemm_glu(ctx, &other, ty, seed + 41 + i as u64).await?);
+            }
+            for mut check in checks {
                 check.kernel += &format!(" ({tuning})");
                 out.push(check);
             }

@@ -505,16 +505,23 @@ impl Model {
         let separate = [&layer.w_gate, &layer.w_up];
         let readers = w_gate_up.as_ref().map_or(&separate[..], std::slice::from_ref);
         let h = k.rms_norm_input(rec, whole(&s.x), layer.ffn_norm.binding(), whole(&s.h), n_tok, c.n_embd, c.rms_eps, readers);
-        match w_gate_up {
-            Some(w) => k.matmul(rec, w, h, whole(&s.gate_up), n_tok, false),
+        // A prompt's gate/up GEMM writes act(gate) · up itself where it can (`gated`).
+        let gated = match w_gate_up {
+            Some(w) if k.matmul_glu(rec, w, h.clone(), whole(&s.ffn), n_tok, c.activation) => true,
+            Some(w) => {
+                k.matmul(rec, w, h, whole(&s.gate_up), n_tok, false);
+                false
+            }
             None => {
                 let half = |row0| YRows { stride: 2 * c.n_ff, row0 };
                 k.matmul_into(rec, &layer.w_gate, h.clone(), whole(&s.gate_up), n_tok, false, half(0));
                 k.matmul_into(rec, &layer.w_up, h, whole(&s.gate_up), n_tok, false, half(c.n_ff));
+                false
             }
-        }
-        let down = |rec: &mut Recorder<'_>, y: wgpu::BufferBinding<'_>, accumulate: bool| {
-            k.glu_matmul(rec, &layer.w_down, whole(&s.gate_up), whole(&s.ffn), y, n_tok, accumulate, c.activation)
+        };
+        let down = |rec: &mut Recorder<'_>, y: wgpu::BufferBinding<'_>, accumulate: bool| match gated {
+            true => k.matmul(rec, &layer.w_down, whole(&s.ffn), y, n_tok, accumulate),
+            false => k.glu_matmul(rec, &layer.w_down, whole(&s.gate_up), whole(&s.ffn), y, n_tok, accumulate, c.activation),
         };
         self.residual(rec, down, layer.post_ffw_norm.as_ref(), s, n_tok);
     }
