@@ -374,6 +374,8 @@ impl Model {
         for (i, layer) in self.layers.iter().enumerate() {
             let q = self.attention_input(rec, layer, s, n_tok, pos0);
             let last_layer = i + 1 == self.layers.len();
+            // A pass whose logits nobody wants runs every layer but the last for all its tokens
+            // (as for all logits), and the last only up to its keys and values, written above.
             let Some(which) = which.or((!last_layer).then_some(Logits::All)) else { return };
             // When only the last token's logits are wanted, the last layer goes on, past writing
             // every token's key and value, with the last token alone (as llama.cpp does): its
