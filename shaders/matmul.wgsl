@@ -105,6 +105,12 @@ fn write_slot(s: u32, first: u32) {
     }
 }
 
+// W's rows for a thread's slots when each slot is a row of its own: slot i of a thread whose
+// first row is `first` is row first + LANES·i (rows past the end repeat the last one).
+fn plain_rows(slots: vec4<u32>, first: u32) -> vec4<u32> {
+    return min(vec4<u32>(first) + slots * LANES, vec4<u32>(params.n_out - 1u));
+}
+
 // The byte offsets of block b's rows (rows past the end repeat the last one; with a GLU
 // epilogue `thread_rows` says which rows a thread's slots are).
 fn block_rows(b: u32, first: u32) -> vec4<u32> {

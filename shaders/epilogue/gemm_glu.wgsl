@@ -8,7 +8,7 @@ const GLU_ROWS: u32 = 2u * BLOCKS; // GLU outputs per thread: half its rows
 // W's rows for a thread's slots (rows past the end of a half repeat its last one).
 fn thread_rows(slots: vec4<u32>, first: u32) -> vec4<u32> {
     if (params.glu == 0u) {
-        return min(vec4<u32>(first) + slots * LANES, vec4<u32>(params.n_out - 1u));
+        return plain_rows(slots, first);
     }
     let n_ff = params.n_out / 2u;
     let up = slots >= vec4<u32>(GLU_ROWS);

@@ -953,16 +953,27 @@ impl Kernels {
         if n_tok == 1 && n_in % 4 == 0 && uniform_window_fits(rec, &x, n_in) {
             return gemv_windowed(rec, (&m.gemv_uniform, m.gemv_uniform_rows), w, x, None, 0.0, y, accumulate, rows);
         }
+        self.matmul_parts(rec, w, x, y, n_tok, accumulate, rows, None);
+    }
+
+    /// [`Self::matmul_into`] past the GEMVs with a uniform window: a dispatch per part of W, of
+    /// the storage-x GEMV (one token) or a GEMM, with `glu` the GEMM's GLU epilogue
+    /// ([`Self::matmul_glu`]: each output is two of W's rows).
+    #[allow(clippy::too_many_arguments)]
+    fn matmul_parts(&self, rec: &mut Recorder<'_>, w: &GpuTensor, x: B, y: B, n_tok: u32, accumulate: bool, rows: YRows, glu: Option<Activation>) {
+        let m = &self.matmul[&w.ty];
+        let n_in = w.row_len();
         let (kernel, rows_per_group) = match (n_tok, n_in % 4 == 0) {
             (_, false) => (m.any.as_ref().expect("quantized rows are whole blocks"), self.tuning.gemm_rows),
             (1, true) => (&m.gemv, MATVEC_ROWS),
             (_, true) => (&m.gemm, self.tuning.gemm_rows),
         };
+        let rows_per_output = if glu.is_some() { 2 } else { 1 };
         // Where the tuning reads the GEMM's x through a texture, x is copied there once for all parts.
         let textured = self.textured_gemm(rec.ctx, w, &x, n_tok).map(|k| (k, rec.texture_of(&x, n_in, n_tok)));
         for part in &w.parts {
-            let p = MatmulParams::new(w, part, n_tok, accumulate, rows);
-            let grid = [part.n_rows.div_ceil(rows_per_group), n_tok.div_ceil(self.tuning.gemm_tokens), 1];
+            let p = MatmulParams { glu: glu.map_or(0, |act| 1 + act as u32), ..MatmulParams::new(w, part, n_tok, accumulate, rows) };
+            let grid = [(part.n_rows / rows_per_output).div_ceil(rows_per_group / rows_per_output), n_tok.div_ceil(self.tuning.gemm_tokens), 1];
             match &textured {
                 Some((k, tex)) => k.dispatch(rec, &p, &[part.binding(), Binding::Texture(tex.clone()), y.clone().into()], grid),
                 None => kernel.dispatch(rec, &p, &[part.binding(), x.clone().into(), y.clone().into()], grid),
@@ -977,24 +988,11 @@ impl Kernels {
     /// decode's GEMV reads the GLU instead, see [`Self::glu_matmul`]) or W is split over
     /// bindings (its halves could straddle parts).
     pub fn matmul_glu<'b>(&self, rec: &mut Recorder<'_>, w: &GpuTensor, x: Input<'b>, y: B, n_tok: u32, act: Activation) -> bool {
-        let (Input::Plain(x), [part]) = (x, &w.parts[..]) else { return false };
+        let (Input::Plain(x), [_]) = (x, &w.parts[..]) else { return false };
         if !self.tuning.gemm_glu || n_tok == 1 || w.n_rows() % 2 != 0 {
             return false;
         }
-        let m = &self.matmul[&w.ty];
-        let n_in = w.row_len();
-        let n_ff = w.n_rows() / 2;
-        let p = MatmulParams { glu: 1 + act as u32, ..MatmulParams::new(w, part, n_tok, false, YRows { stride: n_ff, row0: 0 }) };
-        // Each workgroup's rows give half as many outputs.
-        let grid = [n_ff.div_ceil(self.tuning.gemm_rows / 2), n_tok.div_ceil(self.tuning.gemm_tokens), 1];
-        match (self.textured_gemm(rec.ctx, w, &x, n_tok), n_in % 4 == 0) {
-            (Some(k), _) => {
-                let tex = rec.texture_of(&x, n_in, n_tok);
-                k.dispatch(rec, &p, &[part.binding(), Binding::Texture(tex), y.into()], grid);
-            }
-            (None, true) => m.gemm.dispatch(rec, &p, &[part.binding(), x.into(), y.into()], grid),
-            (None, false) => m.any.as_ref().expect("quantized rows are whole blocks").dispatch(rec, &p, &[part.binding(), x.into(), y.into()], grid),
-        }
+        self.matmul_parts(rec, w, x, y, n_tok, false, YRows { stride: w.n_rows() / 2, row0: 0 }, Some(act));
         true
     }
 

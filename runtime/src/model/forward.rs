@@ -593,9 +593,9 @@ impl Model {
         let mut logits = Vec::new();
         // A prompt longer than one pass takes runs its first batches here, each filling the KV
         // cache for the next; the last batch (1 to a whole batch of tokens) runs below.
+        let len = self.batch_len(ctx, which) as usize;
         let (input, pos0) = match input {
-            StepInput::Tokens(tokens) if tokens.len() > self.batch_len(ctx, which) as usize => {
-                let len = self.batch_len(ctx, which) as usize;
+            StepInput::Tokens(tokens) if tokens.len() > len => {
                 let (head, last) = tokens.split_at((tokens.len() - 1) / len * len);
                 let read = (read_logits && which == Logits::All).then_some(Logits::All);
                 for (i, batch) in head.chunks(len).enumerate() {
