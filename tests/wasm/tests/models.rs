@@ -153,3 +153,34 @@ async fn a_misshaped_model_is_refused_at_its_header_in_the_browser() {
     }
     assert!(handed < data_start, "{handed} bytes were handed on, the weights start at {data_start}");
 }
+
+/// A prompt longer than one pass takes (here: over a 256 KiB storage binding, the limit this
+/// context was opened with) runs in batches, each filling the KV cache for the next, through
+/// Chromium's queue: synth-llama's 200-token prompt with echo gives the tokens and logits of one
+/// pass on the adapter's own limits.
+#[wasm_bindgen_test]
+async fn a_prompt_larger_than_a_binding_runs_in_batches_in_the_browser() {
+    let url = format!("{}fixtures/models/synth-llama.Q8_0.gguf", assets());
+    let prompt: Vec<u32> = (0..200).map(|i| 1 + (i * 37) % 500).collect();
+    let request = GenerateOptions { max_tokens: 8, logprobs: 3, echo: true, ignore_eos: true, ..Default::default() };
+    let mut replies = Vec::new();
+    for limited in [true, false] {
+        let ctx = match limited {
+            true => GpuContext::with_lower_limits(|l| l.max_storage_buffer_binding_size = 256 << 10).await.unwrap(),
+            false => GpuContext::new().await.unwrap(),
+        };
+        let options = ModelOptions { max_context: 256, ..Default::default() };
+        let model = load_model(&ctx, &LoadRequest { cache: false, options, ..LoadRequest::new(&url) }, &mut |_| {}).await.unwrap();
+        let mut engine = Engine::new(ctx, model).unwrap();
+        replies.push(engine.complete(&prompt, &request, |_| true).await.unwrap());
+    }
+    let (a, b) = (&replies[0], &replies[1]);
+    assert_eq!(a.tokens, b.tokens);
+    assert_eq!(a.positions.len(), prompt.len() - 1 + 8);
+    assert_eq!(a.positions.len(), b.positions.len());
+    for (pa, pb) in a.positions.iter().zip(&b.positions) {
+        for ((ia, la), (ib, lb)) in pa.iter().zip(pb) {
+            assert!(ia == ib && (la - lb).abs() <= 1e-4 * (1.0 + la.abs()), "{pa:?} vs {pb:?}");
+        }
+    }
+}
