@@ -5,7 +5,10 @@
 // each one): a tree reduction over 256 threads (9 barriers) made a 576-value row take 0.24 ms
 // there, 20% of a prompt's time.
 
-// Params, x, weight and y come from shaders/rms_norm_params.wgsl.
+// Params come from shaders/rms_norm_params.wgsl.
+@group(0) @binding(1) var<storage, read> x: array<f32>;
+@group(0) @binding(2) var<storage, read> weight: array<f32>;
+@group(0) @binding(3) var<storage, read_write> y: array<f32>;
 
 const WG: u32 = 64u;
 var<workgroup> partial: array<vec4<f32>, WG / 4u>;

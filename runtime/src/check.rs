@@ -181,7 +181,8 @@ async fn run(ctx: &GpuContext, record: impl FnOnce(&mut Recorder<'_>), out: &wgp
 pub async fn check_rms_norm(ctx: &GpuContext, k: &Kernels, seed: u64) -> Result<KernelCheck> {
     let mut rng = SplitMix64::new(seed);
     let mut tally = Tally::new();
-    for (n_rows, n_cols) in [(1usize, 64usize), (3, 576), (7, 1000), (2, 4096)] {
+    // Rows of whole quads (a thread per row on CPU adapters) and not (a workgroup per row).
+    for (n_rows, n_cols) in [(1usize, 64usize), (3, 576), (13, 1000), (2, 4096), (5, 90)] {
         let x = rng.vec(n_rows * n_cols, -3.0, 3.0);
         let w = rng.vec(n_cols, 0.5, 1.5);
         let want: Vec<f32> = x.chunks(n_cols).flat_map(|r| cpu::rms_norm(r, &w, 1e-5)).collect();
@@ -463,38 +464,43 @@ pub async fn check_rope(ctx: &GpuContext, k: &Kernels, seed: u64) -> Result<Kern
     Ok(tally.done("rope", 2e-6))
 }
 
-/// The fused decode RoPE + KV write against [`cpu::rope`] and plain copies; the caches' other
-/// positions must stay as they were.
+/// RoPE + the KV write for rows [q | k | v] of `n_tok` tokens ([`Kernels::rope_kv`]) against
+/// [`cpu::rope`] and plain copies: q rotated into its own buffer, k and v at the tokens'
+/// positions in the caches, whose other positions must stay as they were.
 pub async fn check_rope_kv(ctx: &GpuContext, k: &Kernels, seed: u64) -> Result<KernelCheck> {
     let mut rng = SplitMix64::new(seed);
     let mut tally = Tally::new();
-    // (style, n_head, n_kv_head, head_dim, n_rot, pos): GQA, partial rotary, a long context.
-    let cases = [(RopeStyle::Adjacent, 9, 3, 64, 64, 0usize), (RopeStyle::Halves, 4, 4, 128, 128, 5), (RopeStyle::Halves, 6, 2, 64, 48, 9), (RopeStyle::Adjacent, 2, 1, 32, 24, 30_000)];
-    for (style, n_head, n_kv_head, head_dim, n_rot, pos) in cases {
+    // (style, n_head, n_kv_head, head_dim, n_rot, pos0, n_tok): GQA, partial rotary, a long
+    // context, a prompt of more tokens than a workgroup has threads.
+    let cases = [(RopeStyle::Adjacent, 9, 3, 64, 64, 0usize, 1usize), (RopeStyle::Halves, 4, 4, 128, 128, 5, 3), (RopeStyle::Halves, 6, 2, 64, 48, 9, 7), (RopeStyle::Adjacent, 2, 1, 32, 24, 30_000, 1), (RopeStyle::Adjacent, 3, 1, 16, 16, 2, 37)];
+    for (style, n_head, n_kv_head, head_dim, n_rot, pos0, n_tok) in cases {
         let r = Rope { style, n_rot, freq_base: 10000.0, freq_scale: 1.0 };
         let (q_dim, kv_dim) = (n_head * head_dim as usize, n_kv_head * head_dim as usize);
-        let qkv = rng.vec(q_dim + 2 * kv_dim, -2.0, 2.0);
-        let n_pos = pos + 2;
+        let row = q_dim + 2 * kv_dim;
+        let qkv = rng.vec(n_tok * row, -2.0, 2.0);
+        let n_pos = pos0 + n_tok + 2;
         let (kc, vc) = (rng.vec(n_pos * kv_dim, -1.0, 1.0), rng.vec(n_pos * kv_dim, -1.0, 1.0));
-        let mut want_q = qkv[..q_dim].to_vec();
-        cpu::rope(&mut want_q, n_head, head_dim as usize, pos, &r);
-        let mut key = qkv[q_dim..q_dim + kv_dim].to_vec();
-        cpu::rope(&mut key, n_kv_head, head_dim as usize, pos, &r);
+        let part = |from: usize, len: usize| -> Vec<f32> { qkv.chunks(row).flat_map(|r| r[from..from + len].to_vec()).collect() };
+        let mut want_q = part(0, q_dim);
+        cpu::rope(&mut want_q, n_head, head_dim as usize, pos0, &r);
+        let mut keys = part(q_dim, kv_dim);
+        cpu::rope(&mut keys, n_kv_head, head_dim as usize, pos0, &r);
         let (mut want_k, mut want_v) = (kc.clone(), vc.clone());
-        want_k[pos * kv_dim..(pos + 1) * kv_dim].copy_from_slice(&key);
-        want_v[pos * kv_dim..(pos + 1) * kv_dim].copy_from_slice(&qkv[q_dim + kv_dim..]);
-        let (qb, fb) = (ctx.storage_buffer("qkv", &qkv), ctx.storage_buffer("inv_freqs", &r.inv_freqs(None)));
+        want_k[pos0 * kv_dim..(pos0 + n_tok) * kv_dim].copy_from_slice(&keys);
+        want_v[pos0 * kv_dim..(pos0 + n_tok) * kv_dim].copy_from_slice(&part(q_dim + kv_dim, kv_dim));
+        let (qkvb, fb) = (ctx.storage_buffer("qkv", &qkv), ctx.storage_buffer("inv_freqs", &r.inv_freqs(None)));
+        let qb = ctx.output_buffer("q", (n_tok * q_dim * 4) as u64);
         let t = &k.tuning;
         let (kb, vb) = (kv_buffer(ctx, t, "k_cache", &kc), kv_buffer(ctx, t, "v_cache", &vc));
-        let record = |e: &mut Recorder<'_>| k.rope_kv(e, whole(&qb), whole(&fb), whole(&kb), whole(&vb), n_head as u32, n_kv_head as u32, head_dim, pos as u32, &r);
-        let got_q = run(ctx, record, &qb, q_dim).await?;
+        let record = |e: &mut Recorder<'_>| k.rope_kv(e, whole(&qkvb), whole(&fb), whole(&kb), whole(&vb), whole(&qb), n_tok as u32, n_head as u32, n_kv_head as u32, head_dim, pos0 as u32, &r);
+        let got_q = run(ctx, record, &qb, want_q.len()).await?;
         tally.add(&got_q, &want_q, |i| want_q[i].abs());
         for (buffer, want) in [(&kb, want_k), (&vb, want_v)] {
             let got = read_kv(ctx, t, buffer, want.len()).await?;
             tally.add_rounded(&got, &want, |i| want[i].abs(), |i| kv_rounding(t, want[i]));
         }
     }
-    Ok(tally.done("rope + KV write (decode)", 2e-6))
+    Ok(tally.done("rope + KV write", 2e-6))
 }
 
 /// Decode's Q/K/V GEMV with RoPE and the KV write in its epilogue ([`Kernels::matmul_rope_kv`])
@@ -538,19 +544,21 @@ pub async fn check_rope_matmul(ctx: &GpuContext, k: &Kernels, ty: GgmlType, seed
         // on the other path, a copy does, as a model's layer copies them).
         let kv = KvCache::new(&ctx.device, &ctx.info.limits, "cache", kv_buffer(ctx, t, "k_cache", &kc), kv_buffer(ctx, t, "v_cache", &vc), n_pos as u32, kv_dim as u32, t);
         let (kb, vb) = (&kv.k, &kv.v);
+        // The other path leaves the rotated q in a buffer of its own.
+        let q_alone = ctx.output_buffer("q", (q_dim * 4) as u64);
+        // (A cache too long for the texture copies the tuning reads takes the other path.)
+        let meant = t.qkv_epilogue && ty.wgsl().is_some_and(|w| w.rows) && kv.texels().is_some() == t.kv_texels().is_some();
         let mut stored = false;
         let record = |e: &mut Recorder<'_>| {
             let input = if normed { k.rms_norm_input(e, whole(&xb), whole(&nb), whole(&hb), 1, n_in as u32, eps, &[&tensor]) } else { Input::Plain(whole(&xb)) };
             stored = k.matmul_rope_kv(e, &tensor, input.clone(), whole(&qb), whole(&fb), whole(kb), whole(vb), kv.texels(), n_head as u32, n_kv_head as u32, head_dim, pos as u32, &r);
             if !stored {
                 k.matmul(e, &tensor, input, whole(&qb), 1, false);
-                k.rope_kv(e, whole(&qb), whole(&fb), whole(kb), whole(vb), n_head as u32, n_kv_head as u32, head_dim, pos as u32, &r);
+                k.rope_kv(e, whole(&qb), whole(&fb), whole(kb), whole(vb), whole(&q_alone), 1, n_head as u32, n_kv_head as u32, head_dim, pos as u32, &r);
                 kv.copy_rows(e, pos as u32, 1);
             }
         };
-        let got_q = run(ctx, record, &qb, q_dim).await?;
-        // (A cache too long for the texture copies the tuning reads takes the other path.)
-        let meant = t.qkv_epilogue && ty.wgsl().is_some_and(|w| w.rows) && kv.texels().is_some() == t.kv_texels().is_some();
+        let got_q = run(ctx, record, if meant { &qb } else { &q_alone }, q_dim).await?;
         if stored != meant {
             let path = |fused: bool| if fused { "the Q/K/V GEMV with RoPE" } else { "matmul + rope_kv" };
             return Err(Error::Gpu(format!("Q/K/V matmul + RoPE {ty:?}: ran {} instead of {}", path(stored), path(meant))));

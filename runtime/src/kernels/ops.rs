@@ -90,7 +90,7 @@ struct RopeParams { n_tok: u32, n_heads: u32, head_dim: u32, n_rot: u32, pos0: u
 
 #[repr(C)]
 #[derive(Clone, Copy, Pod, Zeroable)]
-struct RopeKvParams { n_head: u32, n_kv_head: u32, head_dim: u32, n_rot: u32, pos: u32, mode: u32, _pad: [u32; 2] }
+struct RopeKvParams { n_head: u32, n_kv_head: u32, head_dim: u32, n_rot: u32, pos0: u32, mode: u32, n_tok: u32, _pad: u32 }
 
 #[repr(C)]
 #[derive(Clone, Copy, Pod, Zeroable)]
@@ -636,7 +636,10 @@ struct Attention {
 
 pub struct Kernels {
     pub tuning: Tuning,
+    /// RMSNorm, a workgroup per row (shaders/rms_norm.wgsl), and where the tuning has it
+    /// ([`Tuning::norm_thread_per_row`]) a thread per row of whole quads (rms_norm_rows.wgsl).
     rms_norm: Kernel,
+    rms_norm_rows: Option<Kernel>,
     rope: Kernel,
     rope_kv: Kernel,
     /// A prompt's keys or values into an f16 KV cache (shaders/copy.wgsl to f16); an f32 cache
@@ -771,10 +774,8 @@ impl Kernels {
         }
         Ok(Self {
             tuning,
-            rms_norm: match tuning.norm_thread_per_row {
-                true => Kernel::new(d, "rms_norm_rows", &[shader!("rms_norm_params"), shader!("rms_norm_rows")].join("\n")),
-                false => Kernel::new(d, "rms_norm", &[shader!("rms_norm_params"), shader!("rms_norm")].join("\n")),
-            },
+            rms_norm: Kernel::new(d, "rms_norm", &[shader!("rms_norm_params"), shader!("rms_norm")].join("\n")),
+            rms_norm_rows: tuning.norm_thread_per_row.then(|| Kernel::new(d, "rms_norm_rows", &[shader!("rms_norm_params"), shader!("rms_norm_rows")].join("\n"))),
             rope: Kernel::new(d, "rope", &[shader!("rope/sin_cos"), shader!("rope/rope")].join("\n")),
             rope_kv: Kernel::new(d, "rope_kv", &[tuning.kv_wgsl(), shader!("rope/sin_cos"), shader!("rope/rope_kv")].join("\n")),
             kv_store_f16: tuning.kv_f16.then(|| Kernel::new(d, "kv_store", &[tuning.kv_wgsl(), shader!("copy")].join("\n"))),
@@ -836,7 +837,8 @@ impl Kernels {
     /// [`Matmuls`]), the prefill GEMMs of [`Self::with_prefill`]'s types, and the embedding
     /// lookups of [`Self::with_embedding`]'s types.
     pub fn at_load(&self) -> Vec<&Kernel> {
-        let mut all = vec![&self.rms_norm, &self.rope, &self.rope_kv, &self.glu, &self.add, &self.sample, &self.copy];
+        // A thread per row where the tuning has it: models' rows are whole quads.
+        let mut all = vec![self.rms_norm_rows.as_ref().unwrap_or(&self.rms_norm), &self.rope, &self.rope_kv, &self.glu, &self.add, &self.sample, &self.copy];
         all.extend(&self.kv_store_f16);
         for a in self.attention.values() {
             // The lane-per-chunk kernel only where decode or prompts run it.
@@ -913,8 +915,11 @@ impl Kernels {
     #[allow(clippy::too_many_arguments)]
     pub fn rms_norm_into(&self, rec: &mut Recorder<'_>, x: B, weight: B, y: B, n_rows: u32, n_cols: u32, eps: f32, accumulate: bool) {
         let p = NormParams { n_cols, n_rows, eps, accumulate: accumulate as u32 };
-        let grid = if self.tuning.norm_thread_per_row { grid_1d(n_rows.div_ceil(RMS_NORM_ROWS_WG)) } else { [n_rows, 1, 1] };
-        self.rms_norm.dispatch(rec, &p, &[x.into(), weight.into(), y.into()], grid);
+        let bindings = [x.into(), weight.into(), y.into()];
+        match &self.rms_norm_rows {
+            Some(rows) if n_cols % 4 == 0 => rows.dispatch(rec, &p, &bindings, grid_1d(n_rows.div_ceil(RMS_NORM_ROWS_WG))),
+            _ => self.rms_norm.dispatch(rec, &p, &bindings, [n_rows, 1, 1]),
+        }
     }
 
     /// The input of the matmuls by `readers` that follow `rms_norm(x) · weight` ([n_tok][n_cols]):
@@ -1003,9 +1008,9 @@ impl Kernels {
         (n_tok > 1 && texture_fits(ctx, x, w.row_len(), n_tok)).then_some(kernel)
     }
 
-    /// One token's Q/K/V projection `qkv = W · x` (W's rows q's, k's, v's) stored as
-    /// [`Self::rope_kv`] leaves it, in the GEMV's epilogue (shaders/epilogue/rope_kv.wgsl): q
-    /// rotated in `qkv`, k rotated into `k_cache` and v into `v_cache` at `pos`, one dispatch
+    /// One token's Q/K/V projection `qkv = W · x` (W's rows q's, k's, v's) finished as
+    /// [`Self::rope_kv`] finishes it, in the GEMV's epilogue (shaders/epilogue/rope_kv.wgsl): q
+    /// rotated in `qkv` (in place), k rotated into `k_cache` and v into `v_cache` at `pos`, one dispatch
     /// instead of two. Returns false, recording nothing, where that GEMV cannot run (see
     /// [`Self::qkv_gemv`]) or RoPE pairs the halves of a head (not two consecutive rows): the
     /// caller then runs [`Self::matmul`] and [`Self::rope_kv`].
@@ -1113,14 +1118,15 @@ impl Kernels {
         self.rope.dispatch(rec, &p, &[x.into(), inv_freqs.into()], grid_1d(n_pairs.div_ceil(64)));
     }
 
-    /// One token's [`Self::rope`] and KV-cache write in one dispatch: in `qkv` = [q | k | v]
-    /// (`n_head` and twice `n_kv_head` heads) q rotates in place, k rotates into `k_cache` at
-    /// position `pos` and v is copied into `v_cache` there.
+    /// [`Self::rope`] of q and k and the KV-cache write in one dispatch, for `n_tok` tokens at
+    /// positions `pos0..`: `qkv` holds a row [q | k | v] per token (`n_head` and twice
+    /// `n_kv_head` heads); q rotates into `q` ([n_tok][q_dim]), k rotates into `k_cache` and v is
+    /// copied into `v_cache` at each token's position.
     #[allow(clippy::too_many_arguments)]
-    pub fn rope_kv(&self, rec: &mut Recorder<'_>, qkv: B, inv_freqs: B, k_cache: B, v_cache: B, n_head: u32, n_kv_head: u32, head_dim: u32, pos: u32, rope: &Rope) {
-        let p = RopeKvParams { n_head, n_kv_head, head_dim, n_rot: rope.n_rot, pos, mode: rope.style as u32, _pad: [0; 2] };
-        let n_pairs = (n_head + 2 * n_kv_head) * head_dim / 2;
-        self.rope_kv.dispatch(rec, &p, &[qkv.into(), inv_freqs.into(), k_cache.into(), v_cache.into()], grid_1d(n_pairs.div_ceil(64)));
+    pub fn rope_kv(&self, rec: &mut Recorder<'_>, qkv: B, inv_freqs: B, k_cache: B, v_cache: B, q: B, n_tok: u32, n_head: u32, n_kv_head: u32, head_dim: u32, pos0: u32, rope: &Rope) {
+        let p = RopeKvParams { n_head, n_kv_head, head_dim, n_rot: rope.n_rot, pos0, mode: rope.style as u32, n_tok, _pad: 0 };
+        let n_threads = n_tok * (n_head + 2 * n_kv_head) * head_dim / 2;
+        self.rope_kv.dispatch(rec, &p, &[qkv.into(), inv_freqs.into(), k_cache.into(), v_cache.into(), q.into()], grid_1d(n_threads.div_ceil(64)));
     }
 
     /// The KV cache's texture copies as the tuning's kernels take them: `Some(None)` where the

@@ -320,7 +320,7 @@ impl Model {
             q_normed: buf("q_normed", c.q_dim()),
             k_normed: buf("k_normed", c.kv_dim()),
             v: buf("v", c.kv_dim()),
-            qkv: ctx.output_buffer("qkv", (c.q_dim() + 2 * c.kv_dim()) as u64 * 4),
+            qkv: buf("qkv", c.q_dim() + 2 * c.kv_dim()),
             att: buf("att", c.q_dim()),
             att_parts: ctx.output_buffer("att_parts", attention_parts_bytes(&self.config.attention_shape(false))),
             gate_up: buf("gate_up", 2 * c.n_ff),
@@ -411,74 +411,81 @@ impl Model {
     /// binding that holds the queries (rotated).
     fn attention_input<'a>(&self, rec: &mut Recorder<'_>, layer: &'a Layer, s: &'a Scratch, n_tok: u32, pos0: u32) -> wgpu::BufferBinding<'a> {
         let (c, k) = (&self.config, &self.kernels);
-        let (q_len, kv_len) = (n_tok * c.q_dim(), n_tok * c.kv_dim());
-        // One token's q, k, v are adjacent ranges of s.qkv; a prompt's are three buffers.
+        let (q_dim, kv_dim) = (c.q_dim(), c.kv_dim());
+        // Without q/k norms or biases, Q/K/V write rows [q | k | v] of s.qkv, which rope_kv
+        // finishes in one pass (or, for one token, the Q/K/V GEMV's epilogue). With them, a
+        // prompt's q, k and v are three buffers, one token's adjacent ranges of s.qkv (where
+        // such ranges can be bound).
+        let plain_qk = layer.qk_norm.is_none() && layer.qkv_bias.is_none();
         let adjacent = n_tok == 1 && self.qkv_ranges;
         // The matrices that read the normed x: no allocation per step (decode's hot path).
-        let wqkv = layer.wqkv.as_ref().filter(|_| adjacent);
+        let wqkv = layer.wqkv.as_ref().filter(|_| plain_qk || adjacent);
         let separate = [&layer.wq, &layer.wk, &layer.wv];
         let readers = wqkv.as_ref().map_or(&separate[..], std::slice::from_ref);
         let h = k.rms_norm_input(rec, whole(&s.x), layer.attn_norm.binding(), whole(&s.h), n_tok, c.n_embd, c.rms_eps, readers);
-        let (q_bytes, kv_bytes) = (c.q_dim() as u64 * 4, c.kv_dim() as u64 * 4);
+        let (rope, freqs) = if layer.local { (&c.rope_local, &self.rope_freqs_local) } else { (&c.rope, &self.rope_freqs) };
+        let (k_cache, v_cache) = (whole(&layer.kv.k), whole(&layer.kv.v));
+        let q_bytes = q_dim as u64 * 4;
+        let one = wqkv.filter(|_| n_tok == 1);
+        // One token: the Q/K/V GEMV can rotate and write the caches itself, or add the biases.
+        if let Some(w) = one.filter(|_| plain_qk) {
+            if k.matmul_rope_kv(rec, w, h.clone(), whole(&s.qkv), whole(freqs), k_cache.clone(), v_cache.clone(), layer.kv.texels(), c.n_head, c.n_kv_head, c.head_dim, pos0, rope) {
+                // Its epilogue wrote the texture copies too.
+                return range(&s.qkv, 0, q_bytes);
+            }
+        }
+        let biased = match (one, &layer.qkv_bias) {
+            (Some(w), Some([bq, bk, bv])) => k.matmul_qkv_bias(rec, w, h.clone(), whole(&s.qkv), [bq.binding(), bk.binding(), bv.binding()], q_dim, kv_dim),
+            _ => false,
+        };
+        if plain_qk || biased {
+            if !biased {
+                match wqkv {
+                    Some(w) => k.matmul(rec, w, h, whole(&s.qkv), n_tok, false),
+                    None => {
+                        for (w, row0) in separate.into_iter().zip([0, q_dim, q_dim + kv_dim]) {
+                            k.matmul_into(rec, w, h.clone(), whole(&s.qkv), n_tok, false, YRows { stride: q_dim + 2 * kv_dim, row0 });
+                        }
+                    }
+                }
+            }
+            k.rope_kv(rec, whole(&s.qkv), whole(freqs), k_cache, v_cache, whole(&s.q), n_tok, c.n_head, c.n_kv_head, c.head_dim, pos0, rope);
+            layer.kv.copy_rows(rec, pos0, n_tok);
+            return whole(&s.q);
+        }
+        // q/k norms (qwen3, gemma3), or a prompt's biases (qwen2).
+        let kv_bytes = kv_dim as u64 * 4;
         let (q, key, v) = match adjacent {
             true => (range(&s.qkv, 0, q_bytes), range(&s.qkv, q_bytes, kv_bytes), range(&s.qkv, q_bytes + kv_bytes, kv_bytes)),
             false => (whole(&s.q), whole(&s.k), whole(&s.v)),
         };
-        let (rope, freqs) = if layer.local { (&c.rope_local, &self.rope_freqs_local) } else { (&c.rope, &self.rope_freqs) };
-        let (k_cache, v_cache) = (whole(&layer.kv.k), whole(&layer.kv.v));
-        // One token without q/k norms or biases: the Q/K/V GEMV can rotate and write the
-        // caches itself.
-        let plain_qk = layer.qk_norm.is_none() && layer.qkv_bias.is_none();
-        let (mut stored, mut biased) = (false, false);
         match wqkv {
-            Some(wqkv) => {
-                stored = plain_qk && k.matmul_rope_kv(rec, wqkv, h.clone(), whole(&s.qkv), whole(freqs), k_cache.clone(), v_cache.clone(), layer.kv.texels(), c.n_head, c.n_kv_head, c.head_dim, pos0, rope);
-                biased = match &layer.qkv_bias {
-                    Some([bq, bk, bv]) => k.matmul_qkv_bias(rec, wqkv, h.clone(), whole(&s.qkv), [bq.binding(), bk.binding(), bv.binding()], c.q_dim(), c.kv_dim()),
-                    None => false,
-                };
-                if !stored && !biased {
-                    k.matmul(rec, wqkv, h, whole(&s.qkv), 1, false);
-                }
-            }
+            Some(w) => k.matmul(rec, w, h, whole(&s.qkv), 1, false),
             None => {
                 k.matmul(rec, &layer.wq, h.clone(), q.clone(), n_tok, false);
                 k.matmul(rec, &layer.wk, h.clone(), key.clone(), n_tok, false);
                 k.matmul(rec, &layer.wv, h, v.clone(), n_tok, false);
             }
         }
-        if let Some([bq, bk, bv]) = layer.qkv_bias.as_ref().filter(|_| !biased) {
-            k.add(rec, q.clone(), bq.binding(), q_len, c.q_dim());
-            k.add(rec, key.clone(), bk.binding(), kv_len, c.kv_dim());
-            k.add(rec, v.clone(), bv.binding(), kv_len, c.kv_dim());
+        if let Some([bq, bk, bv]) = &layer.qkv_bias {
+            k.add(rec, q.clone(), bq.binding(), n_tok * q_dim, q_dim);
+            k.add(rec, key.clone(), bk.binding(), n_tok * kv_dim, kv_dim);
+            k.add(rec, v.clone(), bv.binding(), n_tok * kv_dim, kv_dim);
         }
-        match &layer.qk_norm {
-            // The GEMV's epilogue wrote the texture copies too.
-            None if stored => q,
-            // One token: rotate q and k and write k and v into the caches in one pass.
-            None if adjacent => {
-                k.rope_kv(rec, whole(&s.qkv), whole(freqs), k_cache, v_cache, c.n_head, c.n_kv_head, c.head_dim, pos0, rope);
-                layer.kv.copy_rows(rec, pos0, n_tok);
-                q
+        let (q, key) = match &layer.qk_norm {
+            Some([qn, kn]) => {
+                k.rms_norm(rec, q, qn.binding(), whole(&s.q_normed), n_tok * c.n_head, c.head_dim, c.rms_eps);
+                k.rms_norm(rec, key, kn.binding(), whole(&s.k_normed), n_tok * c.n_kv_head, c.head_dim, c.rms_eps);
+                (whole(&s.q_normed), whole(&s.k_normed))
             }
-            qk_norm => {
-                let (q, key) = match qk_norm {
-                    Some([qn, kn]) => {
-                        k.rms_norm(rec, q, qn.binding(), whole(&s.q_normed), n_tok * c.n_head, c.head_dim, c.rms_eps);
-                        k.rms_norm(rec, key, kn.binding(), whole(&s.k_normed), n_tok * c.n_kv_head, c.head_dim, c.rms_eps);
-                        (whole(&s.q_normed), whole(&s.k_normed))
-                    }
-                    None => (q, key),
-                };
-                k.rope(rec, q.clone(), whole(freqs), n_tok, c.n_head, c.head_dim, pos0, rope);
-                k.rope(rec, key.clone(), whole(freqs), n_tok, c.n_kv_head, c.head_dim, pos0, rope);
-                let (row_len, n_values) = (c.kv_dim(), n_tok * c.kv_dim());
-                k.store_kv(rec, key, &layer.kv.k, pos0, row_len, n_values);
-                k.store_kv(rec, v, &layer.kv.v, pos0, row_len, n_values);
-                layer.kv.copy_rows(rec, pos0, n_tok);
-                q
-            }
-        }
+            None => (q, key),
+        };
+        k.rope(rec, q.clone(), whole(freqs), n_tok, c.n_head, c.head_dim, pos0, rope);
+        k.rope(rec, key.clone(), whole(freqs), n_tok, c.n_kv_head, c.head_dim, pos0, rope);
+        k.store_kv(rec, key, &layer.kv.k, pos0, kv_dim, n_tok * kv_dim);
+        k.store_kv(rec, v, &layer.kv.v, pos0, kv_dim, n_tok * kv_dim);
+        layer.kv.copy_rows(rec, pos0, n_tok);
+        q
     }
 
     /// Moves the last of `n_tok` tokens' query (in `q`) and hidden state to row 0 of s.q and s.x.
@@ -656,7 +663,7 @@ impl Model {
         let c = &self.config;
         let logits = if which == Logits::All { c.n_vocab } else { 0 };
         // The widest per-token rows of `Scratch`: gate and up together, usually.
-        let widest = [c.n_embd, c.q_dim(), c.kv_dim(), 2 * c.n_ff, logits].into_iter().max().unwrap_or(1) as u64 * 4;
+        let widest = [c.n_embd, c.q_dim() + 2 * c.kv_dim(), 2 * c.n_ff, logits].into_iter().max().unwrap_or(1) as u64 * 4;
         let room = ctx.info.max_binding().saturating_sub(ctx.info.uniform_window() + 16);
         (room / widest).clamp(1, MAX_BATCH as u64) as u32
     }
