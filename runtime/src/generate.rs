@@ -108,6 +108,23 @@ pub struct Completion {
     pub timings: Timings,
 }
 
+impl Completion {
+    /// Where this completion and `other` part, if they do: different tokens, or a position
+    /// whose top logits differ in id or by more than `tol` · (1 + |logit|). Two runs of one
+    /// request on different paths (tunings, batching, fused matrices) must not part.
+    pub fn parts_from(&self, other: &Completion, tol: f32) -> Option<String> {
+        if self.tokens != other.tokens {
+            return Some(format!("tokens {:?} vs {:?}", self.tokens, other.tokens));
+        }
+        if self.positions.len() != other.positions.len() {
+            return Some(format!("{} vs {} positions", self.positions.len(), other.positions.len()));
+        }
+        let close = |(ia, la): &(u32, f32), (ib, lb): &(u32, f32)| ia == ib && (la - lb).abs() <= tol * (1.0 + la.abs());
+        let (i, (a, b)) = self.positions.iter().zip(&other.positions).enumerate().find(|(_, (a, b))| a.len() != b.len() || !a.iter().zip(*b).all(|(x, y)| close(x, y)))?;
+        Some(format!("position {i}: {a:?} vs {b:?}"))
+    }
+}
+
 /// The K highest logits of one position, best first (ties: lower id first).
 pub fn top_logits(logits: &[f32], k: usize) -> Vec<(u32, f32)> {
     let mut ids: Vec<u32> = (0..logits.len() as u32).collect();
@@ -245,4 +262,29 @@ async fn run(
     }
     timings.decode_ms = now_ms() - decode_start;
     Ok(Completion { prompt: prompt.to_vec(), tokens, text, finish, positions, timings })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn completion(tokens: &[u32], positions: &[&[(u32, f32)]]) -> Completion {
+        let positions = positions.iter().map(|p| p.to_vec()).collect();
+        Completion { prompt: vec![1], tokens: tokens.to_vec(), text: String::new(), finish: FinishReason::Length, positions, timings: Timings::default() }
+    }
+
+    #[test]
+    fn completions_part_where_a_token_an_id_or_a_logit_differs() {
+        let a = completion(&[5, 6], &[&[(5, 2.0), (7, 1.0)], &[(6, -3.0)]]);
+        assert_eq!(a.parts_from(&completion(&[5, 6], &[&[(5, 2.0001), (7, 1.0)], &[(6, -3.0)]]), 1e-4), None);
+        for other in [
+            completion(&[5, 7], &[&[(5, 2.0), (7, 1.0)], &[(6, -3.0)]]),
+            completion(&[5, 6], &[&[(5, 2.0), (7, 1.0)]]),
+            completion(&[5, 6], &[&[(5, 2.0), (8, 1.0)], &[(6, -3.0)]]),
+            completion(&[5, 6], &[&[(5, 2.0), (7, 1.0)], &[(6, -3.01)]]),
+            completion(&[5, 6], &[&[(5, 2.0)], &[(6, -3.0)]]),
+        ] {
+            assert!(a.parts_from(&other, 1e-4).is_some(), "{other:?}");
+        }
+    }
 }

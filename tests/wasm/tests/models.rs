@@ -175,12 +175,6 @@ async fn a_prompt_larger_than_a_binding_runs_in_batches_in_the_browser() {
         replies.push(engine.complete(&prompt, &request, |_| true).await.unwrap());
     }
     let (a, b) = (&replies[0], &replies[1]);
-    assert_eq!(a.tokens, b.tokens);
     assert_eq!(a.positions.len(), prompt.len() - 1 + 8);
-    assert_eq!(a.positions.len(), b.positions.len());
-    for (pa, pb) in a.positions.iter().zip(&b.positions) {
-        for ((ia, la), (ib, lb)) in pa.iter().zip(pb) {
-            assert!(ia == ib && (la - lb).abs() <= 1e-4 * (1.0 + la.abs()), "{pa:?} vs {pb:?}");
-        }
-    }
+    assert_eq!(a.parts_from(b, 1e-4), None);
 }
