@@ -2,10 +2,10 @@
 // pos0 + t: q's heads rotate into q_out [n_tok][q_dim], k's heads rotate into k_cache[pos0 + t]
 // and v is copied into v_cache[pos0 + t] (rope.wgsl twice and two copies would be four
 // dispatches). One invocation per pair of values: n_tok tokens of (n_head + 2 n_kv_head) heads
-// of head_dim / 2 pairs. (An invocation per token and pair index, looping over the heads so as
-// to compute each angle once, took 4-5x as long on lavapipe, where each load in a loop is a
-// loop over the lanes.) Pairs as in rope.wgsl; pairs past n_rot / 2 hold the unrotated
-// dimensions (2j, 2j + 1) in either mode, and v's pairs turn by nothing.
+// of head_dim / 2 pairs, a row of workgroups per head. (An invocation per token and pair index
+// looping over the heads, to compute each angle once, took 4-5x as long on lavapipe, where each
+// load in a loop is a loop over the lanes.) Pairs as in rope.wgsl; pairs past n_rot / 2 hold
+// the unrotated dimensions (2j, 2j + 1) in either mode, and v's pairs turn by nothing.
 
 struct Params {
     n_head: u32,
@@ -33,16 +33,18 @@ fn rotate(x0: f32, x1: f32, sc: vec2<f32>) -> vec2<f32> {
 
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+    // x: a token's pair (t, j); y: the head, the same in every lane of a workgroup, so that
+    // each workgroup takes one of the branches below (CPU adapters run every branch that any
+    // lane of a SIMD group takes).
     let hd = params.head_dim;
     let half_dim = hd / 2u;
     let half_rot = params.n_rot / 2u;
-    let n_heads = params.n_head + 2u * params.n_kv_head;
-    let idx = gid.x + gid.y * 65535u * 64u;
-    if (idx >= params.n_tok * n_heads * half_dim) {
+    let idx = gid.x;
+    let head = gid.y;
+    if (idx >= params.n_tok * half_dim) {
         return;
     }
-    let t = idx / (n_heads * half_dim);
-    let head = (idx / half_dim) % n_heads;
+    let t = idx / half_dim;
     let j = idx % half_dim;
     var a = 2u * j;
     var b = a + 1u;

@@ -1125,8 +1125,10 @@ impl Kernels {
     #[allow(clippy::too_many_arguments)]
     pub fn rope_kv(&self, rec: &mut Recorder<'_>, qkv: B, inv_freqs: B, k_cache: B, v_cache: B, q: B, n_tok: u32, n_head: u32, n_kv_head: u32, head_dim: u32, pos0: u32, rope: &Rope) {
         let p = RopeKvParams { n_head, n_kv_head, head_dim, n_rot: rope.n_rot, pos0, mode: rope.style as u32, n_tok, _pad: 0 };
-        let n_threads = n_tok * (n_head + 2 * n_kv_head) * head_dim / 2;
-        self.rope_kv.dispatch(rec, &p, &[qkv.into(), inv_freqs.into(), k_cache.into(), v_cache.into(), q.into()], grid_1d(n_threads.div_ceil(64)));
+        // A row of workgroups per head: n_tok · head_dim / 2 pairs (under 65,536 workgroups of
+        // 64 for any head up to 256 wide in a batch of MAX_BATCH tokens).
+        let grid = [(n_tok * head_dim / 2).div_ceil(64), n_head + 2 * n_kv_head, 1];
+        self.rope_kv.dispatch(rec, &p, &[qkv.into(), inv_freqs.into(), k_cache.into(), v_cache.into(), q.into()], grid);
     }
 
     /// The KV cache's texture copies as the tuning's kernels take them: `Some(None)` where the
