@@ -30,9 +30,9 @@
 // Decode's per-chunk results, [n_head][n_chunks][o: D4 | (m, l, 0, 0)].
 @group(0) @binding(5) var<storage, read_write> parts: array<vec4<f32>>;
 
-// Threads per workgroup; also the most chunks a decode step splits its keys into
-// (kernels::ATTENTION_MAX_CHUNKS).
-const LANES: u32 = 32u;
+// Threads per workgroup; also the most chunks a decode step splits its keys into: 32, or
+// kernels::Tuning::attention_lanes for the kernel that reads each thread's keys itself.
+const LANES: u32 = WORKGROUP_LANES;
 const NEG_BIG: f32 = -3.0e38;
 
 // Heads per thread: consecutive heads of one KV group.

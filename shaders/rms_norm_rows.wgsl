@@ -4,12 +4,12 @@
 // sharing partial sums (each of its 64 threads reads all 64 back: on SwiftShader each float read
 // is a gather of its own) and switching its groups at the barrier; a thread per row has neither.
 // Each load is a loop over the lanes on these adapters, so the row is read a quad at a time
-// (a quarter of the loads of a float at a time), and y only where it is added to.
+// (a quarter of the loads of a float at a time).
 
-// Params come from shaders/rms_norm_params.wgsl.
+// Params come from shaders/rms_norm_params.wgsl; `put(row, i, v)`, which writes quad i of the
+// row's result, from shaders/norm_out/{buffer,texture}.wgsl.
 @group(0) @binding(1) var<storage, read> x: array<vec4<f32>>;
 @group(0) @binding(2) var<storage, read> weight: array<vec4<f32>>;
-@group(0) @binding(3) var<storage, read_write> y: array<vec4<f32>>;
 
 const WG: u32 = 8u;
 
@@ -27,13 +27,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
         sum_sq += v * v;
     }
     let scale = inverseSqrt(dot(sum_sq, vec4<f32>(1.0)) / f32(params.n_cols) + params.eps);
-    if (params.accumulate == 1u) {
-        for (var i = 0u; i < n_quads; i++) {
-            y[base + i] += x[base + i] * scale * weight[i];
-        }
-    } else {
-        for (var i = 0u; i < n_quads; i++) {
-            y[base + i] = x[base + i] * scale * weight[i];
-        }
+    for (var i = 0u; i < n_quads; i++) {
+        put(row, i, x[base + i] * scale * weight[i]);
     }
 }

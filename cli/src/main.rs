@@ -82,6 +82,12 @@ pub fn tuning(args: &Args, ctx: &GpuContext) -> Result<Tuning, webslm::Error> {
             return Err(invalid("--gemm-tokens: at least 1".into()));
         }
     }
+    if args.str("--attention-lanes").is_some() {
+        tuning.attention_lanes = args.num("--attention-lanes", 32u32).map_err(invalid)?;
+        if !(1..=32).contains(&tuning.attention_lanes) {
+            return Err(invalid("--attention-lanes: 1 to 32".into()));
+        }
+    }
     if let Some(read) = args.str("--texel-read") {
         tuning.texel_read = match read {
             "fetch" => TexelRead::Fetch,

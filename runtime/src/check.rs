@@ -275,16 +275,17 @@ fn matmul_onto(w: &[f32], input: &[f32], n_in: usize, base: &[f32]) -> (Vec<f32>
 }
 
 /// A matmul whose input is an RMSNorm, for one weight type: decode's GEMV that normalises x as it
-/// reads it (for the types that have one), and the RMSNorm + matmul pair it falls back to for
-/// several tokens or x in a plain storage buffer. Each case must also take the path it is meant
-/// to test.
+/// reads it (for the types that have one), a prompt's norm written into the texture its GEMM
+/// reads x from (where the tuning reads x through one), and the RMSNorm + matmul pair the others
+/// fall back to (several tokens, or x in a plain storage buffer). Each case must also take the
+/// path it is meant to test.
 pub async fn check_norm_matmul(ctx: &GpuContext, k: &Kernels, ty: GgmlType, seed: u64) -> Result<KernelCheck> {
     let mut rng = SplitMix64::new(seed);
     let mut tally = Tally::new();
     let shapes: &[(usize, usize, usize)] = match ty.block_size() {
-        1 => &[(64, 40, 1), (576, 300, 1), (96, 33, 3)],
-        32 => &[(64, 40, 1), (576, 300, 1), (96, 33, 3), (2048, 9, 1)],
-        _ => &[(256, 40, 1), (768, 300, 1), (512, 33, 3), (2048, 9, 1)],
+        1 => &[(64, 40, 1), (576, 300, 1), (96, 33, 3), (576, 70, 13)],
+        32 => &[(64, 40, 1), (576, 300, 1), (96, 33, 3), (576, 70, 13), (2048, 9, 1)],
+        _ => &[(256, 40, 1), (768, 300, 1), (512, 33, 3), (768, 70, 13), (2048, 9, 1)],
     };
     let eps = 1e-5;
     for (i, &(n_in, n_out, n_tok)) in shapes.iter().enumerate() {
@@ -299,17 +300,25 @@ pub async fn check_norm_matmul(ctx: &GpuContext, k: &Kernels, ty: GgmlType, seed
         let storage_only = i == shapes.len() - 1 && ty.block_size() > 1;
         let xb = if storage_only { storage_only_buffer(ctx, &x) } else { ctx.storage_buffer("x", &x) };
         let (nb, hb, yb) = (ctx.storage_buffer("norm", &norm), ctx.output_buffer("h", (x.len() * 4) as u64), ctx.storage_buffer("y", &base));
-        let mut fused = false;
+        let path = |input: &Input| match input {
+            Input::Normed { .. } => "the normalising GEMV",
+            Input::Texture(_) => "RMSNorm into the GEMM's texture",
+            Input::Plain(_) => "RMSNorm + matmul",
+        };
+        let mut taken = "";
         let record = |e: &mut Recorder<'_>| {
             let input = k.rms_norm_input(e, whole(&xb), whole(&nb), whole(&hb), n_tok as u32, n_in as u32, eps, &[&tensor]);
-            fused = matches!(input, Input::Normed { .. });
+            taken = path(&input);
             k.matmul(e, &tensor, input, whole(&yb), n_tok as u32, true);
         };
         let got = run(ctx, record, &yb, want.len()).await?;
-        let meant = k.tuning.norm_in_gemv && n_tok == 1 && !storage_only && ty.wgsl().is_some_and(|w| w.rows);
-        if fused != meant {
-            let path = |fused: bool| if fused { "the normalising GEMV" } else { "RMSNorm + matmul" };
-            return Err(Error::Gpu(format!("rms_norm + matmul {ty:?}, {n_tok} token(s) of {n_in}: ran {} instead of {}", path(fused), path(meant))));
+        let meant = match n_tok {
+            1 if k.tuning.norm_in_gemv && !storage_only && ty.wgsl().is_some_and(|w| w.rows) => "the normalising GEMV",
+            2.. if k.tuning.norm_thread_per_row && k.tuning.x_texture && n_in % 64 == 0 => "RMSNorm into the GEMM's texture",
+            _ => "RMSNorm + matmul",
+        };
+        if taken != meant {
+            return Err(Error::Gpu(format!("rms_norm + matmul {ty:?}, {n_tok} token(s) of {n_in}: ran {taken} instead of {meant}")));
         }
         tally.add(&got, &want, |j| scale[j]);
     }
@@ -882,7 +891,7 @@ pub async fn check_all(ctx: &GpuContext) -> Result<Vec<KernelCheck>> {
     // The other tunings this adapter can run are checked too: each is what some adapter runs.
     // Attention, the KV writes and decode's fused GLU GEMV depend on the sharing, unrolling,
     // the KV cache's type and the GEMV's split rows only: checked once per other choice of them.
-    let attention_key = |t: &Tuning| (t.subgroup_x, t.unroll_heads, t.kv_f16, t.kv_texels(), t.gemv_split);
+    let attention_key = |t: &Tuning| (t.subgroup_x, t.unroll_heads, t.attention_lanes, t.kv_f16, t.kv_texels(), t.gemv_split);
     let mut attention_checked = vec![attention_key(&k.tuning)];
     let mut read_checked = vec![k.tuning.weight_texels()];
     for (n, tuning) in Tuning::all_for(ctx).into_iter().filter(|t| *t != k.tuning).enumerate() {

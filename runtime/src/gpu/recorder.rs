@@ -77,17 +77,26 @@ impl<'a> Recorder<'a> {
     /// texels per row (shaders/activations/texture.wgsl reads it): the view of a texture this
     /// recorder keeps for that size. The caller checks [`texture_fits`].
     pub fn texture_of(&mut self, x: &wgpu::BufferBinding<'_>, row_len: u32, n_rows: u32) -> wgpu::TextureView {
-        let size = wgpu::Extent3d { width: row_len / 4, height: n_rows, depth_or_array_layers: 1 };
-        let texture = match self.textures.iter().find(|t| t.size() == size) {
-            Some(t) => t.clone(),
-            None => {
-                let t = float_texture(&self.ctx.device, "activations", size);
-                self.textures.push(t.clone());
-                t
-            }
-        };
+        let texture = self.activations_texture(row_len, n_rows);
         self.copy_rows_to_texture(x.buffer, x.offset, row_len * 4, &texture, 0, n_rows);
         texture.create_view(&Default::default())
+    }
+
+    /// The view of the texture [`Self::texture_of`] copies `n_rows` rows of `row_len` f32 into,
+    /// for a kernel to write them there itself.
+    pub fn activation_texture(&mut self, row_len: u32, n_rows: u32) -> wgpu::TextureView {
+        self.activations_texture(row_len, n_rows).create_view(&Default::default())
+    }
+
+    /// This recorder's texture for activations of that size (made on first use).
+    fn activations_texture(&mut self, row_len: u32, n_rows: u32) -> wgpu::Texture {
+        let size = wgpu::Extent3d { width: row_len / 4, height: n_rows, depth_or_array_layers: 1 };
+        if let Some(t) = self.textures.iter().find(|t| t.size() == size) {
+            return t.clone();
+        }
+        let t = float_texture(&self.ctx.device, "activations", size);
+        self.textures.push(t.clone());
+        t
     }
 
     /// `n_rows` rows of `row_bytes` from `src` at `offset` into rows `row0..` of `dst` (a

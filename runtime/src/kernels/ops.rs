@@ -138,11 +138,13 @@ pub struct YRows {
 
 /// What a matmul multiplies: activations in a buffer, or (one token) the RMSNorm of the residual
 /// stream, `x / rms(x) · weight`, which the GEMV computes as it reads x
-/// (shaders/activations/uniform_norm.wgsl): see [`Kernels::rms_norm_input`].
+/// (shaders/activations/uniform_norm.wgsl), or (a prompt) that norm already in the texture its
+/// GEMMs read: see [`Kernels::rms_norm_input`].
 #[derive(Clone)]
 pub enum Input<'b> {
     Plain(B<'b>),
     Normed { x: B<'b>, weight: B<'b>, eps: f32 },
+    Texture(wgpu::TextureView),
 }
 
 impl<'b> From<B<'b>> for Input<'b> {
@@ -265,7 +267,9 @@ const RMS_NORM_ROWS_WG: u32 = 8;
 /// for its compile time on SwiftShader, which grows faster than the code: 32 quads 0.4 s, 48
 /// (SmolLM2's three heads of 64) 0.56–0.63 s, 96 2.7 s, 128 4.8–6.9 s.
 const MAX_UNROLLED_QUADS: u32 = 48;
-/// Threads per workgroup of shaders/attention.wgsl (`LANES`).
+/// Threads per workgroup of shaders/attention.wgsl (`LANES`) where lanes share their keys'
+/// loads (prompts on adapters with subgroups of 8); the kernel whose threads read their own
+/// keys has [`Tuning::attention_lanes`].
 const ATTENTION_LANES: u32 = 32;
 /// Bytes one workgroup of the read kernel reads: 256 threads × 16 words (`WORDS` in
 /// shaders/read.wgsl) of 16 bytes.
@@ -274,7 +278,8 @@ pub const READ_CHUNK: u64 = 256 * 16 * 16;
 /// `ATTENTION_MAX_CHUNKS` of them per head: a lane each of the head's one workgroup, which then
 /// merges them.
 const ATTENTION_CHUNK_KEYS: u32 = 32;
-const ATTENTION_MAX_CHUNKS: u32 = ATTENTION_LANES;
+/// The most of any tuning's [`Tuning::attention_lanes`] (the size of `parts`).
+const ATTENTION_MAX_CHUNKS: u32 = 32;
 /// The most chunks shaders/attention_decode.wgsl splits a step's keys into (`SUBGROUPS` there: a
 /// subgroup of 8 each). A CPU adapter runs a workgroup on one core, so more chunks would add no
 /// parallelism there; the heads' workgroups give that.
@@ -380,6 +385,15 @@ pub struct Tuning {
     /// s. On lavapipe the unrolled decode attention is 8x slower than its loops. GPUs'
     /// compilers unroll such loops themselves.
     pub unroll_heads: bool,
+    /// Threads per workgroup of the attention whose threads read their own keys
+    /// (shaders/attention.wgsl with share_kv/direct.wgsl), and so the most chunks it splits a
+    /// decode step's keys into: 32, but 4 on SwiftShader. There a workgroup runs its 4-lane SIMD
+    /// groups one after another on one core, so lanes past the first four add no parallelism;
+    /// each still loaded q and took part in the merge, which were most of a decode call (a
+    /// step's attention walking no keys took about as long). SmolLM2, native SwiftShader, 8
+    /// profiled decode steps at ~105 keys: attention 227–241 → 75–134 ms; its prompt attention
+    /// within noise (283–321 against 218–305 ms).
+    pub attention_lanes: u32,
     /// Decode's GEMVs after an RMSNorm compute it as they read x (shaders/activations/
     /// uniform_norm.wgsl), sparing a dispatch per norm (two a layer): on GPUs, where a dispatch
     /// costs more than a small model's GEMV, and on lavapipe, where a dispatch costs 37–60 µs
@@ -559,7 +573,7 @@ impl Tuning {
         // GPUs whose subgroups are always 8 lanes share x across them instead of splitting rows.
         let gemv_split = if cpu || subgroup_x { 1 } else { 8 };
         let gemv_rows = if gemv_split > 1 { 32 } else { rows };
-        Self { subgroup_x, row_blocks: if swiftshader { 4 } else { 1 }, gemm_rows: rows, gemm_tokens: if swiftshader { 16 } else { 8 }, gemv_rows, gemv_split, gemv_blocks: if swiftshader { 4 } else if cpu { 2 } else { 1 }, unroll_heads: swiftshader, norm_in_gemv: !swiftshader, qkv_epilogue: true, norm_thread_per_row: cpu, kv_f16: !cpu && ctx.info.has_f16(), decode_ahead: !lavapipe, x_texture: cpu, weight_texture: cpu, texel_read: if swiftshader { TexelRead::Fetch } else { TexelRead::Storage }, kv_texture: lavapipe, warm_up: lavapipe, gemm_glu: !swiftshader }
+        Self { subgroup_x, row_blocks: if swiftshader { 4 } else { 1 }, gemm_rows: rows, gemm_tokens: if swiftshader { 16 } else { 8 }, gemv_rows, gemv_split, gemv_blocks: if swiftshader { 4 } else if cpu { 2 } else { 1 }, unroll_heads: swiftshader, attention_lanes: if swiftshader { 4 } else { 32 }, norm_in_gemv: !swiftshader, qkv_epilogue: true, norm_thread_per_row: cpu, kv_f16: !cpu && ctx.info.has_f16(), decode_ahead: !lavapipe, x_texture: cpu, weight_texture: cpu, texel_read: if swiftshader { TexelRead::Fetch } else { TexelRead::Storage }, kv_texture: lavapipe, warm_up: lavapipe, gemm_glu: !swiftshader }
     }
 
     /// Every tuning some adapter runs that this one can run too (sharing x needs subgroups of 8,
@@ -572,14 +586,14 @@ impl Tuning {
         let own = Self::for_adapter(ctx);
         let swiftshader_tokens = if own.texel_read == TexelRead::Fetch && own.x_texture { own.gemm_tokens } else { 8 };
         let mut all = vec![
-            Self { subgroup_x: false, row_blocks: 1, gemm_rows: 256, gemm_tokens: 8, gemv_rows: 32, gemv_split: 8, gemv_blocks: 1, unroll_heads: false, norm_in_gemv: true, qkv_epilogue: true, norm_thread_per_row: false, kv_f16: f16, decode_ahead: true, x_texture: false, weight_texture: false, texel_read: TexelRead::Fetch, kv_texture: false, warm_up: false, gemm_glu: true }, // GPUs
-            Self { subgroup_x: false, row_blocks: 4, gemm_rows: 64, gemm_tokens: swiftshader_tokens, gemv_rows: 64, gemv_split: 1, gemv_blocks: 4, unroll_heads: true, norm_in_gemv: false, qkv_epilogue: true, norm_thread_per_row: true, kv_f16: false, decode_ahead: true, x_texture: true, weight_texture: true, texel_read: TexelRead::Fetch, kv_texture: false, warm_up: false, gemm_glu: false }, // SwiftShader
+            Self { subgroup_x: false, row_blocks: 1, gemm_rows: 256, gemm_tokens: 8, gemv_rows: 32, gemv_split: 8, gemv_blocks: 1, unroll_heads: false, attention_lanes: 32, norm_in_gemv: true, qkv_epilogue: true, norm_thread_per_row: false, kv_f16: f16, decode_ahead: true, x_texture: false, weight_texture: false, texel_read: TexelRead::Fetch, kv_texture: false, warm_up: false, gemm_glu: true }, // GPUs
+            Self { subgroup_x: false, row_blocks: 4, gemm_rows: 64, gemm_tokens: swiftshader_tokens, gemv_rows: 64, gemv_split: 1, gemv_blocks: 4, unroll_heads: true, attention_lanes: 4, norm_in_gemv: false, qkv_epilogue: true, norm_thread_per_row: true, kv_f16: false, decode_ahead: true, x_texture: true, weight_texture: true, texel_read: TexelRead::Fetch, kv_texture: false, warm_up: false, gemm_glu: false }, // SwiftShader
         ];
         if ctx.info.fixed_subgroup_size() == Some(8) {
-            all.push(Self { subgroup_x: true, row_blocks: 1, gemm_rows: 64, gemm_tokens: 8, gemv_rows: 64, gemv_split: 1, gemv_blocks: 2, unroll_heads: false, norm_in_gemv: true, qkv_epilogue: true, norm_thread_per_row: true, kv_f16: false, decode_ahead: false, x_texture: true, weight_texture: true, texel_read: TexelRead::Storage, kv_texture: true, warm_up: true, gemm_glu: true }); // lavapipe
+            all.push(Self { subgroup_x: true, row_blocks: 1, gemm_rows: 64, gemm_tokens: 8, gemv_rows: 64, gemv_split: 1, gemv_blocks: 2, unroll_heads: false, attention_lanes: 32, norm_in_gemv: true, qkv_epilogue: true, norm_thread_per_row: true, kv_f16: false, decode_ahead: false, x_texture: true, weight_texture: true, texel_read: TexelRead::Storage, kv_texture: true, warm_up: true, gemm_glu: true }); // lavapipe
             // A GPU whose subgroups are always 8 lanes: its GEMVs after a norm sum Σx² across the
             // subgroup (`x_total` in shaders/share_x/subgroup.wgsl).
-            all.push(Self { subgroup_x: true, row_blocks: 1, gemm_rows: 256, gemm_tokens: 8, gemv_rows: 256, gemv_split: 1, gemv_blocks: 1, unroll_heads: false, norm_in_gemv: true, qkv_epilogue: true, norm_thread_per_row: false, kv_f16: f16, decode_ahead: true, x_texture: false, weight_texture: false, texel_read: TexelRead::Fetch, kv_texture: false, warm_up: false, gemm_glu: true });
+            all.push(Self { subgroup_x: true, row_blocks: 1, gemm_rows: 256, gemm_tokens: 8, gemv_rows: 256, gemv_split: 1, gemv_blocks: 1, unroll_heads: false, attention_lanes: 32, norm_in_gemv: true, qkv_epilogue: true, norm_thread_per_row: false, kv_f16: f16, decode_ahead: true, x_texture: false, weight_texture: false, texel_read: TexelRead::Fetch, kv_texture: false, warm_up: false, gemm_glu: true });
         }
         all
     }
@@ -589,6 +603,7 @@ impl std::fmt::Display for Tuning {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let x = if self.subgroup_x { "x shared across subgroups" } else { "x loaded per thread" };
         let heads = if self.unroll_heads { ", attention unrolled over a KV group's heads" } else { "" };
+        let heads = format!("{heads}, {} lanes a workgroup of the attention reading its own keys", self.attention_lanes);
         let norm = if self.norm_in_gemv { ", RMSNorm inside decode's GEMVs" } else { "" };
         let norm = if self.norm_thread_per_row { format!("{norm}, RMSNorm a thread per row") } else { norm.to_string() };
         let norm = if self.qkv_epilogue { format!("{norm}, RoPE and KV write or biases inside decode's Q/K/V GEMV") } else { norm };
@@ -640,6 +655,9 @@ pub struct Kernels {
     /// ([`Tuning::norm_thread_per_row`]) a thread per row of whole quads (rms_norm_rows.wgsl).
     rms_norm: Kernel,
     rms_norm_rows: Option<Kernel>,
+    /// The thread-per-row RMSNorm writing into the texture a prompt's GEMM reads x from, where
+    /// the tuning has both ([`Tuning::x_texture`]): see [`Self::rms_norm_input`].
+    rms_norm_texture: Option<Kernel>,
     rope: Kernel,
     rope_kv: Kernel,
     /// A prompt's keys or values into an f16 KV cache (shaders/copy.wgsl to f16); an f32 cache
@@ -775,7 +793,8 @@ impl Kernels {
         Ok(Self {
             tuning,
             rms_norm: Kernel::new(d, "rms_norm", &[shader!("rms_norm_params"), shader!("rms_norm")].join("\n")),
-            rms_norm_rows: tuning.norm_thread_per_row.then(|| Kernel::new(d, "rms_norm_rows", &[shader!("rms_norm_params"), shader!("rms_norm_rows")].join("\n"))),
+            rms_norm_rows: tuning.norm_thread_per_row.then(|| Kernel::new(d, "rms_norm_rows", &[shader!("rms_norm_params"), shader!("rms_norm_rows"), shader!("norm_out/buffer")].join("\n"))),
+            rms_norm_texture: (tuning.norm_thread_per_row && tuning.x_texture).then(|| Kernel::new(d, "rms_norm_texture", &[shader!("rms_norm_params"), shader!("rms_norm_rows"), shader!("norm_out/texture")].join("\n"))),
             rope: Kernel::new(d, "rope", &[shader!("rope/sin_cos"), shader!("rope/rope")].join("\n")),
             rope_kv: Kernel::new(d, "rope_kv", &[tuning.kv_wgsl(), shader!("rope/sin_cos"), shader!("rope/rope_kv")].join("\n")),
             kv_store_f16: tuning.kv_f16.then(|| Kernel::new(d, "kv_store", &[tuning.kv_wgsl(), shader!("copy")].join("\n"))),
@@ -787,9 +806,9 @@ impl Kernels {
                 .map(|(hd, group)| {
                     let hg = tuning.heads_per_thread(hd, group);
                     let quads = if tuning.unroll_heads { Expand::Unrolled(hd / 4) } else { Expand::Loop };
-                    let kernel = |name, parts: &[&str], hg: u32| {
+                    let kernel = |name, parts: &[&str], hg: u32, lanes: u32| {
                         let wgsl = [&[tuning.kv_wgsl(), shader!("attention_params"), shader!("attention_merge")], parts].concat().join("\n");
-                        let wgsl = wgsl.replace("HEAD_DIM4", &(hd / 4).to_string()).replace("HEADS_PER_THREAD", &format!("{hg}u"));
+                        let wgsl = wgsl.replace("HEAD_DIM4", &(hd / 4).to_string()).replace("HEADS_PER_THREAD", &format!("{hg}u")).replace("WORKGROUP_LANES", &format!("{lanes}u"));
                         // A decode lane's quads (`i < PER`) are always unrolled.
                         let wgsl = expand(&expand(&wgsl, "h", "HG", Expand::Unrolled(hg)), "i", "PER", Expand::Unrolled(hd / 32));
                         Kernel::new(d, name, &expand(&wgsl, "d", "D4", quads))
@@ -797,9 +816,9 @@ impl Kernels {
                     let shared = tuning.subgroup_x && (hd / 4) % 8 == 0;
                     let decode_hg = tuning.decode_heads_per_workgroup(hd, group);
                     let attention = Attention {
-                        attend: kernel("attention", &[shader!("attention"), shader!("share_kv/direct"), shader!("kv_read/buffer")], hg),
-                        prompt: shared.then(|| kernel("attention_prompt", &[shader!("attention"), shader!("share_kv/subgroup"), tuning.kv_read_wgsl().as_str()], hg)),
-                        decode: shared.then(|| (kernel("attention_decode", &[tuning.kv_read_wgsl().as_str(), shader!("attention_decode")], decode_hg), decode_hg)),
+                        attend: kernel("attention", &[shader!("attention"), shader!("share_kv/direct"), shader!("kv_read/buffer")], hg, tuning.attention_lanes),
+                        prompt: shared.then(|| kernel("attention_prompt", &[shader!("attention"), shader!("share_kv/subgroup"), tuning.kv_read_wgsl().as_str()], hg, ATTENTION_LANES)),
+                        decode: shared.then(|| (kernel("attention_decode", &[tuning.kv_read_wgsl().as_str(), shader!("attention_decode")], decode_hg, ATTENTION_LANES), decode_hg)),
                     };
                     ((hd, group), attention)
                 })
@@ -840,6 +859,7 @@ impl Kernels {
         // A thread per row where the tuning has it: models' rows are whole quads.
         let mut all = vec![self.rms_norm_rows.as_ref().unwrap_or(&self.rms_norm), &self.rope, &self.rope_kv, &self.glu, &self.add, &self.sample, &self.copy];
         all.extend(&self.kv_store_f16);
+        all.extend(&self.rms_norm_texture);
         for a in self.attention.values() {
             // The lane-per-chunk kernel only where decode or prompts run it.
             if a.decode.is_none() || a.prompt.is_none() {
@@ -925,12 +945,21 @@ impl Kernels {
     /// The input of the matmuls by `readers` that follow `rms_norm(x) · weight` ([n_tok][n_cols]):
     /// for one token, where x and the weight fit uniform windows and every reader has a GEMV
     /// that normalises as it reads (`Tuning::norm_in_gemv`), the norm is left to them (a
-    /// dispatch less); otherwise it is computed into `h`.
+    /// dispatch less); for a prompt whose readers all read x through a texture
+    /// ([`Self::textured_gemm`]), it is written into that texture (no copy of `h` into it);
+    /// otherwise it is computed into `h`.
     #[allow(clippy::too_many_arguments)]
     pub fn rms_norm_input<'b>(&self, rec: &mut Recorder<'_>, x: B<'b>, weight: B<'b>, h: B<'b>, n_tok: u32, n_cols: u32, eps: f32, readers: &[&GpuTensor]) -> Input<'b> {
+        let p = NormParams { n_cols, n_rows: n_tok, eps, accumulate: 0 };
         let each_reads = readers.iter().all(|w| self.norm_gemv.contains_key(&w.ty) && w.row_len() == n_cols);
         if n_tok == 1 && n_cols % 4 == 0 && each_reads && uniform_window_fits(rec, &x, n_cols) && uniform_window_fits(rec, &weight, n_cols) {
             return Input::Normed { x, weight, eps };
+        }
+        let each_textured = readers.iter().all(|w| w.row_len() == n_cols && self.textured_gemm(rec.ctx, w, &h, n_tok).is_some());
+        if let Some(kernel) = self.rms_norm_texture.as_ref().filter(|_| each_textured) {
+            let texture = rec.activation_texture(n_cols, n_tok);
+            kernel.dispatch(rec, &p, &[x.into(), weight.into(), Binding::Texture(texture.clone())], grid_1d(n_tok.div_ceil(RMS_NORM_ROWS_WG)));
+            return Input::Texture(texture);
         }
         self.rms_norm(rec, x, weight, h.clone(), n_tok, n_cols, eps);
         Input::Plain(h)
@@ -952,37 +981,44 @@ impl Kernels {
                 let (kernel, rows_per_group) = self.norm_gemv.get(&w.ty).expect("rms_norm_input checked each reader's type");
                 return gemv_windowed(rec, (kernel, *rows_per_group), w, x, Some(uniform_window(rec, &weight)), eps, y, accumulate, rows);
             }
+            texture @ Input::Texture(_) => return self.matmul_parts(rec, w, texture, y, n_tok, accumulate, rows, None),
         };
         let m = &self.matmul[&w.ty];
         let n_in = w.row_len();
         if n_tok == 1 && n_in % 4 == 0 && uniform_window_fits(rec, &x, n_in) {
             return gemv_windowed(rec, (&m.gemv_uniform, m.gemv_uniform_rows), w, x, None, 0.0, y, accumulate, rows);
         }
-        self.matmul_parts(rec, w, x, y, n_tok, accumulate, rows, None);
+        self.matmul_parts(rec, w, Input::Plain(x), y, n_tok, accumulate, rows, None);
     }
 
     /// [`Self::matmul_into`] past the GEMVs with a uniform window: a dispatch per part of W, of
     /// the storage-x GEMV (one token) or a GEMM, with `glu` the GEMM's GLU epilogue
-    /// ([`Self::matmul_glu`]: each output is two of W's rows).
+    /// ([`Self::matmul_glu`]: each output is two of W's rows). `x` is a buffer, or the texture
+    /// [`Self::rms_norm_input`] wrote.
     #[allow(clippy::too_many_arguments)]
-    fn matmul_parts(&self, rec: &mut Recorder<'_>, w: &GpuTensor, x: B, y: B, n_tok: u32, accumulate: bool, rows: YRows, glu: Option<Activation>) {
+    fn matmul_parts(&self, rec: &mut Recorder<'_>, w: &GpuTensor, x: Input<'_>, y: B, n_tok: u32, accumulate: bool, rows: YRows, glu: Option<Activation>) {
         let m = &self.matmul[&w.ty];
         let n_in = w.row_len();
-        let (kernel, rows_per_group) = match (n_tok, n_in % 4 == 0) {
-            (_, false) => (m.any.as_ref().expect("quantized rows are whole blocks"), self.tuning.gemm_rows),
-            (1, true) => (&m.gemv, MATVEC_ROWS),
-            (_, true) => (&m.gemm, self.tuning.gemm_rows),
+        let rows_per_group = if n_tok == 1 && n_in % 4 == 0 { MATVEC_ROWS } else { self.tuning.gemm_rows };
+        // Where the tuning reads the GEMM's x through a texture, x is copied there once for all
+        // parts (unless rms_norm_input wrote it there).
+        let (kernel, x) = match x {
+            Input::Texture(texture) => (m.gemm_texture.as_ref().expect("rms_norm_input checked each reader"), Binding::Texture(texture)),
+            Input::Plain(x) => match self.textured_gemm(rec.ctx, w, &x, n_tok) {
+                Some(k) => (k, Binding::Texture(rec.texture_of(&x, n_in, n_tok))),
+                None => match (n_tok, n_in % 4 == 0) {
+                    (_, false) => (m.any.as_ref().expect("quantized rows are whole blocks"), x.into()),
+                    (1, true) => (&m.gemv, x.into()),
+                    (_, true) => (&m.gemm, x.into()),
+                },
+            },
+            Input::Normed { .. } => unreachable!("matmul_into runs the normalising GEMVs"),
         };
         let rows_per_output = if glu.is_some() { 2 } else { 1 };
-        // Where the tuning reads the GEMM's x through a texture, x is copied there once for all parts.
-        let textured = self.textured_gemm(rec.ctx, w, &x, n_tok).map(|k| (k, rec.texture_of(&x, n_in, n_tok)));
         for part in &w.parts {
             let p = MatmulParams { glu: glu.map_or(0, |act| 1 + act as u32), ..MatmulParams::new(w, part, n_tok, accumulate, rows) };
             let grid = [(part.n_rows / rows_per_output).div_ceil(rows_per_group / rows_per_output), n_tok.div_ceil(self.tuning.gemm_tokens), 1];
-            match &textured {
-                Some((k, tex)) => k.dispatch(rec, &p, &[part.binding(), Binding::Texture(tex.clone()), y.clone().into()], grid),
-                None => kernel.dispatch(rec, &p, &[part.binding(), x.clone().into(), y.clone().into()], grid),
-            }
+            kernel.dispatch(rec, &p, &[part.binding(), x.clone(), y.clone().into()], grid);
         }
     }
 
@@ -993,8 +1029,7 @@ impl Kernels {
     /// decode's GEMV reads the GLU instead, see [`Self::glu_matmul`]) or W is split over
     /// bindings (its halves could straddle parts).
     pub fn matmul_glu<'b>(&self, rec: &mut Recorder<'_>, w: &GpuTensor, x: Input<'b>, y: B, n_tok: u32, act: Activation) -> bool {
-        let (Input::Plain(x), [_]) = (x, &w.parts[..]) else { return false };
-        if !self.tuning.gemm_glu || n_tok == 1 || w.n_rows() % 2 != 0 {
+        if matches!(x, Input::Normed { .. }) || w.parts.len() != 1 || !self.tuning.gemm_glu || n_tok == 1 || w.n_rows() % 2 != 0 {
             return false;
         }
         self.matmul_parts(rec, w, x, y, n_tok, false, YRows { stride: w.n_rows() / 2, row0: 0 }, Some(act));
@@ -1045,6 +1080,8 @@ impl Kernels {
         let (x, norm) = match x {
             Input::Plain(x) => (x, None),
             Input::Normed { x, weight, eps } => (x, Some((weight, eps))),
+            // A prompt's (one token's x is never put in a texture).
+            Input::Texture(_) => return false,
         };
         let Some((kernel, rows_per_group)) = self.qkv_gemv.get(&(store, w.ty, norm.is_some())) else { return false };
         let fits = w.n_rows() == layout.q_rows + 2 * layout.kv_rows && w.parts.iter().all(|part| part.row0 % 2 == 0) && uniform_window_fits(rec, &x, w.row_len());
@@ -1159,11 +1196,12 @@ impl Kernels {
         let textures = self.kv_textures(kv_texels);
         let readable = textures.is_some();
         let hg = self.tuning.heads_per_thread(shape.head_dim, shape.group());
-        let (attend, hg, max_chunks, subgroups) = match (&kernels.decode, &kernels.prompt) {
-            (Some((decode, decode_hg)), _) if n_tok == 1 && readable => (decode, *decode_hg, ATTENTION_DECODE_CHUNKS, true),
+        let (attend, hg, max_chunks, subgroups, lanes) = match (&kernels.decode, &kernels.prompt) {
+            // (a workgroup per head group: its subgroups take the chunks)
+            (Some((decode, decode_hg)), _) if n_tok == 1 && readable => (decode, *decode_hg, ATTENTION_DECODE_CHUNKS, true, ATTENTION_LANES),
             // Lanes share keys only where they are queries of one head, each with all its keys.
-            (_, Some(prompt)) if n_tok > 1 && readable => (prompt, hg, 1, true),
-            _ => (&kernels.attend, hg, ATTENTION_MAX_CHUNKS, false),
+            (_, Some(prompt)) if n_tok > 1 && readable => (prompt, hg, 1, true, ATTENTION_LANES),
+            _ => (&kernels.attend, hg, self.tuning.attention_lanes, false, self.tuning.attention_lanes),
         };
         let n_chunks = if n_tok == 1 { n_keys.div_ceil(ATTENTION_CHUNK_KEYS).clamp(1, max_chunks) } else { 1 };
         let p = AttentionParams {
@@ -1178,7 +1216,7 @@ impl Kernels {
             chunk_len: n_keys.div_ceil(n_chunks),
             _pad: [0; 3],
         };
-        let grid = [(n_tok * n_chunks).div_ceil(ATTENTION_LANES), shape.n_head / hg, 1];
+        let grid = [(n_tok * n_chunks).div_ceil(lanes), shape.n_head / hg, 1];
         let (k_cache, v_cache) = match textures.flatten().filter(|_| subgroups) {
             Some([k, v]) => (Binding::Texture(k.clone()), Binding::Texture(v.clone())),
             None => (k_cache.into(), v_cache.into()),
