@@ -10,7 +10,7 @@ fn part_of(head: u32, c: u32) -> u32 {
 
 // Decode's merge of the chunks of one query (n_tok = 1) of heads head0 .. head0 + HG: each
 // chunk c has left its (o, m, l) per head in `parts`; after the barrier lane d of the workgroup
-// merges dimensions 4d .. 4d + 3 (and 4(d + LANES) .., for heads over 128) of each head:
+// merges dimensions 4d .. 4d + 3 (and 4(d + LANES) .., for heads over 4 · LANES) of each head:
 //     with M = max_c m_c:  out = Σ_c o_c · e^(m_c - M)  /  Σ_c l_c · e^(m_c - M)
 fn merge_chunks(lane: u32, head0: u32) {
     storageBarrier();

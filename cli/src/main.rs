@@ -7,6 +7,7 @@
 //!   webslm bench --model PATH [--prompt-tokens 100] [--gen 128] [--runs 3] [--out PATH.json] [--no-roofline] [--large]
 //!                [--gemv-split N] [--decode-ahead 0|1] [--norm-in-gemv 0|1] [--qkv-epilogue 0|1] [--kv-texture 0|1]
 //!                [--x-texture 0|1] [--gemm-tokens N] [--weight-texture 0|1] [--texel-read fetch|storage] [--warm-up 0|1]
+//!                [--attention-lanes N] [--gemm-glu 0|1]
 //!   webslm roofline [--types Q4_0,Q4_1] [--gemv-split N] [--x-texture 0|1] [--gemm-tokens N]
 //!                   [--weight-texture 0|1] [--texel-read fetch|storage] [--large]
 //!   webslm profile --model PATH [--prompt-tokens 100] [--steps 8] (and bench's tuning flags)
@@ -63,7 +64,8 @@ pub async fn load(args: &Args) -> Result<Loaded, webslm::Error> {
 /// weights (of the types read as 16-byte words) live in textures; `--texel-read fetch|storage`,
 /// how kernels read those textures (`TexelRead`); `--kv-texture 0|1`, whether the subgroup
 /// attention kernels read texture copies of the KV cache; `--warm-up 0|1`, whether a load ends
-/// with a warm-up step.
+/// with a warm-up step; `--attention-lanes N`, threads per workgroup of the attention whose
+/// threads read their own keys (1 to 32).
 pub fn tuning(args: &Args, ctx: &GpuContext) -> Result<Tuning, webslm::Error> {
     let invalid = webslm::Error::InvalidRequest;
     let mut tuning = Tuning::for_adapter(ctx);

@@ -380,7 +380,10 @@ pub async fn check_gemm_glu(ctx: &GpuContext, k: &Kernels, ty: GgmlType, seed: u
         let act = if i % 2 == 0 { Activation::Silu } else { Activation::GeluTanh };
         let bytes = random_tensor_bytes(ty, n_in * 2 * n_ff, &mut rng);
         let w = dequantize(ty, &bytes);
-        let x = rng.vec(n_in * n_tok, -1.0, 1.0);
+        // The GEMM's x is an RMSNorm's output, as in a model (on adapters that read x through a
+        // texture, the norm writes it there for rows of whole 256 bytes).
+        let (x_raw, norm, eps) = (rng.vec(n_in * n_tok, -2.0, 2.0), rng.vec(n_in, 0.5, 1.5), 1e-5);
+        let x: Vec<f32> = x_raw.chunks(n_in).flat_map(|r| cpu::rms_norm(r, &norm, eps)).collect();
         let gate_up = cpu::matmul(&w, &x, n_in);
         let (g, u): (Vec<f32>, Vec<f32>) = (gate_up.chunks(2 * n_ff).flat_map(|r| r[..n_ff].to_vec()).collect(), gate_up.chunks(2 * n_ff).flat_map(|r| r[n_ff..].to_vec()).collect());
         let want = cpu::glu(&g, &u, act);
@@ -392,11 +395,20 @@ pub async fn check_gemm_glu(ctx: &GpuContext, k: &Kernels, ty: GgmlType, seed: u
             u[i].abs().max(1.0) * sums[t * 2 * n_ff + r] + act_g[i].abs().max(1.0) * sums[t * 2 * n_ff + n_ff + r]
         }).collect();
         let tensor = upload_tensor(ctx, &k.tuning, ty, &[n_in as u64, 2 * n_ff as u64], &bytes)?;
-        let (xb, yb) = (ctx.storage_buffer("x", &x), ctx.output_buffer("y", (n_tok * n_ff * 4) as u64));
-        let mut ran = false;
-        let got = run(ctx, |e| ran = k.matmul_glu(e, &tensor, Input::Plain(whole(&xb)), whole(&yb), n_tok as u32, act), &yb, want.len()).await?;
+        let (xb, nb, hb) = (ctx.storage_buffer("x", &x_raw), ctx.storage_buffer("norm", &norm), ctx.output_buffer("h", (x.len() * 4) as u64));
+        let yb = ctx.output_buffer("y", (n_tok * n_ff * 4) as u64);
+        let (mut ran, mut textured) = (false, false);
+        let record = |e: &mut Recorder<'_>| {
+            let input = k.rms_norm_input(e, whole(&xb), whole(&nb), whole(&hb), n_tok as u32, n_in as u32, eps, &[&tensor]);
+            textured = matches!(input, Input::Texture(_));
+            ran = k.matmul_glu(e, &tensor, input, whole(&yb), n_tok as u32, act);
+        };
+        let got = run(ctx, record, &yb, want.len()).await?;
         if !ran {
             return Err(Error::Gpu(format!("gemm + glu {ty:?}, {n_tok} tokens of {n_in}: the GEMM's GLU epilogue did not run")));
+        }
+        if textured != (k.tuning.norm_thread_per_row && k.tuning.x_texture && n_in % 64 == 0) {
+            return Err(Error::Gpu(format!("gemm + glu {ty:?}, {n_tok} tokens of {n_in}: the norm into x's texture ran: {textured}, tuning {}", k.tuning)));
         }
         tally.add(&got, &want, |i| scale[i]);
     }
@@ -890,7 +902,8 @@ pub async fn check_all(ctx: &GpuContext) -> Result<Vec<KernelCheck>> {
     }
     // The other tunings this adapter can run are checked too: each is what some adapter runs.
     // Attention, the KV writes and decode's fused GLU GEMV depend on the sharing, unrolling,
-    // the KV cache's type and the GEMV's split rows only: checked once per other choice of them.
+    // attention's lanes, the KV cache's type and the GEMV's split rows only: checked once per
+    // other choice of them.
     let attention_key = |t: &Tuning| (t.subgroup_x, t.unroll_heads, t.attention_lanes, t.kv_f16, t.kv_texels(), t.gemv_split);
     let mut attention_checked = vec![attention_key(&k.tuning)];
     let mut read_checked = vec![k.tuning.weight_texels()];

@@ -14,8 +14,9 @@ pub struct Recorder<'a> {
     binds: Option<&'a mut BindCache>,
     /// Where each dispatch's time goes when profiling (each is then submitted and waited for).
     profile: Option<&'a mut Profile>,
-    /// Textures that activations are copied into for kernels that read them as texels
-    /// ([`Self::texture_of`]), one per size, reused by every copy of that size.
+    /// Textures that activations are copied (or written by a kernel) into for kernels that read
+    /// them as texels ([`Self::texture_of`], [`Self::activation_texture`]), one per size, reused
+    /// by every use of that size: each holds what was last put there.
     textures: Vec<wgpu::Texture>,
 }
 
@@ -77,19 +78,20 @@ impl<'a> Recorder<'a> {
     /// texels per row (shaders/activations/texture.wgsl reads it): the view of a texture this
     /// recorder keeps for that size. The caller checks [`texture_fits`].
     pub fn texture_of(&mut self, x: &wgpu::BufferBinding<'_>, row_len: u32, n_rows: u32) -> wgpu::TextureView {
-        let texture = self.activations_texture(row_len, n_rows);
+        let texture = self.texture_for(row_len, n_rows);
         self.copy_rows_to_texture(x.buffer, x.offset, row_len * 4, &texture, 0, n_rows);
         texture.create_view(&Default::default())
     }
 
     /// The view of the texture [`Self::texture_of`] copies `n_rows` rows of `row_len` f32 into,
-    /// for a kernel to write them there itself.
+    /// for a kernel to write them there itself; what it writes stays until the next use of a
+    /// texture of that size.
     pub fn activation_texture(&mut self, row_len: u32, n_rows: u32) -> wgpu::TextureView {
-        self.activations_texture(row_len, n_rows).create_view(&Default::default())
+        self.texture_for(row_len, n_rows).create_view(&Default::default())
     }
 
     /// This recorder's texture for activations of that size (made on first use).
-    fn activations_texture(&mut self, row_len: u32, n_rows: u32) -> wgpu::Texture {
+    fn texture_for(&mut self, row_len: u32, n_rows: u32) -> wgpu::Texture {
         let size = wgpu::Extent3d { width: row_len / 4, height: n_rows, depth_or_array_layers: 1 };
         if let Some(t) = self.textures.iter().find(|t| t.size() == size) {
             return t.clone();

@@ -144,6 +144,8 @@ pub struct YRows {
 pub enum Input<'b> {
     Plain(B<'b>),
     Normed { x: B<'b>, weight: B<'b>, eps: f32 },
+    /// A prompt's normed x already in the texture its GEMMs read (see [`Kernels::rms_norm_input`]),
+    /// valid until the recorder's next use of a texture of that size.
     Texture(wgpu::TextureView),
 }
 
@@ -275,8 +277,8 @@ const ATTENTION_LANES: u32 = 32;
 /// shaders/read.wgsl) of 16 bytes.
 pub const READ_CHUNK: u64 = 256 * 16 * 16;
 /// A decode step's keys are split into chunks of at least this many keys, at most
-/// `ATTENTION_MAX_CHUNKS` of them per head: a lane each of the head's one workgroup, which then
-/// merges them.
+/// [`Tuning::attention_lanes`] of them per head (a lane each of the head's one workgroup, which
+/// then merges them), or `ATTENTION_DECODE_CHUNKS` (a subgroup each).
 const ATTENTION_CHUNK_KEYS: u32 = 32;
 /// The most of any tuning's [`Tuning::attention_lanes`] (the size of `parts`).
 const ATTENTION_MAX_CHUNKS: u32 = 32;
@@ -391,8 +393,9 @@ pub struct Tuning {
     /// groups one after another on one core, so lanes past the first four add no parallelism;
     /// each still loaded q and took part in the merge, which were most of a decode call (a
     /// step's attention walking no keys took about as long). SmolLM2, native SwiftShader, 8
-    /// profiled decode steps at ~105 keys: attention 227–241 → 75–134 ms; its prompt attention
-    /// within noise (283–321 against 218–305 ms).
+    /// profiled decode steps at ~105 keys: attention 154–241 → 73–134 ms (5 profiles each); its
+    /// prompt attention within noise (283–417 against 195–370 ms). At most
+    /// `ATTENTION_MAX_CHUNKS`.
     pub attention_lanes: u32,
     /// Decode's GEMVs after an RMSNorm compute it as they read x (shaders/activations/
     /// uniform_norm.wgsl), sparing a dispatch per norm (two a layer): on GPUs, where a dispatch
@@ -431,7 +434,8 @@ pub struct Tuning {
     /// difference (6.06–6.30 against 6.18–6.28 tok/s; its steps are ~160 ms).
     pub decode_ahead: bool,
     /// Prefill's GEMM reads x through a texture (shaders/activations/texture.wgsl), copied
-    /// there before it runs, instead of from its buffer: on SwiftShader, where a texel fetch
+    /// there before it runs (or written there by the RMSNorm before it), instead of from its
+    /// buffer: on SwiftShader, where a texel fetch
     /// costs about a third of a 16-byte load from a buffer (a gather of four floats per lane;
     /// 2.5 against 7.7 ns a thread in a loop of nothing else), and the GEMM loads a quad of x
     /// per 16 multiply-adds. Natively there, SmolLM2's ffn_down GEMM 4.0–5.6 → 9.9–10.3
@@ -602,8 +606,8 @@ impl Tuning {
 impl std::fmt::Display for Tuning {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let x = if self.subgroup_x { "x shared across subgroups" } else { "x loaded per thread" };
-        let heads = if self.unroll_heads { ", attention unrolled over a KV group's heads" } else { "" };
-        let heads = format!("{heads}, {} lanes a workgroup of the attention reading its own keys", self.attention_lanes);
+        let unrolled = if self.unroll_heads { ", attention unrolled over a KV group's heads" } else { "" };
+        let heads = format!("{unrolled}, {} lanes a workgroup of the attention reading its own keys", self.attention_lanes);
         let norm = if self.norm_in_gemv { ", RMSNorm inside decode's GEMVs" } else { "" };
         let norm = if self.norm_thread_per_row { format!("{norm}, RMSNorm a thread per row") } else { norm.to_string() };
         let norm = if self.qkv_epilogue { format!("{norm}, RoPE and KV write or biases inside decode's Q/K/V GEMV") } else { norm };
@@ -755,6 +759,10 @@ impl Kernels {
 
     /// [`Self::new`] with the variants `tuning` picks (tests check each on one adapter).
     pub fn tuned(ctx: &GpuContext, types: impl IntoIterator<Item = GgmlType>, attention: &[AttentionShape], tuning: Tuning) -> Result<Self> {
+        // A decode step's chunks must fit the `parts` buffer.
+        if !(1..=ATTENTION_MAX_CHUNKS).contains(&tuning.attention_lanes) {
+            return Err(crate::error::Error::InvalidRequest(format!("attention lanes {}: 1 to {ATTENTION_MAX_CHUNKS}", tuning.attention_lanes)));
+        }
         let d = &ctx.device;
         let (x_uniform, x_normed) = (x_uniform_wgsl(ctx, WindowInput::Plain, tuning), x_uniform_wgsl(ctx, WindowInput::Normed, tuning));
         let share_x = tuning.share_x(false);
@@ -818,6 +826,7 @@ impl Kernels {
                     let attention = Attention {
                         attend: kernel("attention", &[shader!("attention"), shader!("share_kv/direct"), shader!("kv_read/buffer")], hg, tuning.attention_lanes),
                         prompt: shared.then(|| kernel("attention_prompt", &[shader!("attention"), shader!("share_kv/subgroup"), tuning.kv_read_wgsl().as_str()], hg, ATTENTION_LANES)),
+                        // (sized by its SUBGROUPS: it has no WORKGROUP_LANES)
                         decode: shared.then(|| (kernel("attention_decode", &[tuning.kv_read_wgsl().as_str(), shader!("attention_decode")], decode_hg, ATTENTION_LANES), decode_hg)),
                     };
                     ((hd, group), attention)
@@ -950,13 +959,15 @@ impl Kernels {
     /// otherwise it is computed into `h`.
     #[allow(clippy::too_many_arguments)]
     pub fn rms_norm_input<'b>(&self, rec: &mut Recorder<'_>, x: B<'b>, weight: B<'b>, h: B<'b>, n_tok: u32, n_cols: u32, eps: f32, readers: &[&GpuTensor]) -> Input<'b> {
-        let p = NormParams { n_cols, n_rows: n_tok, eps, accumulate: 0 };
         let each_reads = readers.iter().all(|w| self.norm_gemv.contains_key(&w.ty) && w.row_len() == n_cols);
         if n_tok == 1 && n_cols % 4 == 0 && each_reads && uniform_window_fits(rec, &x, n_cols) && uniform_window_fits(rec, &weight, n_cols) {
             return Input::Normed { x, weight, eps };
         }
+        // Where every reader would read x through a texture if given h (the same test as the
+        // copy's, so that both paths serve the same shapes).
         let each_textured = readers.iter().all(|w| w.row_len() == n_cols && self.textured_gemm(rec.ctx, w, &h, n_tok).is_some());
         if let Some(kernel) = self.rms_norm_texture.as_ref().filter(|_| each_textured) {
+            let p = NormParams { n_cols, n_rows: n_tok, eps, accumulate: 0 };
             let texture = rec.activation_texture(n_cols, n_tok);
             kernel.dispatch(rec, &p, &[x.into(), weight.into(), Binding::Texture(texture.clone())], grid_1d(n_tok.div_ceil(RMS_NORM_ROWS_WG)));
             return Input::Texture(texture);
@@ -1003,7 +1014,7 @@ impl Kernels {
         // Where the tuning reads the GEMM's x through a texture, x is copied there once for all
         // parts (unless rms_norm_input wrote it there).
         let (kernel, x) = match x {
-            Input::Texture(texture) => (m.gemm_texture.as_ref().expect("rms_norm_input checked each reader"), Binding::Texture(texture)),
+            Input::Texture(texture) => (m.gemm_texture.as_ref().expect("Input::Texture is made only for readers with the texture GEMM"), Binding::Texture(texture)),
             Input::Plain(x) => match self.textured_gemm(rec.ctx, w, &x, n_tok) {
                 Some(k) => (k, Binding::Texture(rec.texture_of(&x, n_in, n_tok))),
                 None => match (n_tok, n_in % 4 == 0) {
@@ -1080,7 +1091,7 @@ impl Kernels {
         let (x, norm) = match x {
             Input::Plain(x) => (x, None),
             Input::Normed { x, weight, eps } => (x, Some((weight, eps))),
-            // A prompt's (one token's x is never put in a texture).
+            // Only a prompt's x is ever in a texture; this is one token's GEMV.
             Input::Texture(_) => return false,
         };
         let Some((kernel, rows_per_group)) = self.qkv_gemv.get(&(store, w.ty, norm.is_some())) else { return false };
@@ -1197,8 +1208,8 @@ impl Kernels {
         let readable = textures.is_some();
         let hg = self.tuning.heads_per_thread(shape.head_dim, shape.group());
         let (attend, hg, max_chunks, subgroups, lanes) = match (&kernels.decode, &kernels.prompt) {
-            // (a workgroup per head group: its subgroups take the chunks)
-            (Some((decode, decode_hg)), _) if n_tok == 1 && readable => (decode, *decode_hg, ATTENTION_DECODE_CHUNKS, true, ATTENTION_LANES),
+            // One workgroup per head group (grid x: n_chunks ≤ lanes), whose subgroups take the chunks.
+            (Some((decode, decode_hg)), _) if n_tok == 1 && readable => (decode, *decode_hg, ATTENTION_DECODE_CHUNKS, true, ATTENTION_DECODE_CHUNKS),
             // Lanes share keys only where they are queries of one head, each with all its keys.
             (_, Some(prompt)) if n_tok > 1 && readable => (prompt, hg, 1, true, ATTENTION_LANES),
             _ => (&kernels.attend, hg, self.tuning.attention_lanes, false, self.tuning.attention_lanes),
