@@ -274,6 +274,12 @@ fn matmul_onto(w: &[f32], input: &[f32], n_in: usize, base: &[f32]) -> (Vec<f32>
     (want, scale)
 }
 
+/// Whether `k`'s tuning writes the RMSNorm of `n_tok` rows of `n_in` into the texture its GEMM
+/// reads x from (`Kernels::rms_norm_input`), as the checks expect it to.
+fn norm_into_texture(k: &Kernels, n_tok: usize, n_in: usize) -> bool {
+    k.tuning.norm_thread_per_row && k.tuning.x_texture && n_tok > 1 && n_in % 64 == 0
+}
+
 /// A matmul whose input is an RMSNorm, for one weight type: decode's GEMV that normalises x as it
 /// reads it (for the types that have one), a prompt's norm written into the texture its GEMM
 /// reads x from (where the tuning reads x through one), and the RMSNorm + matmul pair the others
@@ -314,7 +320,7 @@ pub async fn check_norm_matmul(ctx: &GpuContext, k: &Kernels, ty: GgmlType, seed
         let got = run(ctx, record, &yb, want.len()).await?;
         let meant = match n_tok {
             1 if k.tuning.norm_in_gemv && !storage_only && ty.wgsl().is_some_and(|w| w.rows) => "the normalising GEMV",
-            2.. if k.tuning.norm_thread_per_row && k.tuning.x_texture && n_in % 64 == 0 => "RMSNorm into the GEMM's texture",
+            _ if norm_into_texture(k, n_tok, n_in) => "RMSNorm into the GEMM's texture",
             _ => "RMSNorm + matmul",
         };
         if taken != meant {
@@ -407,7 +413,7 @@ pub async fn check_gemm_glu(ctx: &GpuContext, k: &Kernels, ty: GgmlType, seed: u
         if !ran {
             return Err(Error::Gpu(format!("gemm + glu {ty:?}, {n_tok} tokens of {n_in}: the GEMM's GLU epilogue did not run")));
         }
-        if textured != (k.tuning.norm_thread_per_row && k.tuning.x_texture && n_in % 64 == 0) {
+        if textured != norm_into_texture(k, n_tok, n_in) {
             return Err(Error::Gpu(format!("gemm + glu {ty:?}, {n_tok} tokens of {n_in}: the norm into x's texture ran: {textured}, tuning {}", k.tuning)));
         }
         tally.add(&got, &want, |i| scale[i]);

@@ -1010,17 +1010,17 @@ impl Kernels {
     fn matmul_parts(&self, rec: &mut Recorder<'_>, w: &GpuTensor, x: Input<'_>, y: B, n_tok: u32, accumulate: bool, rows: YRows, glu: Option<Activation>) {
         let m = &self.matmul[&w.ty];
         let n_in = w.row_len();
-        let rows_per_group = if n_tok == 1 && n_in % 4 == 0 { MATVEC_ROWS } else { self.tuning.gemm_rows };
+        let gemm_rows = self.tuning.gemm_rows;
         // Where the tuning reads the GEMM's x through a texture, x is copied there once for all
         // parts (unless rms_norm_input wrote it there).
-        let (kernel, x) = match x {
-            Input::Texture(texture) => (m.gemm_texture.as_ref().expect("Input::Texture is made only for readers with the texture GEMM"), Binding::Texture(texture)),
+        let (kernel, rows_per_group, x) = match x {
+            Input::Texture(texture) => (m.gemm_texture.as_ref().expect("Input::Texture is made only for readers with the texture GEMM"), gemm_rows, Binding::Texture(texture)),
             Input::Plain(x) => match self.textured_gemm(rec.ctx, w, &x, n_tok) {
-                Some(k) => (k, Binding::Texture(rec.texture_of(&x, n_in, n_tok))),
+                Some(k) => (k, gemm_rows, Binding::Texture(rec.texture_of(&x, n_in, n_tok))),
                 None => match (n_tok, n_in % 4 == 0) {
-                    (_, false) => (m.any.as_ref().expect("quantized rows are whole blocks"), x.into()),
-                    (1, true) => (&m.gemv, x.into()),
-                    (_, true) => (&m.gemm, x.into()),
+                    (_, false) => (m.any.as_ref().expect("quantized rows are whole blocks"), gemm_rows, x.into()),
+                    (1, true) => (&m.gemv, MATVEC_ROWS, x.into()),
+                    (_, true) => (&m.gemm, gemm_rows, x.into()),
                 },
             },
             Input::Normed { .. } => unreachable!("matmul_into runs the normalising GEMVs"),
