@@ -9,7 +9,7 @@ pub struct Args {
 }
 
 /// Flags that take no value.
-const BOOLEAN_FLAGS: &[&str] = &["--echo", "--json", "--no-roofline", "--large", "--header-only"];
+const BOOLEAN_FLAGS: &[&str] = &["--echo", "--json", "--no-roofline", "--large", "--header-only", "--timestamps"];
 
 impl Args {
     pub fn parse(mut argv: impl Iterator<Item = String>) -> Result<Self, String> {

@@ -10,7 +10,7 @@
 //!                [--attention-lanes N] [--gemm-glu 0|1]
 //!   webslm roofline [--types Q4_0,Q4_1] [--gemv-split N] [--x-texture 0|1] [--gemm-tokens N]
 //!                   [--weight-texture 0|1] [--texel-read fetch|storage] [--large]
-//!   webslm profile --model PATH [--prompt-tokens 100] [--steps 8] (and bench's tuning flags)
+//!   webslm profile --model PATH [--prompt-tokens 100] [--steps 8] [--timestamps] (and bench's tuning flags)
 //!   webslm synth --like PATH.gguf --out PATH.gguf [--shape NAME] [--layers N] [--embd N] [--ff N]
 //!                [--heads N] [--kv-heads N] [--seed S] [--header-only]
 //!   webslm info

@@ -3,7 +3,8 @@
 //! pipelined pass by one submission per dispatch; the shares are what to optimise first. Then
 //! what each kernel a load compiles costs, compiled again one at a time: a kernel made faster by
 //! more code (unrolled loops, more rows per thread) is paid for there, on every load (in a
-//! browser on SwiftShader, most of a load from the cache).
+//! browser on SwiftShader, most of a load from the cache). With `--timestamps` the GPU times each
+//! kernel instead, in one submission per pass (`webslm::gpu::Timestamps`), as in a browser.
 
 use crate::args::Args;
 use webslm::gpu::Profile;
@@ -13,9 +14,16 @@ pub async fn profile(args: &Args) -> Result<(), Error> {
     let invalid = Error::InvalidRequest;
     let n_prompt: usize = args.num("--prompt-tokens", 100).map_err(invalid)?;
     let n_steps: u32 = args.num("--steps", 8).map_err(invalid)?;
-    let engine = crate::load(args).await?.engine;
-    let (ctx, model) = (&engine.ctx, &engine.model);
+    let mut engine = crate::load(args).await?.engine;
     let prompt = crate::bench::prompt_of(&engine.tokenizer, n_prompt)?;
+    if args.flag("--timestamps") {
+        // Timed by the GPU in one submission per pass (as in a browser: bench/profile.mjs).
+        let (prefill, decode) = engine.time_kernels(&prompt, n_steps.max(1)).await?;
+        println!("{}\n\nGPU timestamps\nprefill of {} tokens\n{prefill}", engine.ctx.info.summary(), prompt.len());
+        println!("\n{} decode steps\n{decode}", n_steps.max(1));
+        return Ok(());
+    }
+    let (ctx, model) = (&engine.ctx, &engine.model);
     // A first pass compiles what is compiled on first use and warms the caches.
     model.profile(ctx, &prompt, 0, &mut Profile::default())?;
     let mut prefill = Profile::default();

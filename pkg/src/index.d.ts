@@ -162,6 +162,12 @@ export interface Engine {
   /** The model cache of this origin (also exported as `cache`). */
   cache: ModelCache;
   info(): Promise<EngineInfo>;
+  /**
+   * Where a prompt's and `steps` decode steps' GPU time goes, kernel by kernel, timed by the GPU
+   * (needs the adapter's `timestamp-query`). A developer's tool: the next request runs its whole
+   * prompt again.
+   */
+  profile(request: { prompt: string | number[]; steps?: number }): Promise<KernelProfile>;
   /** Frees the GPU memory now. */
   unload(): Promise<void>;
 }
@@ -216,6 +222,23 @@ export interface MatmulRate {
   /** A GEMV's, against the read kernel likewise (0 for a GEMM). */
   pct_of_read: number;
   gflop_per_s: number;
+}
+
+export interface KernelTime {
+  /** The kernel's label; "(between kernels)" is the rest of the pass's span. */
+  kernel: string;
+  calls: number;
+  ms: number;
+}
+
+export interface KernelProfile {
+  adapter: string;
+  prompt_tokens: number;
+  steps: number;
+  /** Most time first. */
+  prefill: KernelTime[];
+  /** The steps' times added up, most time first. */
+  decode: KernelTime[];
 }
 
 export interface Roofline {

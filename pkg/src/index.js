@@ -69,7 +69,7 @@ export async function roofline() {
   return WebSlm.roofline();
 }
 
-/** The engine API over an object with WebSlm's `chat`, `complete`, `info` and `unload`. */
+/** The engine API over an object with WebSlm's `chat`, `complete`, `info`, `profile` and `unload`. */
 export function wrap(inner) {
   return {
     chat: {
@@ -82,6 +82,7 @@ export function wrap(inner) {
     },
     cache,
     info: async () => inner.info(),
+    profile: async (request) => inner.profile(request),
     unload: async () => inner.unload(),
   };
 }

@@ -87,6 +87,7 @@ export async function createWorkerEngine(options) {
     completions: { create: (request) => call("complete", request) },
     cache: { list: cacheOp("list"), delete: cacheOp("delete"), clear: cacheOp("clear"), estimate: cacheOp("estimate"), persist: cacheOp("persist") },
     info: () => send("info").done,
+    profile: (request) => send("profile", request).done,
     unload: async () => {
       await send("unload").done;
       worker.terminate();

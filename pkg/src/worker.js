@@ -50,6 +50,9 @@ self.onmessage = async ({ data }) => {
       case "info":
         reply(id, { result: await engine?.info() });
         break;
+      case "profile":
+        reply(id, { result: await engine?.profile(args) });
+        break;
       case "unload":
         await engine?.unload();
         engine = null;

@@ -2,7 +2,7 @@
 
 use crate::error::Result;
 use crate::generate::{generate, Completion, GenerateOptions};
-use crate::gpu::GpuContext;
+use crate::gpu::{GpuContext, Profile};
 use crate::model::Model;
 use crate::tokenizer::{ChatMessage, Tokenizer};
 
@@ -29,6 +29,13 @@ impl Engine {
     pub async fn chat(&mut self, messages: &[ChatMessage], options: &GenerateOptions, on_text: impl FnMut(&str) -> bool) -> Result<Completion> {
         let prompt = self.tokenizer.encode_chat(messages)?;
         self.complete(&prompt, options, on_text).await
+    }
+
+    /// Where `prompt`'s and `steps` decode steps' GPU time goes, kernel by kernel (see
+    /// [`Model::time_kernels`]): prefill's profile, then decode's. They overwrite the KV cache.
+    pub async fn time_kernels(&mut self, prompt: &[u32], steps: u32) -> Result<(Profile, Profile)> {
+        self.cached.clear();
+        self.model.time_kernels(&self.ctx, prompt, steps).await
     }
 
     /// Forgets the KV cache's contents (the next call runs its whole prompt).

@@ -285,17 +285,33 @@ impl JsEngine {
         let engine_cell = self.engine.clone();
         let mut guard = engine_cell.try_borrow_mut().map_err(|_| js_error(Error::Busy))?;
         let engine = guard.as_mut().ok_or_else(|| js_error(invalid("the model was unloaded")))?;
-        let prompt: Vec<u32> = match req.get("prompt") {
-            Some(Value::String(text)) => engine.tokenizer.encode(text, true).map_err(js_error)?,
-            Some(Value::Array(ids)) => ids
-                .iter()
-                .map(|v| v.as_u64().filter(|&i| i <= u32::MAX as u64).map(|i| i as u32).ok_or_else(|| js_error(invalid("prompt ids must be integers"))))
-                .collect::<Result<_, _>>()?,
-            _ => return Err(js_error(invalid("prompt must be a string or an array of token ids"))),
-        };
+        let prompt = prompt_ids(engine, &req)?;
         let out = engine.complete(&prompt, &options, stream_to(on_delta, signal)).await.map_err(js_error)?;
         let text = out.text.clone();
         Ok(to_js(&result_json(engine, &out, "text", Value::String(text))))
+    }
+
+    /// Where a prompt's and decode steps' GPU time goes, kernel by kernel, on the GPU's own
+    /// clock (`timestamp-query`; see `gpu::Timestamps`): `{ prompt: string | number[], steps }`
+    /// resolves to `{ adapter, prompt_tokens, steps, prefill: [{ kernel, calls, ms }], decode }`,
+    /// most time first. A developer's tool (bench/profile.mjs); the next request runs its whole
+    /// prompt again.
+    pub async fn profile(&self, request: JsValue) -> Result<JsValue, JsValue> {
+        let req = to_json(&request).map_err(js_error)?;
+        let steps = req.get("steps").and_then(Value::as_u64).unwrap_or(8) as u32;
+        let engine_cell = self.engine.clone();
+        let mut guard = engine_cell.try_borrow_mut().map_err(|_| js_error(Error::Busy))?;
+        let engine = guard.as_mut().ok_or_else(|| js_error(invalid("the model was unloaded")))?;
+        let prompt = prompt_ids(engine, &req)?;
+        let (prefill, decode) = engine.time_kernels(&prompt, steps).await.map_err(js_error)?;
+        let rows = |p: &crate::gpu::Profile| -> Vec<Value> { p.by_time().iter().map(|e| json!({ "kernel": e.label, "calls": e.calls, "ms": e.ms })).collect() };
+        Ok(to_js(&json!({
+            "adapter": engine.ctx.info.summary(),
+            "prompt_tokens": prompt.len(),
+            "steps": steps,
+            "prefill": rows(&prefill),
+            "decode": rows(&decode),
+        })))
     }
 
     /// Frees the GPU buffers now (rather than when the object is garbage-collected).
@@ -303,6 +319,18 @@ impl JsEngine {
         let mut guard = self.engine.try_borrow_mut().map_err(|_| js_error(Error::Busy))?;
         guard.take();
         Ok(())
+    }
+}
+
+/// A request's `prompt`: text (tokenized as is) or token ids.
+fn prompt_ids(engine: &Engine, req: &Value) -> Result<Vec<u32>, JsValue> {
+    match req.get("prompt") {
+        Some(Value::String(text)) => engine.tokenizer.encode(text, true).map_err(js_error),
+        Some(Value::Array(ids)) => ids
+            .iter()
+            .map(|v| v.as_u64().filter(|&i| i <= u32::MAX as u64).map(|i| i as u32).ok_or_else(|| js_error(invalid("prompt ids must be integers"))))
+            .collect(),
+        _ => Err(js_error(invalid("prompt must be a string or an array of token ids"))),
     }
 }
 

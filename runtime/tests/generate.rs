@@ -291,3 +291,28 @@ fn a_prompt_larger_than_a_binding_runs_in_batches_that_fit() {
     assert_eq!(a.positions.len(), prompt.len() - 1 + 8);
     assert_eq!(a.parts_from(&b, 1e-4), None);
 }
+
+/// The GPU's timestamps of a prompt and of decode steps (`Engine::time_kernels`): every kernel a
+/// pass dispatches is there with its calls (one sampler a pass, attention once per layer and
+/// step), times are positive, and the KV cache they overwrite is not taken for the last reply's.
+#[test]
+fn kernel_timings_cover_every_dispatch_and_leave_the_next_reply_as_it_was() {
+    let mut e = stories();
+    let n_layer = e.model.config.n_layer as u32;
+    let options = GenerateOptions { max_tokens: 8, sampling: Sampling::GREEDY, ..Default::default() };
+    let prompt = e.tokenizer.encode("Once upon a time", true).unwrap();
+    let before = complete(&mut e, &prompt, &options);
+    let other = e.tokenizer.encode("The little dog ran to the park and", true).unwrap();
+    let (prefill, decode) = pollster::block_on(e.time_kernels(&other, 3)).unwrap();
+    let calls = |p: &webslm::gpu::Profile, prefix: &str| p.entries.iter().filter(|x| x.label.starts_with(prefix)).map(|x| x.calls).sum::<u32>();
+    for p in [&prefill, &decode] {
+        assert!(p.entries.iter().all(|x| x.ms.is_finite() && x.ms >= 0.0), "{p}");
+        assert!(p.entries.iter().filter(|x| x.label != webslm::gpu::BETWEEN_KERNELS).any(|x| x.ms > 0.0), "{p}");
+        assert!(calls(p, "mat") > 0, "{p}");
+    }
+    assert_eq!(calls(&prefill, "sample"), 1, "{prefill}");
+    assert_eq!(calls(&decode, "sample"), 3, "{decode}");
+    assert_eq!(calls(&decode, "attention"), 3 * n_layer, "{decode}");
+    assert_eq!(calls(&decode, webslm::gpu::BETWEEN_KERNELS), 3, "{decode}");
+    assert_eq!(complete(&mut e, &prompt, &options).tokens, before.tokens);
+}

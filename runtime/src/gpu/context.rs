@@ -5,7 +5,8 @@ use crate::error::{Error, Result};
 use std::sync::{Arc, Mutex};
 
 /// Optional features we use when the adapter has them; everything has a plain fallback.
-const OPTIONAL_FEATURES: wgpu::Features = wgpu::Features::SHADER_F16.union(wgpu::Features::SUBGROUP);
+/// Timestamp queries serve only the kernel timings (`gpu::Timestamps`).
+const OPTIONAL_FEATURES: wgpu::Features = wgpu::Features::SHADER_F16.union(wgpu::Features::SUBGROUP).union(wgpu::Features::TIMESTAMP_QUERY);
 
 /// What the adapter is and what it allows: recorded once, read by kernels to pick variants.
 #[derive(Clone, Debug)]

@@ -6,12 +6,14 @@ mod profile;
 mod readback;
 mod recorder;
 mod tensor;
+mod timestamps;
 
 pub use context::{GpuContext, GpuInfo};
 pub use kv_cache::KvCache;
 pub use profile::{Profile, ProfileEntry};
 pub use readback::Readback;
 pub use recorder::{float_texture, texture_fits, BindCache, Binding, KernelRef, Recorder};
+pub use timestamps::{Timestamps, BETWEEN_KERNELS};
 pub use tensor::{create_weight_texture, GpuTensor, Store, TensorPart, WEIGHT_TEXELS, WEIGHT_TEXTURE_ROW_BYTES};
 
 /// The whole of `buffer` as a binding.

@@ -1,8 +1,10 @@
-//! Where a forward pass's time goes, kernel by kernel: a [`Recorder`](super::Recorder) made with
-//! `Recorder::profiled` submits every dispatch on its own and waits for it, adding the time to
-//! the kernel's label here. Native only: the browser cannot wait for the GPU synchronously.
-//! Each figure includes one submission's overhead (tens of µs on CPU adapters), so it is a
-//! guide to where the time goes, not a measure of the pipelined pass.
+//! Where a forward pass's time goes, kernel by kernel, two ways. A [`Recorder`](super::Recorder)
+//! made with `Recorder::profiled` submits every dispatch on its own and waits for it, adding the
+//! time to the kernel's label here: native only (the browser cannot wait for the GPU
+//! synchronously), and each figure includes one submission's overhead (tens of µs on CPU
+//! adapters), so it is a guide to where the time goes, not a measure of the pipelined pass.
+//! `Recorder::timed` has the GPU stamp each dispatch instead ([`super::Timestamps`]): one
+//! submission, in browsers too.
 
 /// Time per kernel label, in the order first seen.
 #[derive(Default, Debug, Clone)]
@@ -25,6 +27,19 @@ impl Profile {
                 e.ms += ms;
             }
             None => self.entries.push(ProfileEntry { label: label.to_string(), calls: 1, ms }),
+        }
+    }
+
+    /// Adds `other`'s calls and times to this one's.
+    pub fn merge(&mut self, other: &Profile) {
+        for e in &other.entries {
+            match self.entries.iter_mut().find(|mine| mine.label == e.label) {
+                Some(mine) => {
+                    mine.calls += e.calls;
+                    mine.ms += e.ms;
+                }
+                None => self.entries.push(e.clone()),
+            }
         }
     }
 

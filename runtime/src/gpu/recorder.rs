@@ -3,7 +3,7 @@
 //! decode step are made once and reused by every later step: a step then costs the CPU a few
 //! pointer compares per dispatch instead of two object creations.
 
-use super::{GpuContext, Profile};
+use super::{GpuContext, Profile, Timestamps};
 
 /// Records compute dispatches and buffer copies into one command buffer.
 pub struct Recorder<'a> {
@@ -14,6 +14,9 @@ pub struct Recorder<'a> {
     binds: Option<&'a mut BindCache>,
     /// Where each dispatch's time goes when profiling (each is then submitted and waited for).
     profile: Option<&'a mut Profile>,
+    /// Where each dispatch's GPU time is written when timing (each dispatch then has a pass of
+    /// its own).
+    timestamps: Option<&'a mut Timestamps>,
     /// Textures that activations are copied (or written by a kernel) into for kernels that read
     /// them as texels ([`Self::texture_of`], [`Self::activation_texture`]), one per size, reused
     /// by every use of that size: each holds what was last put there.
@@ -46,7 +49,7 @@ impl<'a> Recorder<'a> {
     /// A recorder whose bind groups are made for this submission only.
     pub fn new(ctx: &'a GpuContext) -> Self {
         let encoder = ctx.device.create_command_encoder(&Default::default());
-        Self { ctx, pass: None, encoder, binds: None, profile: None, textures: Vec::new() }
+        Self { ctx, pass: None, encoder, binds: None, profile: None, timestamps: None, textures: Vec::new() }
     }
 
     /// A recorder that takes bind groups from `binds` and leaves there the ones it makes.
@@ -62,6 +65,12 @@ impl<'a> Recorder<'a> {
     #[cfg(not(target_arch = "wasm32"))]
     pub fn profiled(ctx: &'a GpuContext, profile: &'a mut Profile) -> Self {
         Self { profile: Some(profile), ..Self::new(ctx) }
+    }
+
+    /// A recorder that gives each dispatch a compute pass of its own timed by the GPU into
+    /// `timestamps` (see [`Timestamps`]): read them once [`Self::submit`]'s submission has run.
+    pub fn timed(ctx: &'a GpuContext, timestamps: &'a mut Timestamps) -> Self {
+        Self { timestamps: Some(timestamps), ..Self::new(ctx) }
     }
 
     /// Records `pipeline` over `workgroups` with binding 0 = `params` (a uniform) and
@@ -127,6 +136,16 @@ impl<'a> Recorder<'a> {
     /// Sets `kernel` and its bind group in the compute pass (begun if none is open) and
     /// dispatches it.
     fn record(&mut self, kernel: &KernelRef<'_>, bind_group: &wgpu::BindGroup, workgroups: [u32; 3]) {
+        if let Some(timestamps) = self.timestamps.as_deref_mut() {
+            // A pass of its own, whose start and end the GPU stamps.
+            self.pass = None;
+            let timestamp_writes = timestamps.next(kernel.label);
+            let mut pass = self.encoder.begin_compute_pass(&wgpu::ComputePassDescriptor { label: Some(kernel.label), timestamp_writes });
+            pass.set_pipeline(kernel.pipeline);
+            pass.set_bind_group(0, bind_group, &[]);
+            pass.dispatch_workgroups(workgroups[0], workgroups[1], workgroups[2]);
+            return;
+        }
         let encoder = &mut self.encoder;
         let pass = self.pass.get_or_insert_with(|| {
             encoder.begin_compute_pass(&wgpu::ComputePassDescriptor { label: Some("webslm"), timestamp_writes: None }).forget_lifetime()
@@ -160,6 +179,9 @@ impl<'a> Recorder<'a> {
         self.pass = None;
         if let Some(cache) = self.binds.take() {
             cache.end(self.ctx);
+        }
+        if let Some(timestamps) = self.timestamps.take() {
+            timestamps.resolve(self.ctx, &mut self.encoder);
         }
         self.encoder.finish()
     }

@@ -568,6 +568,42 @@ impl Model {
         ctx.check_faults("a profiled forward pass")
     }
 
+    /// Where a prompt's and `steps` decode steps' GPU time goes, kernel by kernel, timed by the
+    /// GPU's own clock in passes that run as they do unprofiled (see [`crate::gpu::Timestamps`]):
+    /// the prompt once to warm up, then timed, then each step timed (their times added up). The
+    /// KV cache's rows they fill are rewritten by the next prompt. Works in browsers.
+    pub async fn time_kernels(&self, ctx: &GpuContext, prompt: &[u32], steps: u32) -> Result<(crate::gpu::Profile, crate::gpu::Profile)> {
+        let last = *prompt.last().ok_or_else(|| Error::InvalidRequest("no tokens to process".into()))?;
+        self.time_pass(ctx, prompt, 0).await?;
+        let prefill = self.time_pass(ctx, prompt, 0).await?;
+        let mut decode = crate::gpu::Profile::default();
+        for step in 0..steps {
+            decode.merge(&self.time_pass(ctx, &[last], prompt.len() as u32 + step).await?);
+        }
+        Ok((prefill, decode))
+    }
+
+    /// One pass over `tokens` at `pos0..` as a prompt or decode step runs it (last token's
+    /// logits, a greedy draw), each kernel timed on the GPU.
+    async fn time_pass(&self, ctx: &GpuContext, tokens: &[u32], pos0: u32) -> Result<crate::gpu::Profile> {
+        self.check_tokens(tokens, pos0)?;
+        let n_tok = tokens.len() as u32;
+        if n_tok > self.batch_len(ctx, Logits::Last) {
+            return Err(Error::InvalidRequest(format!("a timed pass takes at most {} tokens", self.batch_len(ctx, Logits::Last))));
+        }
+        let b = self.buffers(ctx, n_tok, Logits::Last);
+        ctx.queue.write_buffer(&b.ids, 0, bytemuck::cast_slice(tokens));
+        // More than any pass of the models we run dispatches (the rest would run untimed).
+        let mut timestamps = crate::gpu::Timestamps::new(ctx, 2048)?;
+        let mut rec = Recorder::timed(ctx, &mut timestamps);
+        self.encode(&mut rec, &b, n_tok, pos0, Some(Logits::Last));
+        self.kernels.sample(&mut rec, whole(&b.logits), 0, self.config.n_vocab, &Sampling::GREEDY, 0.0, whole(&b.next));
+        let submission = rec.submit();
+        let profile = timestamps.read(ctx, submission).await?;
+        ctx.check_faults("a timed forward pass")?;
+        Ok(profile)
+    }
+
     /// Runs two tokens and a decode step through the model and forgets them (the KV cache's
     /// rows they wrote are rewritten by the next prompt, which starts at position 0): on adapters
     /// that compile a kernel's machine code at its first dispatch ([`Tuning::warm_up`]), so that

@@ -77,6 +77,25 @@ async fn decoding_a_step_ahead_draws_what_a_step_at_a_time_draws_in_the_browser(
     assert!(replies[0].tokens.len() > 8, "{:?}", replies[0].tokens);
 }
 
+/// Kernel times from Chromium's `timestamp-query` (bench/profile.mjs's path): every pass's
+/// sampler and each layer's attention per step are there, with finite times.
+#[wasm_bindgen_test]
+async fn kernels_are_timed_by_the_gpu_in_the_browser() {
+    let ctx = GpuContext::new().await.unwrap();
+    let url = format!("{}fixtures/models/stories260K.gguf", assets());
+    let request = LoadRequest { cache: false, options: ModelOptions { max_context: 128, ..Default::default() }, ..LoadRequest::new(&url) };
+    let mut engine = Engine::new(ctx.clone(), load_model(&ctx, &request, &mut |_| {}).await.unwrap()).unwrap();
+    let n_layer = engine.model.config.n_layer as u32;
+    let prompt = engine.tokenizer.encode("Once upon a time", true).unwrap();
+    let (prefill, decode) = engine.time_kernels(&prompt, 2).await.unwrap();
+    console_log!("prefill of {} tokens\n{prefill}\n2 decode steps\n{decode}", prompt.len());
+    let calls = |p: &webslm::gpu::Profile, prefix: &str| p.entries.iter().filter(|x| x.label.starts_with(prefix)).map(|x| x.calls).sum::<u32>();
+    assert!(prefill.entries.iter().chain(&decode.entries).all(|x| x.ms.is_finite() && x.ms >= 0.0));
+    assert_eq!((calls(&prefill, "sample"), calls(&decode, "sample")), (1, 2));
+    assert_eq!(calls(&decode, "attention"), 2 * n_layer, "{decode}");
+    assert!(prefill.total_ms() > 0.0, "{prefill}");
+}
+
 /// Every synthetic model of the fixtures (five families, many tensor types), listed from the
 /// fixtures' manifest so a new file is checked without editing this test.
 #[wasm_bindgen_test]
