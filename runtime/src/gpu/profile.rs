@@ -21,25 +21,24 @@ pub struct ProfileEntry {
 
 impl Profile {
     pub fn add(&mut self, label: &str, ms: f64) {
+        self.add_calls(label, 1, ms);
+    }
+
+    /// `calls` calls of `label` that took `ms` in all.
+    fn add_calls(&mut self, label: &str, calls: u32, ms: f64) {
         match self.entries.iter_mut().find(|e| e.label == label) {
             Some(e) => {
-                e.calls += 1;
+                e.calls += calls;
                 e.ms += ms;
             }
-            None => self.entries.push(ProfileEntry { label: label.to_string(), calls: 1, ms }),
+            None => self.entries.push(ProfileEntry { label: label.to_string(), calls, ms }),
         }
     }
 
     /// Adds `other`'s calls and times to this one's.
     pub fn merge(&mut self, other: &Profile) {
         for e in &other.entries {
-            match self.entries.iter_mut().find(|mine| mine.label == e.label) {
-                Some(mine) => {
-                    mine.calls += e.calls;
-                    mine.ms += e.ms;
-                }
-                None => self.entries.push(e.clone()),
-            }
+            self.add_calls(&e.label, e.calls, e.ms);
         }
     }
 
